@@ -1,0 +1,12 @@
+// Engine (store): the registry of numbered migrations, strictly increasing; each exports up(db).
+import type { Database } from 'better-sqlite3';
+import * as m001 from './001_core.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+/** Add new migrations at the end with the next number; never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'core', up: m001.up }];

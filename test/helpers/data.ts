@@ -1,0 +1,17 @@
+// Test helper: the real photos in ../shared/data, or a clear skip message when they are absent.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sharedDataDir } from '../../src/engine/paths.js';
+
+export const DATA = sharedDataDir();
+
+/** Path under ../shared/data, or undefined; pass `skipUnlessData(...)` as a test's `skip` option. */
+export function dataPath(...parts: string[]): string | undefined {
+  if (!DATA) return undefined;
+  const p = join(DATA, ...parts);
+  return existsSync(p) ? p : undefined;
+}
+
+export function skipUnlessData(...parts: string[]): string | false {
+  return dataPath(...parts) ? false : `needs ../shared/data/${parts.join('/')} (real photos; absent in this checkout)`;
+}
