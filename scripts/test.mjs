@@ -1,0 +1,85 @@
+// Test runner (dev and CI): unit + integration tests (node:test through tsx), then the Playwright end-to-end specs.
+// Prints one closing line `tests: N passed, N failed, N skipped` over everything it ran.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const only = process.argv.slice(2); // optional: folders or files to run (e.g. test/unit)
+const outDir = join(root, 'test-results');
+mkdirSync(outDir, { recursive: true });
+
+function findTests(dir) {
+  if (!existsSync(dir)) return [];
+  const found = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) found.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) found.push(p);
+  }
+  return found;
+}
+
+const roots = only.length ? only.map((p) => join(root, p)) : [join(root, 'test/unit'), join(root, 'test/integration')];
+const files = roots.flatMap((p) => (p.endsWith('.ts') ? [p] : findTests(p)));
+const wantE2E = only.length === 0 || only.some((p) => p.startsWith('test/e2e'));
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let exit = 0;
+
+if (files.length) {
+  const tap = join(outDir, 'node-tests.tap');
+  rmSync(tap, { force: true });
+  console.log(`Running ${files.length} test files (unit + integration) ...`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import', 'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      ...files.map((f) => relative(root, f)),
+    ],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
+  const count = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
+  totals.passed += count('pass');
+  totals.failed += count('fail') + count('cancelled');
+  totals.skipped += count('skipped') + count('todo');
+  if (r.status !== 0) exit = 1;
+  if (!text) {
+    console.error('test runner wrote no results');
+    exit = 1;
+  }
+}
+
+if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
+  const report = join(outDir, 'e2e.json');
+  rmSync(report, { force: true });
+  console.log('\nRunning end-to-end specs (Playwright) ...');
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report, FORCE_COLOR: '0' },
+  });
+  if (existsSync(report)) {
+    const stats = JSON.parse(readFileSync(report, 'utf8')).stats ?? {};
+    totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
+    totals.failed += stats.unexpected ?? 0;
+    totals.skipped += stats.skipped ?? 0;
+  } else {
+    console.error('playwright wrote no report');
+    exit = 1;
+  }
+  if (r.status !== 0) exit = 1;
+}
+
+if (totals.failed > 0) exit = 1;
+if (totals.passed + totals.failed === 0) {
+  console.error('no test ran');
+  exit = 1;
+}
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exit);
