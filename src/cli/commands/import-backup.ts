@@ -1,0 +1,33 @@
+// CLI (terminal door): `facelens import-backup FILE`: apply a backup to the library (one undoable step for its people part).
+import { resolve } from 'node:path';
+import { CliError, dbPathOf, parse } from '../args.js';
+import { BackupFormatError, readBackup, restoreBackup } from '../../engine/backup/restore.js';
+import { openDb } from '../../engine/store/db.js';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { 'no-activate': { type: 'boolean', default: false } });
+  if (values.help || positionals.length !== 1) {
+    console.log('usage: facelens import-backup FILE [--db PATH] [--no-activate] [--json]\n  matches faces by photo content and box, so it applies after a library is rebuilt from the same photos');
+    return values.help ? 0 : 2;
+  }
+  let backup;
+  try {
+    backup = readBackup(resolve(positionals[0]!));
+  } catch (err) {
+    if (err instanceof BackupFormatError) throw new CliError(err.message);
+    throw err;
+  }
+  const path = resolve(dbPathOf(values));
+  const db = openDb(path);
+  try {
+    const s = restoreBackup(db, backup, { dbPath: path, activate: !values['no-activate'] });
+    if (values.json) console.log(JSON.stringify(s));
+    else {
+      console.log(`restored into ${path}:`);
+      for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(20)} ${v}`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

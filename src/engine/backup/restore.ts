@@ -1,0 +1,190 @@
+// Engine (backup): applies a backup to a library: people, names, corrections, hand-drawn faces and heads, as one undoable step.
+import { readFileSync } from 'node:fs';
+import { activateHead, headEmbed } from '../arcface/heads.js';
+import { recordOp } from '../people/history.js';
+import { createPerson } from '../people/ops.js';
+import type { Db } from '../store/db.js';
+import { blobToF32 } from '../store/blob.js';
+import { FaceStore, FEATURE_DIM } from '../store/faces.js';
+import { BackupV1, type Backup, type FaceRef } from './format.js';
+
+export const restoreOptions = {
+  /** A backed-up face matches the library face of the same photo whose box overlaps it at least this much (IoU). */
+  minIou: 0.5,
+};
+
+export class BackupFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackupFormatError';
+  }
+}
+
+export interface RestoreSummary {
+  peopleCreated: number;
+  peopleReused: number;
+  facesMatched: number;
+  /** References to faces this library does not have (photo not imported, or no face there). */
+  facesUnmatched: number;
+  assignments: number;
+  /** Backed-up automatic assignments not applied because the user had already placed that face. */
+  keptUserAssignments: number;
+  rejections: number;
+  manualFacesAdded: number;
+  headsAdded: number;
+  activatedHead?: number;
+}
+
+export function readBackup(path: string): Backup {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new BackupFormatError(`${path} is not a readable Facelens backup: ${(err as Error).message}`);
+  }
+  const parsed = BackupV1.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new BackupFormatError(`${path} is not a Facelens backup (v1): ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function iou(a: readonly number[], b: { x: number; y: number; w: number; h: number }): number {
+  const [ax, ay, aw, ah] = a as [number, number, number, number];
+  const ix = Math.max(0, Math.min(ax + aw, b.x + b.w) - Math.max(ax, b.x));
+  const iy = Math.max(0, Math.min(ay + ah, b.y + b.h) - Math.max(ay, b.y));
+  const inter = ix * iy;
+  const union = aw * ah + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Finds library faces for backed-up references: same photo hash, best box overlap. */
+class FaceMatcher {
+  readonly #photo;
+  readonly #faces;
+  constructor(db: Db) {
+    this.#photo = db.prepare<[string], { id: number }>('SELECT id FROM photos WHERE hash = ?');
+    this.#faces = db.prepare<[number], { id: number; x: number; y: number; w: number; h: number }>('SELECT id, x, y, w, h FROM faces WHERE photo_id = ?');
+  }
+  photoId(ref: FaceRef): number | undefined {
+    return this.#photo.get(ref.photo)?.id;
+  }
+  match(ref: FaceRef): number | undefined {
+    const photoId = this.photoId(ref);
+    if (photoId === undefined) return undefined;
+    let best: number | undefined;
+    let bestIou = restoreOptions.minIou;
+    for (const f of this.#faces.all(photoId)) {
+      const o = iou(ref.box, f);
+      if (o >= bestIou) [best, bestIou] = [f.id, o];
+    }
+    return best;
+  }
+}
+
+/** Applies `backup` to the library in one transaction, recorded as one undoable history entry for its people part. */
+export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; activate?: boolean } = {}): RestoreSummary {
+  const s: RestoreSummary = {
+    peopleCreated: 0, peopleReused: 0, facesMatched: 0, facesUnmatched: 0, assignments: 0, keptUserAssignments: 0,
+    rejections: 0, manualFacesAdded: 0, headsAdded: 0, // prettier-ignore
+  };
+  let activate: number | undefined;
+  const summary = `Restore backup of ${new Date(backup.createdAt).toISOString().slice(0, 10)}`;
+  recordOp(db, 'restore', summary, () => {
+    const matcher = new FaceMatcher(db);
+    const faces = new FaceStore(db);
+    const activeHead = (db.prepare('SELECT id FROM heads WHERE active = 1').get() as { id: number }).id;
+    const embed = headEmbed(db, activeHead);
+
+    // Hand-drawn faces first, so references to them match below.
+    for (const m of backup.manualFaces) {
+      if (matcher.match(m.face) !== undefined) continue;
+      const photoId = matcher.photoId(m.face);
+      if (photoId === undefined) continue;
+      const feature = blobToF32(Buffer.from(m.feature, 'base64'), FEATURE_DIM);
+      const [x, y, w, h] = m.face.box;
+      const id = faces.insertFace(photoId, { box: { x, y, w, h }, score: m.score, quality: m.quality, landmarks: Float32Array.from(m.landmarks), feature, source: 'manual' });
+      faces.putEmbedding(id, activeHead, embed([feature])[0]!);
+      s.manualFacesAdded++;
+    }
+
+    const faceOf = new Map<string, number | undefined>();
+    const resolve = (ref: FaceRef): number | undefined => {
+      const key = `${ref.photo}:${ref.box.join(',')}`;
+      if (!faceOf.has(key)) {
+        const id = matcher.match(ref);
+        faceOf.set(key, id);
+        if (id === undefined) s.facesUnmatched++;
+        else s.facesMatched++;
+      }
+      return faceOf.get(key);
+    };
+
+    const personOf = new Map<number, number>();
+    const byName = db.prepare<[string], { id: number }>('SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1');
+    const setFlags = db.prepare('UPDATE people SET hidden = ?, pinned = max(pinned, ?) WHERE id = ?');
+    for (const p of backup.people) {
+      const existing = p.name ? byName.get(p.name)?.id : undefined;
+      const id = existing ?? createPerson(db, p.name, p.pinned);
+      if (existing !== undefined) s.peopleReused++;
+      else s.peopleCreated++;
+      setFlags.run(p.hidden ? 1 : 0, p.pinned ? 1 : 0, id);
+      personOf.set(p.key, id);
+    }
+
+    const current = db.prepare<[number], { person_id: number; source: string }>('SELECT person_id, source FROM face_people WHERE face_id = ?');
+    const put = db.prepare(
+      `INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, at = excluded.at`,
+    );
+    const now = Date.now();
+    for (const a of backup.assignments) {
+      const face = resolve(a.face);
+      const person = personOf.get(a.person);
+      if (face === undefined || person === undefined) continue;
+      const cur = current.get(face);
+      if (cur && cur.source === 'user' && a.source === 'auto' && cur.person_id !== person) {
+        s.keptUserAssignments++;
+        continue;
+      }
+      put.run(face, person, a.source, now);
+      s.assignments++;
+    }
+    const reject = db.prepare('INSERT OR IGNORE INTO face_rejections (face_id, person_id, at) VALUES (?, ?, ?)');
+    for (const r of backup.rejections) {
+      const face = resolve(r.face);
+      const person = personOf.get(r.person);
+      if (face === undefined || person === undefined) continue;
+      s.rejections += reject.run(face, person, now).changes;
+    }
+    const cover = db.prepare('UPDATE people SET cover_face_id = ? WHERE id = ?');
+    for (const p of backup.people) {
+      const face = p.cover ? resolve(p.cover) : undefined;
+      if (face !== undefined) cover.run(face, personOf.get(p.key)!);
+    }
+
+    const headOf = new Map<number, number>();
+    const sameHead = db.prepare<[string, number], { id: number }>('SELECT id FROM heads WHERE name = ? AND created_at = ?');
+    const insertHead = db.prepare('INSERT INTO heads (name, kind, parent_id, created_at, config, metrics, weights, active) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
+    for (const h of backup.heads) {
+      if (h.kind === 'identity') {
+        headOf.set(h.key, 1);
+        continue;
+      }
+      const existing = sameHead.get(h.name, h.createdAt)?.id;
+      const parent = h.parent === null ? null : (headOf.get(h.parent) ?? null);
+      const id =
+        existing ??
+        Number(insertHead.run(h.name, h.kind, parent, h.createdAt, JSON.stringify(h.config ?? {}), JSON.stringify(h.metrics ?? {}), h.weights ? Buffer.from(h.weights, 'base64') : null).lastInsertRowid);
+      if (existing === undefined) s.headsAdded++;
+      headOf.set(h.key, id);
+      if (h.active && id !== activeHead) activate = id;
+    }
+  });
+  if (opts.activate !== false && activate !== undefined) {
+    activateHead(db, activate, opts.dbPath);
+    s.activatedHead = activate;
+  }
+  return s;
+}
