@@ -1,0 +1,68 @@
+// Engine (cluster): mean embeddings, sizes and photos of groups of faces, and the "which group does this face join" test.
+
+/**
+ * One entry per group key (a person id, or a planned person): the mean of its unit embeddings (so a face's dot
+ * product with it is the face's mean cosine to the group's faces), its size and its photos.
+ */
+export class GroupModels {
+  readonly ids: number[] = [];
+  readonly count: number[] = [];
+  readonly photos: Set<number>[] = [];
+  readonly means: Float32Array;
+  readonly slot = new Map<number, number>();
+
+  /** Groups faces by `keys[i]` (0: in no group). */
+  constructor(
+    vectors: Float32Array,
+    readonly dim: number,
+    photos: ArrayLike<number>,
+    keys: ArrayLike<number>,
+  ) {
+    const sums: Float64Array[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const p = keys[i]!;
+      if (!p) continue;
+      let s = this.slot.get(p);
+      if (s === undefined) {
+        this.slot.set(p, (s = this.ids.length));
+        this.ids.push(p);
+        this.count.push(0);
+        this.photos.push(new Set());
+        sums.push(new Float64Array(dim));
+      }
+      this.count[s]!++;
+      this.photos[s]!.add(photos[i]!);
+      const sum = sums[s]!;
+      for (let d = 0; d < dim; d++) sum[d]! += vectors[i * dim + d]!;
+    }
+    this.means = new Float32Array(this.ids.length * dim);
+    sums.forEach((sum, s) => {
+      for (let d = 0; d < dim; d++) this.means[s * dim + d] = sum[d]! / this.count[s]!;
+    });
+  }
+
+  /** Mean cosine of face `vec` to group slot `s`. */
+  score(vec: Float32Array, s: number): number {
+    let dot = 0;
+    const b = s * this.dim;
+    for (let d = 0; d < this.dim; d++) dot += vec[d]! * this.means[b + d]!;
+    return dot;
+  }
+
+  /**
+   * The group a face joins: the highest mean cosine at or above `threshold` among groups that break no
+   * cannot-link (the face's photo already in the group, or the group's key rejected). -1 when none fits.
+   */
+  best(vec: Float32Array, photo: number, rejected: readonly number[] | undefined, threshold: number): { slot: number; score: number } {
+    let slot = -1;
+    let best = threshold;
+    for (let s = 0; s < this.ids.length; s++) {
+      const sc = this.score(vec, s);
+      if (sc < best) continue;
+      if (this.photos[s]!.has(photo) || rejected?.includes(this.ids[s]!)) continue;
+      slot = s;
+      best = sc;
+    }
+    return { slot, score: best };
+  }
+}

@@ -1,0 +1,76 @@
+// Engine (cluster): a full re-cluster of the library: load faces, build the kNN graph, cluster, plan, preview or apply.
+import type { Db } from '../store/db.js';
+import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
+import { buildKnnGraph, type KnnGraph, type KnnOptions } from './knn.js';
+import { buildKnnGraphParallel } from './knn-parallel.js';
+import { linkageOptions } from './linkage.js';
+import { dissolveJunk } from './junk.js';
+import { loadFaces, loadOptions, type LoadedFaces } from './load.js';
+import { applyPlan, planRecluster, type ReclusterPlan } from './plan.js';
+
+export interface ReclusterOptions {
+  algorithm?: string;
+  /** Overrides of the algorithm's options object (thresholds). */
+  options?: Record<string, number>;
+  knn?: Partial<KnnOptions>;
+  minQuality?: number;
+  /** Mean cosine a low-quality face needs to a planned person to join it (default: the linkage threshold). */
+  attachThreshold?: number;
+}
+
+export interface ReclusterResult {
+  plan: ReclusterPlan;
+  faces: number;
+  gated: number;
+  clusters: number;
+  /** Groups of unidentifiable faces left unknown (see [Note: junk groups]). */
+  junkGroups: number;
+  ms: { load: number; knn: number; cluster: number; plan: number; apply?: number };
+  applied?: { people: number; unknown: number };
+}
+
+/** Clusters every face that passes the quality gate and plans the change; applies it unless `preview`. */
+export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean } = {}): ReclusterResult {
+  const t = performance.now();
+  const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
+  const load = performance.now() - t;
+  const graph = buildKnnGraph(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, opts.knn);
+  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+}
+
+/**
+ * The same, with the kNN graph of a large library built on worker threads (see [Note: parallel kNN]): the
+ * heavy part leaves the calling thread, which stays free for other work while it waits.
+ */
+export async function reclusterAsync(db: Db, opts: ReclusterOptions & { preview?: boolean; workers?: number } = {}): Promise<ReclusterResult> {
+  const t = performance.now();
+  const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
+  const load = performance.now() - t;
+  const graph = await buildKnnGraphParallel(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, { ...opts.knn, ...(opts.workers !== undefined ? { workers: opts.workers } : {}) });
+  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+}
+
+function finish(db: Db, loaded: LoadedFaces, graph: KnnGraph, opts: ReclusterOptions & { preview?: boolean }, load: number, knn: number): ReclusterResult {
+  const algo = algorithmByName(opts.algorithm ?? DEFAULT_ALGORITHM);
+  let t = performance.now();
+  const clustering = algo.run(loaded.input, graph, opts.options);
+  const junk = dissolveJunk(loaded.input, loaded.low, clustering);
+  const cluster = performance.now() - t;
+  t = performance.now();
+  const plan = planRecluster(db, loaded, clustering, opts.attachThreshold ?? linkageOptions.threshold);
+  const planMs = performance.now() - t;
+  const result: ReclusterResult = {
+    plan,
+    faces: loaded.input.n,
+    gated: loaded.gated,
+    clusters: clustering.clusters - junk,
+    junkGroups: junk,
+    ms: { load: Math.round(load), knn: Math.round(knn), cluster: Math.round(cluster), plan: Math.round(planMs) },
+  };
+  if (!opts.preview) {
+    t = performance.now();
+    result.applied = applyPlan(db, plan, `Re-cluster faces (${algo.name})`);
+    result.ms.apply = Math.round(performance.now() - t);
+  }
+  return result;
+}

@@ -1,0 +1,134 @@
+// Engine (cluster): deterministic synthetic face embeddings around identity centres, for tests and benchmarks.
+
+/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same embeddings on every machine. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Standard normal draws from a uniform PRNG (Box-Muller). */
+export function gaussian(rand: () => number): () => number {
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    const u = Math.max(rand(), 1e-12);
+    const v = rand();
+    const r = Math.sqrt(-2 * Math.log(u));
+    spare = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  };
+}
+
+export interface SyntheticOptions {
+  identities: number;
+  faces: number;
+  dim?: number;
+  /** Mean cosine similarity between two faces of one identity (measured on real embeddings). */
+  sameCos: number;
+  /** Spread of that similarity across identities and faces (standard deviation of the per-face signal share). */
+  sameCosSpread?: number;
+  seed?: number;
+  /** Share of faces per photo that share a photo with another identity (group photos), 0..1. */
+  groupShare?: number;
+  /**
+   * Look-alike families: identities come in families of this size whose centres share a component, so that two
+   * centres of one family have cosine `familyCos` (real impostor scores have such a heavy tail). 0: none.
+   */
+  familySize?: number;
+  familyCos?: number;
+}
+
+export interface SyntheticSet {
+  dim: number;
+  vectors: Float32Array; // n * dim, unit rows
+  labels: Int32Array; // identity of each face
+  photos: Int32Array; // photo of each face
+}
+
+/**
+ * [Note: synthetic spread] A face is normalise(a * centre + noise), noise ~ N(0, 1/dim) per coordinate, so two
+ * faces of one identity have cosine about a^2 / (a^2 + 1). `a` is drawn per face around the value that gives
+ * `sameCos`, so some identities and faces are tighter than others; centres are random unit vectors, so
+ * different identities sit near cosine 0 with the 1/sqrt(dim) spread real embeddings also show. Identity sizes
+ * follow a long tail (a few people hold many faces, most hold few), as in a family library.
+ */
+export function syntheticFaces(o: SyntheticOptions): SyntheticSet {
+  const dim = o.dim ?? 512;
+  const rand = rng(o.seed ?? 1);
+  const g = gaussian(rand);
+  const randomUnit = () => {
+    const v = Float64Array.from({ length: dim }, () => g());
+    const inv = 1 / Math.hypot(...v);
+    return v.map((x) => x * inv);
+  };
+  const centres = new Float32Array(o.identities * dim);
+  const fam = o.familySize ?? 0;
+  const phi = fam > 1 ? (o.familyCos ?? 0) : 0;
+  let family = randomUnit();
+  for (let c = 0; c < o.identities; c++) {
+    if (fam > 1 && c % fam === 0) family = randomUnit();
+    const own = randomUnit();
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += (centres[c * dim + j] = Math.sqrt(1 - phi) * own[j]! + Math.sqrt(phi) * family[j]!) ** 2;
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) centres[c * dim + j]! *= inv;
+  }
+  const baseA = Math.sqrt(o.sameCos / (1 - o.sameCos));
+  const spread = o.sameCosSpread ?? 0.25;
+  // Zipf-like identity weights: identity c gets weight 1 / (c + 10)^0.8.
+  const weights = Float64Array.from({ length: o.identities }, (_, c) => 1 / Math.pow(c + 10, 0.8));
+  const cum = new Float64Array(o.identities);
+  let total = 0;
+  weights.forEach((w, c) => (cum[c] = total += w));
+  const labels = new Int32Array(o.faces);
+  for (let i = 0; i < o.faces; i++) {
+    // every identity gets at least one face, the rest by weight
+    if (i < o.identities) labels[i] = i;
+    else {
+      const r = rand() * total;
+      let lo = 0;
+      let hi = o.identities - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cum[mid]! < r) lo = mid + 1;
+        else hi = mid;
+      }
+      labels[i] = lo;
+    }
+  }
+  const identSpread = Float64Array.from({ length: o.identities }, () => Math.exp(spread * g()));
+  const vectors = new Float32Array(o.faces * dim);
+  const noiseScale = 1 / Math.sqrt(dim);
+  for (let i = 0; i < o.faces; i++) {
+    const c = labels[i]!;
+    const a = baseA * identSpread[c]! * Math.exp(spread * 0.5 * g());
+    let s = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = a * centres[c * dim + j]! + g() * noiseScale;
+      vectors[i * dim + j] = v;
+      s += v * v;
+    }
+    const inv = 1 / Math.sqrt(s);
+    for (let j = 0; j < dim; j++) vectors[i * dim + j]! *= inv;
+  }
+  // photos: most faces alone; a share grouped with the next face of another identity
+  const photos = new Int32Array(o.faces);
+  let photo = 0;
+  for (let i = 0; i < o.faces; i++) {
+    const prev = i > 0 ? i - 1 : -1;
+    if (prev >= 0 && photos[prev] === photo - 1 && labels[prev] !== labels[i] && rand() < (o.groupShare ?? 0)) {
+      photos[i] = photo - 1;
+    } else photos[i] = photo++;
+  }
+  return { dim, vectors, labels, photos };
+}
