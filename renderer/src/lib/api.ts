@@ -1,0 +1,108 @@
+// Renderer: the typed API of the contract over whichever door carried the app (Electron preload or the web door).
+import type { Api, EventName, EventPayload, Method } from '../../../src/shared/contract';
+import { unwrap, type Result } from '../../../src/shared/result';
+
+/** What the Electron preload exposes as window.facelens: `api.<namespace>.<verb>(args)` answering Results, events, files. */
+interface Preload {
+  api: Record<string, Record<string, (args: unknown) => Promise<Result<unknown>>>>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+  thumbUrl(faceId: number): string;
+  photoUrl(photoId: number): string;
+  pickFolders(): Promise<string[]>;
+  pathsOfDrop(files: File[]): string[];
+}
+
+/** One door, whichever carried the app. */
+interface Bridge {
+  call(method: Method, args: unknown): Promise<Result<unknown>>;
+  on(event: EventName, listener: (payload: unknown) => void): () => void;
+  thumbUrl(faceId: number): string;
+  photoUrl(photoId: number): string;
+  pickFolders?: () => Promise<string[]>;
+  pathsOfDrop?: (files: File[]) => string[];
+}
+
+declare global {
+  interface Window {
+    facelens?: Preload;
+  }
+}
+
+function webBridge(): Bridge {
+  const url = new URL(location.href);
+  const fromUrl = url.searchParams.get('t');
+  if (fromUrl) {
+    sessionStorage.setItem('facelens-token', fromUrl);
+    url.searchParams.delete('t');
+    history.replaceState(null, '', url.pathname + url.search + url.hash);
+  }
+  const token = sessionStorage.getItem('facelens-token') ?? '';
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  let socket: WebSocket | undefined;
+  const connect = () => {
+    socket = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events?t=${encodeURIComponent(token)}`,
+    );
+    socket.onmessage = (m) => {
+      const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown };
+      for (const l of listeners.get(event) ?? []) l(payload);
+    };
+    socket.onclose = () => setTimeout(connect, 1000);
+  };
+  connect();
+  return {
+    async call(method, args) {
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ args }),
+      });
+      return (await res.json()) as Result<unknown>;
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
+    thumbUrl: (id) => `/thumb/${id}?t=${encodeURIComponent(token)}`,
+    photoUrl: (id) => `/photo/${id}?t=${encodeURIComponent(token)}`,
+  };
+}
+
+function electronBridge(p: Preload): Bridge {
+  return {
+    call: (method, args) => {
+      const [ns, verb] = method.split('.') as [string, string];
+      const fn = p.api[ns]?.[verb];
+      return fn ? fn(args) : Promise.resolve({ ok: false, error: { code: 'unknown-method', message: method } });
+    },
+    on: p.on,
+    thumbUrl: p.thumbUrl,
+    photoUrl: p.photoUrl,
+    pickFolders: p.pickFolders,
+    pathsOfDrop: p.pathsOfDrop,
+  };
+}
+
+export const bridge: Bridge = window.facelens ? electronBridge(window.facelens) : webBridge();
+export const door: 'electron' | 'web' = window.facelens ? 'electron' : 'web';
+
+/** `api.people.merge({...})`: the value, or an ApiError with the engine's code. */
+export const api = new Proxy({} as Api, {
+  get(_t, ns: string) {
+    if (ns === 'on')
+      return <E extends EventName>(event: E, l: (p: EventPayload<E>) => void) =>
+        bridge.on(event, l as (p: unknown) => void);
+    return new Proxy(
+      {},
+      {
+        get: (_u, verb: string) => async (args?: unknown) =>
+          unwrap(await bridge.call(`${ns}.${verb}` as Method, args ?? {})),
+      },
+    );
+  },
+});
+
+export const thumbUrl = (faceId: number) => bridge.thumbUrl(faceId);
+export const photoUrl = (photoId: number) => bridge.photoUrl(photoId);

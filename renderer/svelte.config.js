@@ -1,0 +1,4 @@
+// Renderer build: Svelte compiler options (runes everywhere).
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+export default { preprocess: vitePreprocess(), compilerOptions: { runes: true } };

@@ -1,0 +1,42 @@
+// Engine (host): the files a door may send to the UI (face thumbnails, photos), each checked to lie inside the place it must come from.
+import { realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Db } from '../store/db.js';
+
+/**
+ * [Note: no path outside] A door never turns a request into a path by string joining. It asks for a face id
+ * or a photo id (positive integers), the host finds the file the library recorded, resolves symlinks, and
+ * serves it only when its real path is inside the allowed root (the thumbs folder; a folder the user added).
+ * Anything else is "not found", with no hint of what exists.
+ */
+export function isInside(root: string, candidate: string): boolean {
+  const rel = relative(root, candidate);
+  return rel === '' ? false : !rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..');
+}
+
+/** The real path of `path` when it is a regular file whose real path is inside the real `root`; else undefined. */
+export function containedFile(root: string, path: string): string | undefined {
+  try {
+    const realRoot = realpathSync(resolve(root));
+    const real = realpathSync(resolve(path));
+    if (!isInside(realRoot, real)) return undefined;
+    return statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A readable file of photo `photoId` that lies inside one of the library's folders. */
+export function photoFile(db: Db, photoId: number): string | undefined {
+  if (!Number.isSafeInteger(photoId) || photoId <= 0) return undefined;
+  const rows = db
+    .prepare(
+      'SELECT f.path, d.path AS root FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.photo_id = ? ORDER BY f.id',
+    )
+    .all(photoId) as { path: string; root: string }[];
+  for (const r of rows) {
+    const ok = containedFile(r.root, r.path);
+    if (ok) return ok;
+  }
+  return undefined;
+}

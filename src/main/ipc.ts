@@ -1,0 +1,77 @@
+// Main (Electron): the one IPC wrapper — every contract channel checks its sender and validates its args with zod before the engine sees them.
+import { z } from 'zod';
+import { contract, isMethod, METHODS, type Method } from '../shared/contract.js';
+import { fail, type Result } from '../shared/result.js';
+
+/** IPC channel of a contract method (one channel per method; no generic send). */
+export const channelOf = (m: Method) => `facelens:${m}`;
+export const METHODS_CHANNEL = 'facelens:methods';
+
+/** What main knows about the frame that sent a message (Electron's IpcMainInvokeEvent.senderFrame). */
+export interface SenderInfo {
+  url: string | undefined;
+  /** Is this frame the top frame of a window the app created? */
+  isAppWindow: boolean;
+}
+
+/**
+ * [Note: sender check] Only the top frame of a window this app created, showing the app's own pages
+ * (facelens://app/...), may call the engine. A frame navigated elsewhere, an iframe, or a webview is refused
+ * even though navigation is denied too: two locks, as Electron's security checklist asks ("validate the sender
+ * of all IPC messages").
+ */
+export function trustedSender(s: SenderInfo, appOrigin = 'facelens://app'): boolean {
+  if (!s.isAppWindow || !s.url) return false;
+  try {
+    const u = new URL(s.url);
+    return `${u.protocol}//${u.host}` === appOrigin;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks one call at the IPC boundary: the sender, the method name and the args; the parsed args on success. */
+export function checkCall(
+  method: unknown,
+  args: unknown,
+  sender: SenderInfo,
+): Result<{ method: Method; args: unknown }> {
+  if (!trustedSender(sender)) return fail('unauthorized', 'this frame may not call Facelens');
+  if (!isMethod(method)) return fail('unknown-method', `no method '${String(method).slice(0, 80)}'`);
+  const parsed = contract[method].args.safeParse(args ?? {});
+  if (!parsed.success) return fail('invalid-args', `${method}: ${z.prettifyError(parsed.error)}`);
+  return { ok: true, value: { method, args: parsed.data } };
+}
+
+export interface IpcMainLike {
+  handle(
+    channel: string,
+    listener: (
+      event: { senderFrame: { url: string; parent: unknown } | null; sender: { id: number } },
+      ...args: unknown[]
+    ) => unknown,
+  ): void;
+  on(channel: string, listener: (event: { returnValue: unknown }) => void): void;
+}
+
+/** Registers one handler per contract method; each checks and forwards to the engine process. */
+export function registerContract(
+  ipc: IpcMainLike,
+  isAppWebContents: (id: number) => boolean,
+  forward: (method: Method, args: unknown) => Promise<Result<unknown>>,
+): void {
+  ipc.on(METHODS_CHANNEL, (event) => {
+    event.returnValue = METHODS;
+  });
+  for (const m of METHODS) {
+    ipc.handle(channelOf(m), async (event, args) => {
+      const frame = event.senderFrame;
+      const checked = checkCall(m, args, {
+        url: frame?.url,
+        isAppWindow: !!frame && frame.parent === null && isAppWebContents(event.sender.id),
+      });
+      if (!checked.ok) return checked;
+      return forward(checked.value.method, checked.value.args);
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// Main (Electron): the security rules every window gets — sandbox, isolation, CSP, no navigation, no new windows, no permissions.
+import { shell, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron';
+
+export const APP_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: facelens:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export function secureWebPreferences(preload: string): BrowserWindowConstructorOptions['webPreferences'] {
+  return {
+    preload,
+    sandbox: true,
+    contextIsolation: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    experimentalFeatures: false,
+    webviewTag: false,
+    spellcheck: false,
+  };
+}
+
+/** No navigation away from the app, no new windows (http(s) links open in the system browser), no webviews. */
+export function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (e, url) => {
+    if (!url.startsWith('facelens://app/')) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+/** A CSP header on every app response (beside the page's meta tag) and every permission request refused. */
+export function lockSession(session: Session): void {
+  session.webRequest.onHeadersReceived((details, cb) => {
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+  });
+  session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.setPermissionCheckHandler(() => false);
+}

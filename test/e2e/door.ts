@@ -1,0 +1,64 @@
+// Test helper (e2e): starts `facelens serve` on a fresh library (its own profile folder) and waits for its ready line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const DATA = process.env.FACELENS_DATA ?? resolve(ROOT, '..', 'shared', 'data');
+
+export interface Door {
+  url: string;
+  home: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Why the web-door specs cannot run here, or undefined when they can. */
+export function whyNotRunnable(): string | undefined {
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html')))
+    return 'the renderer is not built: run `npm run build` (or `npx vite build --config renderer/vite.config.ts`) first';
+  if (!existsSync(join(DATA, 'fixtures')))
+    return `needs ../shared/data/fixtures (real photos; absent in this checkout)`;
+  return undefined;
+}
+
+export async function startDoor(): Promise<Door> {
+  const home = mkdtempSync(join(tmpdir(), 'facelens-e2e-'));
+  let out = '';
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`web door did not start:\n${out}`)), 60_000);
+    const check = () => {
+      const m = /Facelens web door: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        res(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => rej(new Error(`web door exited (${code}):\n${out}`)));
+  });
+  return {
+    url,
+    home,
+    log: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
