@@ -89,12 +89,15 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
       if (err instanceof BodyTooLarge) return sendResult(res, 413, fail('too-large', `${method}: ${err.message}`));
       throw err;
     }
-    let args: unknown;
+    let envelope: unknown;
     try {
-      args = body.length ? (JSON.parse(body.toString('utf8')) as { args?: unknown }).args : undefined;
+      envelope = body.length ? JSON.parse(body.toString('utf8')) : {};
     } catch {
       return sendResult(res, 400, fail('invalid-args', `${method}: the body is not JSON`));
     }
+    if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope))
+      return sendResult(res, 400, fail('invalid-args', `${method}: the body must be a JSON object {"args": ...}`));
+    const args = (envelope as { args?: unknown }).args;
     const result = await o.host.call(method, args);
     sendResult(res, 200, result);
   }
