@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync } from '
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runDoctor } from '../../src/engine/doctor/doctor.js';
+import { rng } from '../../src/engine/cluster/synthetic.js';
 import { Engine } from '../../src/engine/engine.js';
 import { hashBytes } from '../../src/engine/library/hash.js';
 import { confirm, createPerson, reject, rename } from '../../src/engine/people/ops.js';
@@ -14,18 +15,6 @@ import { tempDir } from '../helpers/tmp.js';
 
 const skip = skipUnlessData('fixtures', 'wild') || skipUnlessData('celeba-wild');
 const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-
-/** Same seed, same kill moments: a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   code: number | null;

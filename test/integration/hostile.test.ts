@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
+import { rng } from '../../src/engine/cluster/synthetic.js';
 import { Engine } from '../../src/engine/engine.js';
 import { DecodeError, decodeImage } from '../../src/engine/library/decode.js';
 import { openDb } from '../../src/engine/store/db.js';
@@ -25,17 +26,6 @@ before(async () => {
   if (!skip) visions = await Promise.all([FacePipeline.load(), FacePipeline.load()]);
 });
 after(async () => Promise.all(visions.map((v) => v.dispose())));
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function flipBits(bytes: Buffer, flips: number, random: () => number): Buffer {
   const out = Buffer.from(bytes);
