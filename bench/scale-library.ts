@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { recluster } from '../src/engine/cluster/recluster.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { people, personFaces, unknownFaces } from '../src/engine/host/queries.js';
-import { FaceIndex, indexPathFor } from '../src/engine/index/hnsw.js';
+import { FaceIndex, indexOptions, indexPathFor } from '../src/engine/index/hnsw.js';
 import { openDb } from '../src/engine/store/db.js';
 import { f32ToBlob } from '../src/engine/store/blob.js';
 
@@ -87,7 +87,7 @@ timed(
   },
   `${photoCount} photos, ${nFaces} faces`,
 );
-const index = timed('HNSW build (M 16, efC 200)', () => FaceIndex.build(db, indexPathFor(dbPath), 1));
+const index = timed(`HNSW build (M ${indexOptions.m}, efC ${indexOptions.efConstruction})`, () => FaceIndex.build(db, indexPathFor(dbPath), 1));
 index.save();
 const clusterResult = timed('full re-cluster (default algorithm), applied', () => recluster(db));
 rows.push(['  of which', JSON.stringify(clusterResult.ms)]);

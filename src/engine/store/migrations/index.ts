@@ -1,6 +1,8 @@
 // Engine (store): the registry of numbered migrations, strictly increasing; each exports up(db).
 import type { Database } from 'better-sqlite3';
 import * as m001 from './001_core.js';
+import * as m002 from './002_people.js';
+import * as m003 from './003_training.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +11,8 @@ export interface Migration {
 }
 
 /** Add new migrations at the end with the next number; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'core', up: m001.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'core', up: m001.up },
+  { version: 2, name: 'people', up: m002.up },
+  { version: 3, name: 'training', up: m003.up },
+];

@@ -1,0 +1,38 @@
+// Bench (run with node --import tsx bench/hnsw.ts --db LIBRARY [--n N] [--queries Q]): HNSW recall@10 and latency settings.
+// Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
+// them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
+import { parseArgs } from 'node:util';
+import { activeEmbedder } from '../src/engine/arcface/embedder.js';
+import { openDb } from '../src/engine/store/db.js';
+import { FaceStore } from '../src/engine/store/faces.js';
+import { augment, exactTopK, hnswTable, measure, rng, type HnswSetting } from './hnsw-measure.js';
+
+const { values } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    n: { type: 'string' },
+    queries: { type: 'string', default: '200' },
+    m: { type: 'string', default: '8,16,32' },
+    efc: { type: 'string', default: '100,200' },
+    ef: { type: 'string', default: '16,32,64,128' },
+  },
+});
+if (!values.db) {
+  console.error('usage: node --import tsx bench/hnsw.ts --db LIBRARY.db [--n N] [--queries Q] [--m 8,16] [--efc 100,200] [--ef 32,64]');
+  process.exit(2);
+}
+const db = openDb(values.db, { readonly: true });
+const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);
+db.close();
+if (real.length < 20) throw new Error(`only ${real.length} embeddings in ${values.db}: import photos first`);
+const n = values.n ? Number(values.n) : real.length;
+const data = n > real.length ? augment(real, n) : real.slice(0, n);
+const rand = rng(3);
+const queries = Array.from({ length: Math.min(Number(values.queries), data.length) }, () => Math.floor(rand() * data.length));
+const nums = (s: string) => s.split(',').map(Number);
+const settings: HnswSetting[] = [];
+for (const m of nums(values.m!)) for (const efConstruction of nums(values.efc!)) for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef });
+const t = performance.now();
+const truth = exactTopK(data, queries, 10);
+console.log(`${real.length} real face embeddings${n > real.length ? `, grown to ${n} with noisy copies` : ''}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`);
+console.log(hnswTable(measure(data, settings, queries, truth)));

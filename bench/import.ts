@@ -1,0 +1,167 @@
+// Bench (run with node --import tsx bench/import.ts [--folder DIR] [--lanes 1,2] [--ahead 1,2] [--limit N]): end-to-end import speed.
+// Imports ../shared/data/celeba-wild into a fresh library once per (lanes, read-ahead) setting (each in its own process, so peak RSS
+// is per run) and prints photos/s, CPU cores busy, ms per stage, faces per photo and peak RSS; then times the
+// describe stage's parts (landmarks, align, embed) on a sample, and HNSW recall@10 and latency on the faces found.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { activeEmbedder } from '../src/engine/arcface/embedder.js';
+import { Engine } from '../src/engine/engine.js';
+import { decodeImage } from '../src/engine/library/decode.js';
+import { sharedDataDir } from '../src/engine/paths.js';
+import { FaceStore } from '../src/engine/store/faces.js';
+import { FacePipeline } from '../src/engine/vision/pipeline.js';
+import { exactTopK, hnswTable, measure, rng, augment } from './hnsw-measure.js';
+
+const { values } = parseArgs({
+  options: {
+    folder: { type: 'string' },
+    ahead: { type: 'string', default: '1,2' },
+    lanes: { type: 'string', default: '1,2' },
+    limit: { type: 'string' },
+    child: { type: 'boolean', default: false },
+    db: { type: 'string' },
+    sample: { type: 'string', default: '60' },
+    'hnsw-n': { type: 'string', default: '50000' },
+  },
+});
+
+interface RunResult {
+  ahead: number;
+  lanes: number;
+  photos: number;
+  faces: number;
+  failures: number;
+  wallS: number;
+  photosPerS: number;
+  coresBusy: number;
+  stageMs: Record<string, number>;
+  peakRssMb: number;
+  reimportS: number;
+}
+
+function listImages(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listImages(p));
+    else if (/\.(jpe?g|png|webp)$/i.test(name)) out.push(p);
+  }
+  return out;
+}
+
+async function child(): Promise<void> {
+  const engine = Engine.open(values.db!);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const s = await engine.importFolders([values.folder!], { options: { ahead: Number(values.ahead), lanes: Number(values.lanes) } });
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const analysed = s.added + s.changed;
+  const t1 = performance.now();
+  const again = await engine.importFolders([values.folder!]);
+  const reimportS = (performance.now() - t1) / 1000;
+  if (again.added + again.changed + again.removed !== 0) throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);
+  const r: RunResult = {
+    ahead: Number(values.ahead),
+    lanes: Number(values.lanes),
+    photos: s.total,
+    faces: s.facesFound,
+    failures: s.failures.length,
+    wallS: wall,
+    photosPerS: s.total / wall,
+    coresBusy: (cpu.user + cpu.system) / 1e6 / wall,
+    stageMs: Object.fromEntries(Object.entries(s.stageMs).map(([k, v]) => [k, v / Math.max(1, k === 'read' || k === 'hash' ? s.total : analysed)])),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    reimportS,
+  };
+  await engine.close();
+  console.log(JSON.stringify(r));
+}
+
+/** ms per face of landmarks, alignment and embedding, run one after another on a sample of photos. */
+async function describeSplit(files: string[]): Promise<Record<string, number>> {
+  const v = await FacePipeline.load();
+  const t = { detect: 0, landmarks: 0, align: 0, embed: 0 };
+  let faces = 0;
+  for (const f of files) {
+    const img = await decodeImage(f);
+    let t0 = performance.now();
+    const dets = await v.detect(img);
+    t.detect += performance.now() - t0;
+    for (const d of dets) {
+      t0 = performance.now();
+      const pts = await v.landmarks5(img, d.box);
+      const t1 = performance.now();
+      const crop = v.alignFace(img, pts);
+      const t2 = performance.now();
+      await v.embedAligned([crop]);
+      const t3 = performance.now();
+      t.landmarks += t1 - t0;
+      t.align += t2 - t1;
+      t.embed += t3 - t2;
+      faces++;
+    }
+  }
+  await v.dispose();
+  return { 'detect ms/photo': t.detect / files.length, 'landmarks ms/face': t.landmarks / faces, 'align ms/face': t.align / faces, 'embed ms/face': t.embed / faces };
+}
+
+async function parent(): Promise<void> {
+  let folder = values.folder ?? join(sharedDataDir() ?? '../shared/data', 'celeba-wild');
+  const work = mkdtempSync(join(tmpdir(), 'facelens-bench-'));
+  try {
+    const all = listImages(folder);
+    if (values.limit) {
+      const sub = join(work, 'subset');
+      mkdirSync(sub);
+      all.slice(0, Number(values.limit)).forEach((f, i) => symlinkSync(f, join(sub, `${String(i).padStart(5, '0')}.jpg`)));
+      folder = sub;
+    }
+    const n = values.limit ? Math.min(Number(values.limit), all.length) : all.length;
+    console.log(`import bench: ${n} photos from ${values.folder ?? 'celeba-wild'}, ${new Date().toISOString()}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    const results: RunResult[] = [];
+    let lastDb = '';
+    for (const lanes of values.lanes!.split(',').map(Number))
+      for (const ahead of values.ahead!.split(',').map(Number)) {
+        lastDb = join(work, `lib-${ahead}-${lanes}`, 'library.db');
+        const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--folder', folder, '--db', lastDb, '--ahead', String(ahead), '--lanes', String(lanes)];
+        const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+        results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+      }
+    const stages = Object.keys(results[0]!.stageMs);
+    console.log('\n| lanes | ahead | photos | faces | faces/photo | failures | wall s | photos/s | cores busy | CPU ms/photo | peak RSS MB | re-import s | ' + stages.map((s) => `${s} ms`).join(' | ') + ' |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''));
+    for (const r of results)
+      console.log(
+        `| ${r.lanes} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${r.coresBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ` +
+          stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
+          ' |',
+      );
+    console.log('(stage ms are per photo analysed, wall time inside each stage; stages overlap, so they sum past 1000/photos-per-s;');
+    console.log(' CPU ms/photo = process CPU time (all threads) / photos: the figure other processes on the machine cannot inflate)');
+
+    const split = await describeSplit(all.slice(0, Number(values.sample)));
+    console.log(`\nstages one at a time on ${values.sample} photos (no overlap): ${Object.entries(split).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+
+    const engine = Engine.open(lastDb);
+    const real = [...new FaceStore(engine.db).embeddings(activeEmbedder(engine.db).headId)].map((e) => e.vec);
+    await engine.close();
+    const rand = rng(5);
+    for (const size of [real.length, Number(values['hnsw-n'])]) {
+      const data = size > real.length ? augment(real, size) : real;
+      const queries = Array.from({ length: 200 }, () => Math.floor(rand() * data.length));
+      const truth = exactTopK(data, queries, 10);
+      console.log(`\nHNSW on ${real.length} real face embeddings${size > real.length ? ` grown to ${size} with noisy copies` : ''} (200 queries, recall@10 vs exact):`);
+      console.log(hnswTable(measure(data, [{ m: 16, efConstruction: 200, ef: 64 }, { m: 32, efConstruction: 100, ef: 32 }, { m: 32, efConstruction: 100, ef: 64 }], queries, truth)));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await (values.child ? child() : parent());

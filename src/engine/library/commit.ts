@@ -1,0 +1,86 @@
+// Engine (library): the import's writes, each one SQLite transaction: a photo with its faces and embeddings, a link, a failure.
+import type { Db } from '../store/db.js';
+import type { FaceStore } from '../store/faces.js';
+import { pointsToF32 } from '../store/blob.js';
+import type { PhotoStore } from '../store/photos.js';
+import type { FaceResult } from '../vision/pipeline.js';
+import type { DecodedImage } from './decode.js';
+import type { ScanTodo } from './scan.js';
+
+/**
+ * [Note: one transaction per photo] A photo row, its faces, their embeddings, the file row pointing at it and the
+ * clearing of an old failure commit together or not at all. A kill at any moment therefore leaves either the whole
+ * photo or nothing (the file is then simply new again on the next run, which resumes there): never faces without a
+ * photo, never a file pointing at a half-analysed photo. Content already committed (by a parallel lane) is linked
+ * instead; a 'pending' photo of the same content is replaced.
+ */
+export function commitPhoto(
+  db: Db,
+  photos: PhotoStore,
+  faces: FaceStore,
+  todo: ScanTodo,
+  photo: { hash: string; image: DecodedImage; size: number; mtimeMs: number },
+  found: FaceResult[],
+  vecs: Float32Array[],
+  headId: number,
+  stamp: number,
+): { photoId: number; faceIds: number[]; linked: boolean } {
+  return db.transaction(() => {
+    const existing = photos.photoByHash(photo.hash);
+    if (existing?.status === 'done') {
+      // The same content was committed by another lane meanwhile (a duplicate file): link, keep its faces.
+      photos.upsertFile({ folderId: todo.folderId, path: todo.path, size: photo.size, mtimeMs: photo.mtimeMs, photoId: existing.id, seenAt: stamp });
+      photos.clearFailure(todo.path);
+      return { photoId: existing.id, faceIds: [], linked: true };
+    }
+    if (existing) photos.deletePhoto(existing.id);
+    const now = Date.now();
+    const photoId = photos.insertPhoto({
+      hash: photo.hash,
+      width: photo.image.width,
+      height: photo.image.height,
+      orientation: photo.image.orientation,
+      takenAt: photo.image.takenAt,
+      status: 'done',
+      faceCount: found.length,
+      processedAt: now,
+    });
+    const faceIds = found.map((f, i) => {
+      const id = faces.insertFace(photoId, { box: f.box, score: f.score, landmarks: pointsToF32(f.landmarks), feature: f.feature, quality: f.quality }, now);
+      faces.putEmbedding(id, headId, vecs[i]!);
+      return id;
+    });
+    photos.upsertFile({ folderId: todo.folderId, path: todo.path, size: photo.size, mtimeMs: photo.mtimeMs, photoId, seenAt: stamp });
+    photos.clearFailure(todo.path);
+    return { photoId, faceIds, linked: false };
+  })();
+}
+
+/** Points the file at a photo already in the library (moved, renamed or duplicate content). */
+export function linkFile(db: Db, photos: PhotoStore, todo: ScanTodo, photoId: number, size: number, mtimeMs: number, stamp: number): void {
+  db.transaction(() => {
+    photos.upsertFile({ folderId: todo.folderId, path: todo.path, size, mtimeMs, photoId, seenAt: stamp });
+    photos.clearFailure(todo.path);
+  })();
+}
+
+/** Records why the file cannot be imported; a file row it had (an older, readable version) is dropped. */
+export function recordFileFailure(db: Db, photos: PhotoStore, todo: ScanTodo, code: string, reason: string, stamp: number): void {
+  db.transaction(() => {
+    photos.recordFailure({ folderId: todo.folderId, path: todo.path, code, reason, size: todo.size, mtimeMs: todo.mtimeMs, at: stamp });
+    if (todo.known) photos.deleteFile(todo.path);
+  })();
+}
+
+/** Deletes every photo no file points at (faces and embeddings cascade); returns the count and the face ids gone. */
+export function sweepOrphans(db: Db, photos: PhotoStore, faces: FaceStore): { photos: number; faceIds: number[] } {
+  return db.transaction(() => {
+    const ids = photos.orphanPhotoIds();
+    const faceIds: number[] = [];
+    for (const id of ids) {
+      faceIds.push(...faces.faceIdsOfPhoto(id));
+      photos.deletePhoto(id);
+    }
+    return { photos: ids.length, faceIds };
+  })();
+}

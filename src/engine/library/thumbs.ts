@@ -1,0 +1,58 @@
+// Engine (library): face thumbnails, small JPEGs of each face box with margin under <db folder>/thumbs/<shard>/<face id>.jpg.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Box } from '../store/faces.js';
+
+export const thumbOptions = {
+  /** Side of the square thumbnail (px). */
+  size: 160,
+  /** Margin around the face box, as a fraction of the box's larger side, on each side. */
+  margin: 0.35,
+  quality: 82,
+};
+
+/**
+ * [Note: thumbnails are derived] A thumbnail is a cache of (photo, face box): it is written after the face's row
+ * is committed (its name is the face id) and may be missing after a crash; `doctor` and the UI rebuild missing
+ * ones from the photo. Folders are sharded by the low byte of the id so no folder holds more than ~1/256 of them.
+ */
+export function thumbsDir(dbPath: string): string {
+  return join(dirname(dbPath), 'thumbs');
+}
+
+export function thumbPath(dbPath: string, faceId: number): string {
+  return join(thumbsDir(dbPath), (faceId & 0xff).toString(16).padStart(2, '0'), `${faceId}.jpg`);
+}
+
+/** The square crop (box + margin, clamped to the image) that a face's thumbnail shows. */
+export function thumbRegion(box: Box, width: number, height: number, margin = thumbOptions.margin): { left: number; top: number; width: number; height: number } {
+  const side = Math.max(box.w, box.h) * (1 + 2 * margin);
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  const s = Math.max(1, Math.min(Math.round(side), width, height));
+  const left = Math.min(Math.max(0, Math.round(cx - s / 2)), width - s);
+  const top = Math.min(Math.max(0, Math.round(cy - s / 2)), height - s);
+  return { left, top, width: s, height: s };
+}
+
+/** Writes the thumbnail of `box` from decoded RGB pixels (sharp works on libuv threads, off the JS thread). */
+export async function writeThumb(
+  path: string,
+  image: { data: Uint8Array; width: number; height: number },
+  box: Box,
+  o: typeof thumbOptions = thumbOptions,
+): Promise<void> {
+  const region = thumbRegion(box, image.width, image.height, o.margin);
+  const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract(region)
+    .resize(o.size, o.size, { fit: 'cover' })
+    .jpeg({ quality: o.quality, mozjpeg: false })
+    .toBuffer();
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, jpeg);
+}
+
+export async function removeThumb(dbPath: string, faceId: number): Promise<void> {
+  await rm(thumbPath(dbPath, faceId), { force: true });
+}

@@ -1,0 +1,174 @@
+// Engine (library): recursive walk of a photo folder: image files with size and mtime, and every problem met on the way.
+import { readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { extname } from 'node:path';
+import { IMAGE_EXTENSIONS } from './decode.js';
+import { describeFsError, kindOf } from './read.js';
+
+export const walkOptions = {
+  /** Deeper folders are not entered (a guard against pathological trees; loops are caught before this). */
+  maxDepth: 64,
+  /** Names starting with '.' (hidden files and folders, macOS '._x.jpg' resource forks) are skipped. */
+  skipHidden: true,
+  /** System and NAS folders that hold thumbnails or trash, never the user's photos (compared case-insensitively). */
+  skipNames: ['@eadir', '#recycle', '#snapshot', '$recycle.bin', 'system volume information', 'lost+found', '.trashes', 'thumbs.db'],
+};
+export type WalkOptions = typeof walkOptions;
+
+export type WalkFailureCode = 'unreadable' | 'vanished' | 'broken-link' | 'symlink-loop' | 'not-a-file' | 'too-deep';
+
+export type WalkItem =
+  | {
+      kind: 'file';
+      /** Absolute path as text: the file's identity in the database (invalid UTF-8 bytes escaped as \xNN). */
+      path: string;
+      /** The path to open: `path` itself, or the raw bytes when the name is not valid UTF-8. */
+      ioPath: string | Buffer;
+      size: number;
+      mtimeMs: number;
+    }
+  | {
+      kind: 'failure';
+      path: string;
+      code: WalkFailureCode;
+      reason: string;
+      /** A folder whose content could not be listed: files known under it must not be taken for removed. */
+      unlisted?: boolean;
+    };
+
+export interface WalkHooks {
+  /** Called before each folder is listed (tests remove folders here to simulate a change mid-scan). */
+  beforeReadDir?(path: string): void | Promise<void>;
+}
+
+interface Loc {
+  path: string;
+  io: string | Buffer;
+}
+
+/**
+ * Escapes the bytes of a file name that are not valid UTF-8 as `\xNN`, keeping every valid character, so two
+ * different raw names never map to one text path (short of a file literally named with a backslash escape).
+ */
+export function nameToText(raw: Buffer): { text: string; valid: boolean } {
+  const plain = raw.toString('utf8');
+  if (Buffer.from(plain, 'utf8').equals(raw)) return { text: plain, valid: true };
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw[i]!;
+    const n = c < 0x80 ? 1 : c >> 5 === 6 ? 2 : c >> 4 === 14 ? 3 : c >> 3 === 30 ? 4 : 0;
+    if (n > 0 && i + n <= raw.length) {
+      const seg = raw.subarray(i, i + n);
+      const s = seg.toString('utf8');
+      if (!s.includes('\uFFFD') && Buffer.from(s, 'utf8').equals(seg)) {
+        out += s;
+        i += n;
+        continue;
+      }
+    }
+    out += `\\x${c.toString(16).padStart(2, '0')}`;
+    i++;
+  }
+  return { text: out, valid: false };
+}
+
+function child(dir: Loc, raw: Buffer): Loc {
+  const { text, valid } = nameToText(raw);
+  const path = dir.path.endsWith('/') ? dir.path + text : `${dir.path}/${text}`;
+  if (valid && typeof dir.io === 'string') return { path, io: path };
+  const base = typeof dir.io === 'string' ? Buffer.from(dir.io, 'utf8') : dir.io;
+  const sep = base[base.length - 1] === 0x2f ? Buffer.alloc(0) : Buffer.from('/');
+  return { path, io: Buffer.concat([base, sep, raw]) };
+}
+
+export function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
+function skipped(name: string, o: WalkOptions): boolean {
+  if (o.skipHidden && name.startsWith('.')) return true;
+  return o.skipNames.includes(name.toLowerCase());
+}
+
+const devIno = (st: Stats) => `${st.dev}:${st.ino}`;
+
+/**
+ * Yields every image file under `root` (an absolute path; sorted by name, depth first) and a failure item for every
+ * problem, and never throws for a problem inside the tree. [Note: walk loops] Folders are identified by device +
+ * inode: a folder whose identity is one of its own ancestors is a symlink loop (recorded, not entered); one already
+ * walked through another link is skipped silently (its files were yielded once). Symlinks to files are followed (a
+ * linked photo is a photo); links that lead nowhere are recorded when their name looks like a photo.
+ */
+export async function* walk(root: string, opts: Partial<WalkOptions> = {}, hooks: WalkHooks = {}): AsyncGenerator<WalkItem> {
+  const o = { ...walkOptions, ...opts };
+  let rootStat: Stats;
+  try {
+    rootStat = await stat(root);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    yield { kind: 'failure', path: root, code: code === 'ENOENT' ? 'vanished' : 'unreadable', reason: `cannot open the folder: ${describeFsError(err)}`, unlisted: true };
+    return;
+  }
+  if (!rootStat.isDirectory()) {
+    yield { kind: 'failure', path: root, code: 'not-a-file', reason: 'not a folder', unlisted: true };
+    return;
+  }
+  const visited = new Set<string>([devIno(rootStat)]);
+  yield* walkDir({ path: root, io: root }, [devIno(rootStat)], visited, o, hooks);
+}
+
+async function* walkDir(dir: Loc, ancestors: string[], visited: Set<string>, o: WalkOptions, hooks: WalkHooks): AsyncGenerator<WalkItem> {
+  if (ancestors.length > o.maxDepth) {
+    yield { kind: 'failure', path: dir.path, code: 'too-deep', reason: `more than ${o.maxDepth} folders deep; not scanned`, unlisted: true };
+    return;
+  }
+  await hooks.beforeReadDir?.(dir.path);
+  let entries: Dirent<Buffer>[];
+  try {
+    entries = await readdir(dir.io, { withFileTypes: true, encoding: 'buffer' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      yield { kind: 'failure', path: dir.path, code: 'vanished', reason: 'the folder disappeared during the scan' };
+    } else {
+      yield { kind: 'failure', path: dir.path, code: 'unreadable', reason: `cannot list the folder: ${describeFsError(err)}`, unlisted: true };
+    }
+    return;
+  }
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  for (const e of entries) {
+    const loc = child(dir, e.name);
+    const name = loc.path.slice(loc.path.lastIndexOf('/') + 1);
+    if (skipped(name, o)) continue;
+    const image = isImageName(name);
+    if (e.isFile() && !image) continue; // the common case costs no stat
+    let st: Stats;
+    try {
+      st = await stat(loc.io);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') yield { kind: 'failure', path: loc.path, code: 'symlink-loop', reason: 'a symbolic link loop (the link points back at itself)' };
+      else if (code === 'ENOENT' && e.isSymbolicLink()) {
+        if (image) yield { kind: 'failure', path: loc.path, code: 'broken-link', reason: 'a broken symbolic link (its target does not exist)' };
+      } else if (code !== 'ENOENT') yield { kind: 'failure', path: loc.path, code: 'unreadable', reason: describeFsError(err) };
+      continue; // ENOENT on a plain entry: deleted since the folder was listed
+    }
+    if (st.isDirectory()) {
+      const key = devIno(st);
+      if (ancestors.includes(key)) {
+        yield { kind: 'failure', path: loc.path, code: 'symlink-loop', reason: 'a link back to a folder that contains it (symlink loop); not followed' };
+        continue;
+      }
+      if (visited.has(key)) continue;
+      visited.add(key);
+      yield* walkDir(loc, [...ancestors, key], visited, o, hooks);
+    } else if (!image) {
+      continue;
+    } else if (st.isFile()) {
+      yield { kind: 'file', path: loc.path, ioPath: loc.io, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
+    } else {
+      yield { kind: 'failure', path: loc.path, code: 'not-a-file', reason: `${kindOf(st)}, not a photo file` };
+    }
+  }
+}
