@@ -1,5 +1,6 @@
 // Engine (arcface): the active head as a function from stored backbone features to 512-D unit embeddings.
 import type { Db } from '../store/db.js';
+import { applyFolded, deserializeHead, foldHead } from './head-weights.js';
 
 /** Maps backbone features (512 float32 each) to unit embeddings of the head `headId`. */
 export interface Embedder {
@@ -23,12 +24,15 @@ export function identityEmbedder(headId = 1): Embedder {
 }
 
 /**
- * The embedder of the active head. Trained heads (FC -> BN -> L2) are loaded by the arcface module;
- * until a trained head is active this is the identity head.
+ * The embedder of the active head: the identity head, or a trained head (FC -> BN -> L2) with its batch norm
+ * folded into the FC, run on plain typed arrays (no tensors: it serves the importer one photo at a time).
  */
 export function activeEmbedder(db: Db): Embedder {
-  const row = db.prepare('SELECT id, kind FROM heads WHERE active = 1').get() as { id: number; kind: string } | undefined;
+  const row = db.prepare('SELECT id, kind, weights FROM heads WHERE active = 1').get() as
+    { id: number; kind: string; weights: Buffer | null } | undefined;
   if (!row) throw new Error('no active head in this library');
   if (row.kind === 'identity') return identityEmbedder(row.id);
-  throw new Error(`head ${row.id} (${row.kind}) cannot be loaded yet`);
+  if (!row.weights) throw new Error(`head ${row.id} (${row.kind}) has no weights stored`);
+  const folded = foldHead(deserializeHead(row.weights));
+  return { headId: row.id, embed: (features) => applyFolded(folded, features) };
 }

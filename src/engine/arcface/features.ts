@@ -1,0 +1,153 @@
+// Engine (arcface): backbone features of labelled photos (person/... folders) and pair files, cached in SQLite by content hash.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { f32ToBlob, blobToF32 } from '../store/blob.js';
+import type { Db } from '../store/db.js';
+import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../library/decode.js';
+import { hashBytes } from '../library/hash.js';
+import { modelsDir } from '../paths.js';
+import { pickSubject } from '../verify/run.js';
+import { MODEL_FILES, type FacePipeline } from '../vision/pipeline.js';
+import { modelPath, sha256File } from '../vision/ort.js';
+
+export const FEATURE_DIM = 512;
+
+export interface LabelledFile {
+  /** The first folder level under the root: the identity's name. */
+  identity: string;
+  /** Absolute path. */
+  path: string;
+}
+
+/** Every image under DIR/<person>/... (any depth), identities in name order; files at the root are ignored. */
+export function listLabelled(root: string): LabelledFile[] {
+  let top: string[];
+  try {
+    top = readdirSync(root).sort();
+  } catch (err) {
+    throw new Error(`cannot read the labels folder ${root}: ${(err as Error).message}`);
+  }
+  const out: LabelledFile[] = [];
+  const walk = (dir: string, identity: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p, identity);
+      else if (IMAGE_EXTENSIONS.includes(extname(name).toLowerCase())) out.push({ identity, path: p });
+    }
+  };
+  for (const name of top) {
+    const p = join(root, name);
+    if (!name.startsWith('.') && statSync(p).isDirectory()) walk(p, name);
+  }
+  return out;
+}
+
+export interface FeatureOptions {
+  /** 112×112 aligned crops (no detection) or whole photos (detect the subject: the largest, most central face). */
+  aligned: boolean;
+  flip?: boolean;
+  /** Gives the vision pipeline; called only when some file is not cached. */
+  pipeline: () => Promise<FacePipeline>;
+  /** Dispose the pipeline when done (true when `pipeline` opens a fresh one; false for a shared engine pipeline). */
+  releasePipeline?: boolean;
+  onProgress?: (done: number, total: number, cached: number) => void;
+}
+
+export type FeatureResult = { feature: Float32Array } | { reason: string };
+
+let modelId: string | undefined;
+/** The recognizer's identity: its sha256 from resources/models/manifest.json, or hashed from the file. */
+export function recognizerId(): string {
+  if (modelId) return modelId;
+  try {
+    const manifest = JSON.parse(readFileSync(join(modelsDir(), 'manifest.json'), 'utf8')) as {
+      models: { file: string; sha256: string }[];
+    };
+    modelId = manifest.models.find((m) => m.file === MODEL_FILES.recognizer)?.sha256;
+  } catch {
+    /* fall through to hashing the file */
+  }
+  modelId ??= sha256File(modelPath(MODEL_FILES.recognizer));
+  return modelId;
+}
+
+/** Features of `paths` (absolute), from the cache or computed once and cached; failures carry their reason. */
+export async function featuresOf(
+  db: Db,
+  paths: readonly string[],
+  o: FeatureOptions,
+): Promise<Map<string, FeatureResult>> {
+  const mode = o.aligned ? 'aligned' : 'detect';
+  const flip = o.flip ? 1 : 0;
+  const model = recognizerId();
+  const get = db.prepare<[string, string, number, string], { feature: Buffer | null; reason: string | null }>(
+    'SELECT feature, reason FROM train_features WHERE hash = ? AND mode = ? AND flip = ? AND model = ?',
+  );
+  const put = db.prepare(
+    'INSERT OR REPLACE INTO train_features (hash, mode, flip, model, feature, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const out = new Map<string, FeatureResult>();
+  let pipeline: FacePipeline | undefined;
+  let cached = 0;
+  try {
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(path);
+      } catch (err) {
+        out.set(path, { reason: `unreadable: ${(err as Error).message}` });
+        continue;
+      }
+      const hash = hashBytes(bytes);
+      const hit = get.get(hash, mode, flip, model);
+      if (hit) {
+        cached++;
+        out.set(
+          path,
+          hit.feature ? { feature: blobToF32(hit.feature, FEATURE_DIM) } : { reason: hit.reason ?? 'no face' },
+        );
+      } else {
+        pipeline ??= await o.pipeline();
+        const r = await computeFeature(pipeline, bytes, o);
+        put.run(
+          hash,
+          mode,
+          flip,
+          model,
+          'feature' in r ? f32ToBlob(r.feature) : null,
+          'reason' in r ? r.reason : null,
+          Date.now(),
+        );
+        out.set(path, r);
+      }
+      o.onProgress?.(i + 1, paths.length, cached);
+    }
+  } finally {
+    if (o.releasePipeline) await pipeline?.dispose();
+  }
+  return out;
+}
+
+async function computeFeature(p: FacePipeline, bytes: Uint8Array, o: FeatureOptions): Promise<FeatureResult> {
+  try {
+    const img = await decodeImage(bytes);
+    if (o.aligned) {
+      if (img.width !== 112 || img.height !== 112)
+        return { reason: `not a 112x112 aligned crop (${img.width}x${img.height}); drop --aligned for whole photos` };
+      return { feature: (await p.embedAligned([img.data], o.flip ?? false))[0]! };
+    }
+    const subject = pickSubject(await p.detect(img), img.width, img.height);
+    if (!subject) return { reason: 'no face found' };
+    return { feature: (await p.describe(img, subject, { flip: o.flip ?? false })).feature };
+  } catch (err) {
+    return { reason: err instanceof DecodeError ? `${err.code}: ${err.message}` : (err as Error).message };
+  }
+}
+
+/** A path shown to the user: relative to the root, with '/' separators. */
+export function shown(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
