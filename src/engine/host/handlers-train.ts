@@ -5,7 +5,7 @@ import type { Engine } from '../engine.js';
 import { parseLoss } from '../arcface/loss-spec.js';
 import { prepare, runTraining } from '../arcface/run.js';
 import { embedAll } from '../arcface/evaluate.js';
-import { activateHead } from '../arcface/heads.js';
+import { activateHeadFast } from '../arcface/heads.js';
 import * as q from './queries.js';
 import type { Handlers, HostContext } from './context.js';
 import { notFound } from './handlers-base.js';
@@ -133,9 +133,9 @@ export function trainHandlers(engine: Engine): Handlers {
     'train.featurePicture': (a) =>
       pictures.get(a.jobId) ??
       notFound(`a feature picture of job ${a.jobId} (train with a 2-D or 3-D embedding first)`),
-    'heads.activate': (a, ctx) => {
+    'heads.activate': async (a, ctx) => {
       if (!q.heads(ctx.db).some((h) => h.id === a.headId)) notFound(`head ${a.headId}`);
-      const r = activateHead(ctx.db, a.headId, ctx.dbPath);
+      const r = await activateHeadFast(ctx.db, a.headId, ctx.dbPath);
       ctx.emit('library.changed', { reason: 'head activated' });
       return { reembedded: r.faces };
     },
