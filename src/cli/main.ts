@@ -14,6 +14,8 @@ export const COMMANDS: Record<string, string> = {
   cluster: 'cluster [--algorithm NAME] [--json]: group faces into people',
   people: 'people list|rename|merge|split|move|confirm|reject|hide ...: people and corrections',
   suggest: 'suggest --person ID: faces that may be this person',
+  lookalike:
+    'lookalike --a ID --b ID [--train] | --truth DIR [--aligned]: separate two look-alike people, before/after',
   'eval-clusters': 'eval-clusters --truth DIR [--aligned] [--algorithm NAME] [--json]: clustering quality',
   serve: 'serve [--port N]: the app in a browser on 127.0.0.1 (web door)',
   doctor: 'doctor [--repair] [--json]: check and repair the library',

@@ -19,6 +19,7 @@ import {
   Similar,
   Stats,
 } from './schemas.js';
+import { LibrarySeparation, LookalikeReport } from './lookalike.js';
 
 /**
  * [Note: one contract] Each entry is `namespace.verb: { args, result }`. Doors (Electron IPC, the web door) validate
@@ -185,6 +186,26 @@ export const contract = {
       points: z.array(z.object({ label: z.string(), v: z.array(z.number()) })),
     }),
   },
+
+  /** How well two people are told apart under a head (default: the active one): histograms and false-match rates. */
+  'lookalike.separation': {
+    args: z.strictObject({ a: Id, b: Id, headId: Id.optional() }),
+    result: LibrarySeparation,
+  },
+  /** Fine-tune the active head on the named people, A and B among them; a 'train' job whose last event names the new head. */
+  'lookalike.fineTune': {
+    args: z.strictObject({
+      a: Id,
+      b: Id,
+      epochs: z.int().positive().max(500).default(40),
+      holdout: z.number().min(0.1).max(0.9).default(0.5),
+      seed: z.int().default(1),
+      userOnly: z.boolean().default(false),
+    }),
+    result: z.object({ jobId: z.string() }),
+  },
+  /** The before/after on held-out faces stored with a head trained by a look-alike fine-tune (null for other heads). */
+  'lookalike.report': { args: z.strictObject({ headId: Id }), result: LookalikeReport.nullable() },
 
   'verify.faces': {
     args: z.strictObject({ faceA: Id, faceB: Id }),

@@ -199,3 +199,29 @@ test('a short training run, then the Verify page shows a ROC curve', async ({ pa
   await expect(figures).toContainText('FAR 0.0000');
   await shot(page, 'verify');
 });
+
+test('separate a person from a look-alike: score histograms before/after a fine-tune, then activate', async ({
+  page,
+}) => {
+  const at = (hash: string) => door.url.replace(/\/\?t=(.*)$/, `/?t=$1#/${hash}`);
+  await page.goto(at('people'));
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await cards(page).first().locator('a').click();
+  await page.getByTestId('lookalike-open').click();
+  // The look-alike: the largest other person (options read "Name (faces)"); each needs a few faces to hold out.
+  const select = page.getByTestId('lookalike-other');
+  const options = await select.locator('option').allTextContents();
+  const sizes = options.map((t, i) => ({ i, n: Number(/\((\d+)\)$/.exec(t)?.[1] ?? 0) })).sort((a, b) => b.n - a.n);
+  expect(sizes[0]!.n).toBeGreaterThanOrEqual(4);
+  await select.selectOption({ index: sizes[0]!.i });
+  await expect(page.getByTestId('lookalike-now').locator('canvas')).toHaveCount(1);
+  await expect(page.getByTestId('lookalike-rates')).toContainText('assignment');
+  await page.getByLabel('epochs').fill('5');
+  await page.getByTestId('lookalike-train').click();
+  await expect(page.getByTestId('lookalike-after').locator('canvas')).toHaveCount(1, { timeout: 180_000 });
+  await expect(page.getByTestId('lookalike-before').locator('canvas')).toHaveCount(1);
+  await expect(page.getByTestId('lookalike-split')).toContainText('held-out faces only');
+  await shot(page, 'lookalike');
+  await page.getByTestId('lookalike-activate').click();
+  await expect(page.getByTestId('lookalike-activate')).toContainText('is active', { timeout: 60_000 });
+});

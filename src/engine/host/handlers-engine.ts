@@ -5,6 +5,7 @@ import { peopleHandlers } from './handlers-people.js';
 import { libraryHandlers } from './handlers-library.js';
 import type { Engine } from '../engine.js';
 import { trainHandlers } from './handlers-train.js';
+import { lookalikeHandlers } from './handlers-lookalike.js';
 import { verifyHandlers } from './handlers-verify.js';
 
 /** Handlers backed by the engine's modules. A method absent here answers 'not-available' (see host.ts). */
@@ -14,6 +15,7 @@ export async function engineHandlers(engine: Engine): Promise<Handlers> {
     ...libraryHandlers(engine),
     ...trainHandlers(engine),
     ...verifyHandlers(engine),
+    ...lookalikeHandlers(),
     'train.curves': (a) =>
       a.curves.map(({ loss, margins }) => {
         const spec = parseLoss(loss, margins);
