@@ -23,7 +23,14 @@ function readIfd(buf: Buffer, tiff: number, ifd: number, le: boolean): Map<numbe
     if (type === 4 || (type === 13 && count === 1)) out.set(tag, u32(e + 8));
     else if (type === 2) {
       const start = count <= 4 ? e + 8 : tiff + u32(e + 8);
-      if (start + count <= buf.length) out.set(tag, buf.toString('latin1', start, start + count).replace(/\0.*$/s, '').trim());
+      if (start + count <= buf.length)
+        out.set(
+          tag,
+          buf
+            .toString('latin1', start, start + count)
+            .replace(/\0.*$/s, '')
+            .trim(),
+        );
     }
   }
   return out;

@@ -19,7 +19,8 @@ export const decodeOptions = {
   background: { r: 255, g: 255, b: 255 },
 };
 
-export type DecodeErrorCode = 'unreadable' | 'empty' | 'not-image' | 'truncated' | 'too-large' | 'unsupported' | 'decode';
+export type DecodeErrorCode =
+  'unreadable' | 'empty' | 'not-image' | 'truncated' | 'too-large' | 'unsupported' | 'decode';
 
 export class DecodeError extends Error {
   constructor(
@@ -77,17 +78,25 @@ async function readInput(input: string | Uint8Array, maxFileBytes: number): Prom
   try {
     const st = await stat(input);
     if (st.isDirectory()) throw new DecodeError('unreadable', 'this is a folder, not a file');
-    if (st.size > maxFileBytes) throw new DecodeError('too-large', `the file is ${Math.round(st.size / 2 ** 20)} MB, larger than the ${Math.round(maxFileBytes / 2 ** 20)} MB limit`);
+    if (st.size > maxFileBytes)
+      throw new DecodeError(
+        'too-large',
+        `the file is ${Math.round(st.size / 2 ** 20)} MB, larger than the ${Math.round(maxFileBytes / 2 ** 20)} MB limit`,
+      );
     return await readFile(input);
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'the file does not exist (moved, deleted, or a broken link)'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'ELOOP' ? 'a symbolic link loop'
-      : code === 'EISDIR' ? 'this is a folder, not a file'
-      : `cannot read the file (${code ?? (err as Error).message})`;
+      code === 'ENOENT'
+        ? 'the file does not exist (moved, deleted, or a broken link)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'ELOOP'
+            ? 'a symbolic link loop'
+            : code === 'EISDIR'
+              ? 'this is a folder, not a file'
+              : `cannot read the file (${code ?? (err as Error).message})`;
     throw new DecodeError('unreadable', why);
   }
 }
@@ -95,28 +104,43 @@ async function readInput(input: string | Uint8Array, maxFileBytes: number): Prom
 function classify(err: unknown, format: Sniffed): DecodeError {
   const msg = (err as Error).message ?? String(err);
   if (/pixel limit/i.test(msg)) return new DecodeError('too-large', 'the image has more pixels than the limit');
-  if (/premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|short read|read error/i.test(msg))
+  if (
+    /premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|short read|read error/i.test(msg)
+  )
     return new DecodeError('truncated', `the ${format} file is cut short (incomplete download or copy?)`);
-  if (/unsupported image format/i.test(msg)) return new DecodeError('not-image', 'the file is not an image this app can read');
+  if (/unsupported image format/i.test(msg))
+    return new DecodeError('not-image', 'the file is not an image this app can read');
   return new DecodeError('decode', `the ${format} file is damaged and cannot be decoded (${msg.split('\n')[0]})`);
 }
 
 /** Decodes a photo into RGB pixels; throws DecodeError with a code and a message a user understands. */
-export async function decodeImage(input: string | Uint8Array, opts: { maxPixels?: number } = {}): Promise<DecodedImage> {
+export async function decodeImage(
+  input: string | Uint8Array,
+  opts: { maxPixels?: number } = {},
+): Promise<DecodedImage> {
   const maxPixels = opts.maxPixels ?? decodeOptions.maxPixels;
   const buf = await readInput(input, decodeOptions.maxFileBytes);
   if (buf.length === 0) throw new DecodeError('empty', 'the file is empty (0 bytes)');
   const format = sniffFormat(buf.subarray(0, 16));
-  if (format === 'unknown') throw new DecodeError('not-image', 'the file is not an image (its content is not JPEG, PNG, WebP, TIFF, AVIF or GIF)');
+  if (format === 'unknown')
+    throw new DecodeError(
+      'not-image',
+      'the file is not an image (its content is not JPEG, PNG, WebP, TIFF, AVIF or GIF)',
+    );
   if (format === 'bmp') throw new DecodeError('unsupported', 'BMP images are not supported');
-  if (format === 'heic' && !HEIC_SUPPORTED) throw new DecodeError('unsupported', 'HEIC/HEIF photos cannot be decoded by this build (convert them to JPEG)');
+  if (format === 'heic' && !HEIC_SUPPORTED)
+    throw new DecodeError('unsupported', 'HEIC/HEIF photos cannot be decoded by this build (convert them to JPEG)');
 
   // failOn 'truncated': cut-short files are refused, but the many real photos with harmless warnings still decode.
   const base = { limitInputPixels: maxPixels, failOn: 'truncated' as const, pages: 1, page: 0 };
   try {
     const meta = await sharp(buf, base).metadata();
     if (!meta.width || !meta.height) throw new DecodeError('decode', 'the image has no size in its header');
-    if (meta.width * meta.height > maxPixels) throw new DecodeError('too-large', `the image is ${meta.width}x${meta.height}, more than the ${Math.round(maxPixels / 1e6)} MP limit`);
+    if (meta.width * meta.height > maxPixels)
+      throw new DecodeError(
+        'too-large',
+        `the image is ${meta.width}x${meta.height}, more than the ${Math.round(maxPixels / 1e6)} MP limit`,
+      );
     const { data, info } = await sharp(buf, base)
       .rotate() // applies EXIF orientation, then drops the tag
       .flatten({ background: decodeOptions.background })

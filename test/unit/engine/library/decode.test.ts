@@ -35,7 +35,12 @@ function pngHeader(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.alloc(0)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', Buffer.alloc(0)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 test('a JPEG decodes to RGB HWC with its size', async () => {
@@ -60,7 +65,10 @@ test('EXIF orientation 6 is applied (width and height swap) and reported', async
 test('EXIF DateTimeOriginal with its offset becomes takenAt', async () => {
   const buf = await solid(16, 16, '#00ff00')
     .jpeg()
-    .withExif({ IFD0: { Make: 'Test' }, IFD2: { DateTimeOriginal: '2019:07:14 18:03:22', OffsetTimeOriginal: '+02:00' } })
+    .withExif({
+      IFD0: { Make: 'Test' },
+      IFD2: { DateTimeOriginal: '2019:07:14 18:03:22', OffsetTimeOriginal: '+02:00' },
+    })
     .toBuffer();
   const img = await decodeImage(buf);
   assert.equal(img.takenAt, Date.UTC(2019, 6, 14, 16, 3, 22));
@@ -106,7 +114,9 @@ test('WebP, TIFF, AVIF decode; an animated GIF gives its first frame', async () 
   }
   const red = await solid(8, 8, '#ff0000').png().toBuffer();
   const blue = await solid(8, 8, '#0000ff').png().toBuffer();
-  const gif = await sharp([red, blue], { join: { animated: true } }).gif().toBuffer();
+  const gif = await sharp([red, blue], { join: { animated: true } })
+    .gif()
+    .toBuffer();
   const img = await decodeImage(gif);
   assert.equal(img.height, 8, 'one frame, not a strip of frames');
   assert.ok(img.data[0]! > 200 && img.data[2]! < 50, 'the first frame (red)');
@@ -134,7 +144,10 @@ test('a 20000x20000 PNG header is refused as too large without allocating its pi
   assert.ok(process.memoryUsage().rss - before < 200 * 2 ** 20, 'did not allocate 1.2 GB of pixels');
   // The limit is an option: a modest image over a small limit is refused too.
   const small = await solid(100, 100, '#123456').png().toBuffer();
-  await assert.rejects(decodeImage(small, { maxPixels: 5000 }), (e: unknown) => e instanceof DecodeError && e.code === 'too-large');
+  await assert.rejects(
+    decodeImage(small, { maxPixels: 5000 }),
+    (e: unknown) => e instanceof DecodeError && e.code === 'too-large',
+  );
 });
 
 test('HEIC without a decoder is unsupported; a BMP is unsupported', async () => {
@@ -145,6 +158,7 @@ test('HEIC without a decoder is unsupported; a BMP is unsupported', async () => 
 });
 
 test('IMAGE_EXTENSIONS lists the formats the importer should try', () => {
-  for (const e of ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif']) assert.ok(IMAGE_EXTENSIONS.includes(e), e);
+  for (const e of ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif'])
+    assert.ok(IMAGE_EXTENSIONS.includes(e), e);
   assert.ok(IMAGE_EXTENSIONS.every((e) => e.startsWith('.') && e === e.toLowerCase()));
 });

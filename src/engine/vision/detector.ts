@@ -1,0 +1,170 @@
+// Engine (vision): face detection with the 320x240 RFB detector (fr_detect.onnx) over an image pyramid of tiles.
+// [Note: detector pyramid] The net sees a fixed 320x240 input and finds faces from ~16 px up. The coarsest level fits
+// the whole photo (letterboxed, aspect kept) and finds the big faces; each finer level doubles the scale and is cut
+// into overlapping 320x240 tiles, down to the level where a face of `minFacePx` photo pixels becomes
+// `netMinFace` input pixels. A finer level only keeps faces no larger than the tile overlap that do not touch an
+// inner tile edge: every such face lies whole inside some tile, and larger ones were already found a level up.
+// Then NMS over all levels.
+import sharp from 'sharp';
+import type { LoadedSession } from './ort.js';
+import { ort } from './ort.js';
+import type { Box, Detection } from './types.js';
+
+export const detectorOptions = {
+  inputWidth: 320,
+  inputHeight: 240,
+  /** Keep detections scoring at least this. */
+  scoreThreshold: 0.6,
+  /** NMS: boxes overlapping more than this IoU with a better one are dropped. */
+  nmsIou: 0.4,
+  /** Smallest face wanted, in photo pixels (the pyramid goes fine enough to find it). */
+  minFacePx: 24,
+  /** Smallest face the net finds reliably, in its input pixels. */
+  netMinFace: 18,
+  /** Overlap between neighbouring tiles, in input pixels (also the largest face a finer level keeps). */
+  tileOverlap: 96,
+  /** Budget of detector runs per photo (tiles over all levels); finer levels are dropped beyond it. */
+  maxTiles: 24,
+  /** Largest scale applied to the photo (1 = never upsample). */
+  maxScale: 1,
+};
+export type DetectorOptions = typeof detectorOptions;
+
+export interface Level {
+  scale: number;
+  width: number;
+  height: number;
+  tiles: Array<[number, number]>;
+}
+
+function positions(length: number, tile: number, overlap: number): number[] {
+  if (length <= tile) return [0];
+  const n = Math.ceil((length - overlap) / (tile - overlap));
+  const step = (length - tile) / (n - 1);
+  return Array.from({ length: n }, (_, i) => Math.round(i * step));
+}
+
+/** The pyramid levels and tiles for a photo of this size (pure; see [Note: detector pyramid]). */
+export function planLevels(width: number, height: number, o: DetectorOptions = detectorOptions): Level[] {
+  const { inputWidth: tw, inputHeight: th } = o;
+  const s0 = Math.min(tw / width, th / height, o.maxScale);
+  const sFine = Math.min(o.maxScale, o.netMinFace / o.minFacePx);
+  const level = (s: number): Level => {
+    const w = Math.max(1, Math.round(width * s));
+    const h = Math.max(1, Math.round(height * s));
+    const tiles: Array<[number, number]> = [];
+    for (const y of positions(h, th, o.tileOverlap))
+      for (const x of positions(w, tw, o.tileOverlap)) tiles.push([x, y]);
+    return { scale: s, width: w, height: h, tiles };
+  };
+  const levels: Level[] = [level(s0)];
+  let used = levels[0]!.tiles.length;
+  for (let s = s0; s < sFine - 1e-9 && levels.length < 12;) {
+    const prev = s;
+    s = Math.min(s * 2, sFine);
+    let l = level(s);
+    // Over budget: shrink this level until it fits, as long as it stays clearly finer than the previous one.
+    while (used + l.tiles.length > o.maxTiles && s > prev * 1.3) l = level((s *= 0.9));
+    if (used + l.tiles.length > o.maxTiles || s <= prev * 1.3) break;
+    levels.push(l);
+    used += l.tiles.length;
+  }
+  return levels;
+}
+
+export function iou(a: Box, b: Box): number {
+  const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y); // prettier-ignore
+  const x2 = Math.min(a.x + a.w, b.x + b.w), y2 = Math.min(a.y + a.h, b.y + b.h); // prettier-ignore
+  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Greedy non-maximum suppression, best score first. */
+export function nms(dets: Detection[], threshold: number): Detection[] {
+  const sorted = [...dets].sort((a, b) => b.score - a.score);
+  const kept: Detection[] = [];
+  for (const d of sorted) if (kept.every((k) => iou(k.box, d.box) <= threshold)) kept.push(d);
+  return kept;
+}
+
+async function resizeRgb(rgb: Uint8Array, width: number, height: number, w: number, h: number): Promise<Uint8Array> {
+  if (w === width && h === height) return rgb;
+  const buf = await sharp(rgb, { raw: { width, height, channels: 3 } })
+    .resize(w, h, { fit: 'fill' })
+    .raw()
+    .toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+}
+
+/** Fills the CHW float input from a tile of an RGB image; outside the image is mid-grey (0 after normalising). */
+function fillTile(
+  dst: Float32Array,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  x0: number,
+  y0: number,
+  tw: number,
+  th: number,
+) {
+  dst.fill(0);
+  const plane = tw * th;
+  const ymax = Math.min(th, h - y0), xmax = Math.min(tw, w - x0); // prettier-ignore
+  for (let y = 0; y < ymax; y++) {
+    let src = ((y0 + y) * w + x0) * 3;
+    let o = y * tw;
+    for (let x = 0; x < xmax; x++, src += 3, o++) {
+      dst[o] = (rgb[src]! - 127) / 128;
+      dst[o + plane] = (rgb[src + 1]! - 127) / 128;
+      dst[o + 2 * plane] = (rgb[src + 2]! - 127) / 128;
+    }
+  }
+}
+
+export class FaceDetector {
+  private readonly input: Float32Array;
+  constructor(
+    private readonly loaded: LoadedSession,
+    readonly options: DetectorOptions = detectorOptions,
+  ) {
+    this.input = new Float32Array(3 * options.inputWidth * options.inputHeight);
+  }
+
+  /** Faces in an RGB HWC image, boxes in its pixels, best first. */
+  async detect(image: { data: Uint8Array; width: number; height: number }): Promise<Detection[]> {
+    const o = this.options;
+    const { inputWidth: tw, inputHeight: th } = o;
+    const levels = planLevels(image.width, image.height, o);
+    const found: Detection[] = [];
+    for (const [k, level] of levels.entries()) {
+      const pixels = await resizeRgb(image.data, image.width, image.height, level.width, level.height);
+      for (const [x0, y0] of level.tiles) {
+        fillTile(this.input, pixels, level.width, level.height, x0, y0, tw, th);
+        const feeds = { input: new ort.Tensor('float32', this.input, [1, 3, th, tw]) };
+        const out = await this.loaded.session.run(feeds);
+        const scores = out.scores!.data as Float32Array;
+        const boxes = out.boxes!.data as Float32Array;
+        for (let i = 0; i < scores.length / 2; i++) {
+          const score = scores[i * 2 + 1]!;
+          if (score < o.scoreThreshold) continue;
+          const bx1 = boxes[i * 4]! * tw, by1 = boxes[i * 4 + 1]! * th; // prettier-ignore
+          const bx2 = boxes[i * 4 + 2]! * tw, by2 = boxes[i * 4 + 3]! * th; // prettier-ignore
+          if (bx2 <= bx1 || by2 <= by1) continue;
+          if (k > 0) {
+            if (Math.max(bx2 - bx1, by2 - by1) > o.tileOverlap) continue;
+            const edge = 2;
+            if ((x0 > 0 && bx1 < edge) || (y0 > 0 && by1 < edge)) continue;
+            if ((x0 + tw < level.width && bx2 > tw - edge) || (y0 + th < level.height && by2 > th - edge)) continue;
+          }
+          const s = level.scale;
+          const x = Math.max(0, (bx1 + x0) / s), y = Math.max(0, (by1 + y0) / s); // prettier-ignore
+          const x2 = Math.min(image.width, (bx2 + x0) / s), y2 = Math.min(image.height, (by2 + y0) / s); // prettier-ignore
+          if (x2 - x < 2 || y2 - y < 2) continue;
+          found.push({ box: { x, y, w: x2 - x, h: y2 - y }, score });
+        }
+      }
+    }
+    return nms(found, o.nmsIou);
+  }
+}

@@ -1,0 +1,152 @@
+// Engine (vision): 68-point face landmarks (fr_landmark.onnx, 64x64 grey crop of the face box) and the 68 -> 5 reduction.
+import type { LoadedSession } from './ort.js';
+import { ort } from './ort.js';
+import type { Box, Point } from './types.js';
+
+export const landmarkOptions = {
+  size: 64,
+  /** Also run the net on the mirrored crop and average the (re-indexed, mirrored back) points with the direct ones. */
+  flipAverage: false,
+  /** Extra passes, each on a box re-centred from the previous pass's landmarks (see [Note: landmark second pass]). */
+  refinePasses: 1,
+  /**
+   * Box from landmarks: centre = the 68 points' centre + (dx, dy) * spread, size = (sideW, sideH) * spread, where
+   * spread is the distance from the eye centre to the mouth centre. The detector's own boxes measure (medians over
+   * 298 LFW faces) dx -0.008, dy -0.281, sideW 2.054, sideH 2.877; this slightly wider, lower box scored a little
+   * better on full LFW (99.23% against 99.13%, within noise; bench/vision-candidates.ts).
+   */
+  boxFromLandmarks: { dx: 0, dy: -0.05, sideW: 2.2, sideH: 2.6 },
+};
+export type LandmarkOptions = typeof landmarkOptions;
+
+/** Samples a box of an RGB image into a size x size grey float image (value/256), bilinear with area supersampling. */
+export function cropGrey(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  box: Box,
+  size: number,
+  out: Float32Array = new Float32Array(size * size),
+): Float32Array {
+  const sx = box.w / size, sy = box.h / size; // prettier-ignore
+  const ss = Math.max(1, Math.min(4, Math.round(Math.max(sx, sy))));
+  // Grey copy of the part of the photo the box covers (edge pixels repeat outside the photo).
+  const rx0 = Math.max(0, Math.floor(box.x) - 1), ry0 = Math.max(0, Math.floor(box.y) - 1); // prettier-ignore
+  const rx1 = Math.min(width - 1, Math.ceil(box.x + box.w) + 1), ry1 = Math.min(height - 1, Math.ceil(box.y + box.h) + 1); // prettier-ignore
+  const rw = Math.max(1, rx1 - rx0 + 1), rh = Math.max(1, ry1 - ry0 + 1); // prettier-ignore
+  const grey = new Float32Array(rw * rh);
+  for (let y = 0; y < rh; y++) {
+    let o = ((ry0 + y) * width + rx0) * 3;
+    for (let x = 0; x < rw; x++, o += 3) grey[y * rw + x] = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
+  }
+  const k = 1 / (ss * ss * 256);
+  for (let v = 0; v < size; v++) {
+    for (let u = 0; u < size; u++) {
+      let acc = 0;
+      for (let j = 0; j < ss; j++) {
+        const y = Math.min(rh - 1, Math.max(0, box.y + (v + (j + 0.5) / ss) * sy - 0.5 - ry0));
+        const y0 = Math.floor(y), fy = y - y0, y1 = Math.min(rh - 1, y0 + 1); // prettier-ignore
+        for (let i = 0; i < ss; i++) {
+          const x = Math.min(rw - 1, Math.max(0, box.x + (u + (i + 0.5) / ss) * sx - 0.5 - rx0));
+          const x0 = Math.floor(x), fx = x - x0, x1 = Math.min(rw - 1, x0 + 1); // prettier-ignore
+          const top = grey[y0 * rw + x0]! * (1 - fx) + grey[y0 * rw + x1]! * fx;
+          const bot = grey[y1 * rw + x0]! * (1 - fx) + grey[y1 * rw + x1]! * fx;
+          acc += top * (1 - fy) + bot * fy;
+        }
+      }
+      out[v * size + u] = acc * k;
+    }
+  }
+  return out;
+}
+
+const mean = (pts: Point[], from: number, to: number): Point => {
+  let x = 0, y = 0; // prettier-ignore
+  for (let i = from; i <= to; i++) {
+    x += pts[i]![0];
+    y += pts[i]![1];
+  }
+  return [x / (to - from + 1), y / (to - from + 1)];
+};
+
+/** 68 iBUG points -> the 5 ArcFace points: eye centres (mean of 6 points each), nose tip (30), mouth corners (48, 54). */
+export function fiveFrom68(p: Point[]): Point[] {
+  if (p.length !== 68) throw new Error(`expected 68 landmarks, got ${p.length}`);
+  return [mean(p, 36, 41), mean(p, 42, 47), p[30]!, p[48]!, p[54]!];
+}
+
+/** iBUG-68 index of each point's mirror image (left eye <-> right eye, jaw reversed, ...). */
+export const MIRROR_68: readonly number[] = Array.from({ length: 68 }, (_, i) => {
+  if (i <= 16) return 16 - i;
+  if (i <= 26) return 43 - i;
+  if (i <= 30) return i;
+  if (i <= 35) return 66 - i;
+  if (i <= 47) return [45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40][i - 36]!;
+  if (i <= 54) return 102 - i;
+  if (i <= 59) return 114 - i;
+  if (i <= 64) return 124 - i;
+  return 132 - i;
+});
+
+/** A face box predicted from 68 landmarks (the second pass's input). */
+export function boxFrom68(p: Point[], o = landmarkOptions.boxFromLandmarks): Box {
+  const [le, re, , lm, rm] = fiveFrom68(p);
+  const eyes: Point = [(le![0] + re![0]) / 2, (le![1] + re![1]) / 2];
+  const mouth: Point = [(lm![0] + rm![0]) / 2, (lm![1] + rm![1]) / 2];
+  const spread = Math.hypot(mouth[0] - eyes[0], mouth[1] - eyes[1]);
+  const c = mean(p, 0, 67);
+  const cx = c[0] + o.dx * spread, cy = c[1] + o.dy * spread; // prettier-ignore
+  const w = o.sideW * spread, h = o.sideH * spread; // prettier-ignore
+  return { x: cx - w / 2, y: cy - h / 2, w, h };
+}
+
+export class LandmarkModel {
+  private readonly input: Float32Array<ArrayBuffer>;
+  private readonly mirrored: Float32Array<ArrayBuffer>;
+  constructor(
+    private readonly loaded: LoadedSession,
+    readonly options: LandmarkOptions = landmarkOptions,
+  ) {
+    this.input = new Float32Array(options.size * options.size);
+    this.mirrored = new Float32Array(options.size * options.size);
+  }
+
+  private async run(input: Float32Array<ArrayBuffer>): Promise<Float32Array> {
+    const n = this.options.size;
+    const out = await this.loaded.session.run({ input: new ort.Tensor('float32', input, [1, 1, n, n]) });
+    return out.output!.data as Float32Array;
+  }
+
+  /** 68 points (photo pixels) of the face in `box`. */
+  async predict68(image: { data: Uint8Array; width: number; height: number }, box: Box): Promise<Point[]> {
+    const n = this.options.size;
+    cropGrey(image.data, image.width, image.height, box, n, this.input);
+    const v = new Float32Array(await this.run(this.input));
+    if (this.options.flipAverage) {
+      for (let y = 0; y < n; y++)
+        for (let x = 0; x < n; x++) this.mirrored[y * n + x] = this.input[y * n + (n - 1 - x)]!;
+      const m = await this.run(this.mirrored);
+      for (let i = 0; i < 68; i++) {
+        const j = MIRROR_68[i]!;
+        v[2 * i] = (v[2 * i]! + 1 - m[2 * j]!) / 2;
+        v[2 * i + 1] = (v[2 * i + 1]! + m[2 * j + 1]!) / 2;
+      }
+    }
+    const pts: Point[] = [];
+    for (let i = 0; i < 68; i++) pts.push([box.x + v[2 * i]! * box.w, box.y + v[2 * i + 1]! * box.h]);
+    return pts;
+  }
+
+  /**
+   * 68 points, refined on re-centred boxes.
+   * [Note: landmark second pass] The landmark net regresses points inside the box it is given, and detector boxes
+   * jitter (tiles, scales, partial occlusion). A second pass on a box rebuilt from the first pass's points, with the
+   * detector's average geometry, feeds the net the framing it expects; bench/vision-candidates.ts measures the gain.
+   */
+  async predict(image: { data: Uint8Array; width: number; height: number }, box: Box): Promise<Point[]> {
+    let pts = await this.predict68(image, box);
+    for (let i = 0; i < this.options.refinePasses; i++)
+      pts = await this.predict68(image, boxFrom68(pts, this.options.boxFromLandmarks));
+    return pts;
+  }
+}

@@ -1,0 +1,133 @@
+// Test (integration): the real models on real photos — model checksums, faces in the group photos, same-person pairs
+// of fixtures/wild scoring above different-person pairs, the pipeline's API contract (engine/vision).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { decodeImage } from '../../src/engine/library/decode.js';
+import { modelsDir } from '../../src/engine/paths.js';
+import { auc, cosine } from '../../src/engine/verify/metrics.js';
+import { parseCsvPairs } from '../../src/engine/verify/pairs.js';
+import { sha256File } from '../../src/engine/vision/ort.js';
+import { FacePipeline } from '../../src/engine/vision/pipeline.js';
+import { dataPath, skipUnlessData } from '../helpers/data.js';
+
+let pipeline: FacePipeline;
+before(async () => {
+  pipeline = await FacePipeline.load({ threads: 1 });
+});
+after(async () => {
+  await pipeline?.dispose();
+});
+
+test('every model file matches the sha256 in resources/models/manifest.json', () => {
+  const manifest = JSON.parse(readFileSync(join(modelsDir(), 'manifest.json'), 'utf8')) as {
+    models: { file: string; sha256: string }[];
+  };
+  assert.ok(manifest.models.length >= 3);
+  for (const m of manifest.models) assert.equal(sha256File(join(modelsDir(), m.file)), m.sha256, m.file);
+});
+
+test(
+  'faces found in the group photos match faces.csv within one per photo',
+  { skip: skipUnlessData('fixtures', 'group-photos') },
+  async () => {
+    const dir = dataPath('fixtures', 'group-photos')!;
+    const rows = readFileSync(join(dir, 'faces.csv'), 'utf8').trim().split('\n').slice(1);
+    let want = 0, got = 0; // prettier-ignore
+    for (const row of rows) {
+      const [file, count] = row.split(',');
+      const img = await decodeImage(join(dir, file!));
+      const faces = await pipeline.analyze(img, { keepAligned: true });
+      // "clear frontal" faces: the quality score is what keeps the blurred or turned ones out
+      const clear = faces.filter((f) => f.quality >= 0.2).length;
+      assert.ok(
+        Math.abs(clear - Number(count)) <= 1,
+        `${file}: ${clear} clear faces of ${faces.length}, faces.csv says ${count}`,
+      );
+      want += Number(count);
+      got += clear;
+      for (const f of faces) {
+        assert.equal(f.landmarks.length, 5);
+        assert.equal(f.feature.length, 512);
+        assert.equal(f.aligned?.length, 112 * 112 * 3);
+        assert.ok(
+          f.box.x >= 0 && f.box.y >= 0 && f.box.x + f.box.w <= img.width + 1 && f.box.y + f.box.h <= img.height + 1,
+        );
+        assert.ok(f.quality >= 0 && f.quality <= 1);
+        const [le, re, nose, lm, rm] = f.landmarks as [number, number][];
+        assert.ok(le![0] < re![0] && lm![0] < rm![0], 'left/right in template order');
+        assert.ok(nose![1] > le![1] && lm![1] > nose![1], 'eyes above nose above mouth');
+      }
+    }
+    assert.ok(got >= want - 2, `${got} clear faces found, ${want} expected`);
+  },
+);
+
+test(
+  'fixtures/wild: same-person pairs score above different-person pairs (AUC > 0.95)',
+  { skip: skipUnlessData('fixtures', 'wild') },
+  async () => {
+    const dir = dataPath('fixtures', 'wild')!;
+    const set = parseCsvPairs(readFileSync(join(dir, 'pairs.csv'), 'utf8'));
+    const pairs = set.pairs.filter((_, i) => i % 3 === 0); // a third of the pairs keeps the test quick
+    const features = new Map<string, Float32Array>();
+    for (const file of new Set(pairs.flatMap((p) => [p.a, p.b]))) {
+      const img = await decodeImage(join(dir, file));
+      const [face] = await pipeline.analyze(img, { maxFaces: 1 });
+      if (face) features.set(file, face.feature);
+    }
+    const scored = pairs.filter((p) => features.has(p.a) && features.has(p.b));
+    assert.ok(scored.length >= pairs.length * 0.95, `faces found for ${scored.length} of ${pairs.length} pairs`);
+    const scores = scored.map((p) => cosine(features.get(p.a)!, features.get(p.b)!));
+    const a = auc(
+      scores,
+      scored.map((p) => p.same),
+    );
+    assert.ok(a > 0.95, `AUC ${a}`);
+  },
+);
+
+test(
+  'the feature is raw (not unit length); flip and embedAligned agree with analyze',
+  { skip: skipUnlessData('lfw', 'Abel_Pacheco', 'Abel_Pacheco_0001.jpg') },
+  async () => {
+    const img = await decodeImage(dataPath('lfw', 'Abel_Pacheco', 'Abel_Pacheco_0001.jpg')!);
+    const [face] = await pipeline.analyze(img, { keepAligned: true, maxFaces: 1 });
+    assert.ok(face);
+    const norm = Math.hypot(...face.feature);
+    assert.ok(Math.abs(norm - 1) > 1e-3, `norm ${norm}`);
+    const [again] = await pipeline.embedAligned([face.aligned!]);
+    assert.ok(cosine(again!, face.feature) > 0.9999);
+    const [flipped] = await pipeline.embedAligned([face.aligned!], true);
+    const c = cosine(flipped!, face.feature);
+    assert.ok(c > 0.8 && c < 0.99999, `flip changes the feature a little (cos ${c})`);
+    const realign = pipeline.alignFace(img, face.landmarks);
+    assert.deepEqual(realign, face.aligned);
+  },
+);
+
+test('an image without a face gives no face; a disposed pipeline refuses work', async () => {
+  const blank = { data: new Uint8Array(320 * 240 * 3).fill(128), width: 320, height: 240 };
+  assert.deepEqual(await pipeline.analyze(blank), []);
+  const p = await FacePipeline.load();
+  await p.dispose();
+  await assert.rejects(p.analyze(blank), /dispose/);
+});
+
+test(
+  'overlapping calls on one pipeline queue up and give the same answers as sequential ones',
+  { skip: skipUnlessData('fixtures', 'group-photos') },
+  async () => {
+    const dir = dataPath('fixtures', 'group-photos')!;
+    const a = await decodeImage(join(dir, 'bbt1.jpg'));
+    const b = await decodeImage(join(dir, 'bbt3.jpg'));
+    const [fa, fb] = await Promise.all([pipeline.analyze(a), pipeline.analyze(b)]);
+    const sa = await pipeline.analyze(a);
+    const sb = await pipeline.analyze(b);
+    assert.equal(fa!.length, sa.length);
+    assert.equal(fb!.length, sb.length);
+    fa!.forEach((f, i) => assert.ok(cosine(f.feature, sa[i]!.feature) > 0.9999));
+    fb!.forEach((f, i) => assert.ok(cosine(f.feature, sb[i]!.feature) > 0.9999));
+  },
+);

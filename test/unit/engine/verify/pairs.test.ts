@@ -1,0 +1,67 @@
+// Test (unit): LFW pairs.txt and CSV pair parsing (engine/verify/pairs.ts).
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadPairs, PairsError, parseCsvPairs, parseLfwPairs } from '../../../../src/engine/verify/pairs.js';
+import { tempDir } from '../../../helpers/tmp.js';
+
+const LFW =
+  '2\t1\nAbel_Pacheco\t1\t4\nAkhmed_Zakayev\t1\tAbel_Pacheco\t12\nJohn Doe 3\t5\n'.replace(
+    'John Doe 3\t5',
+    'John_Doe\t3\t5',
+  ) + 'A_B\t1\tC_D\t2\n';
+
+test('LFW: header folds, same and different lines, %04d file names', () => {
+  const set = parseLfwPairs(LFW);
+  assert.equal(set.folds, 2);
+  assert.equal(set.pairs.length, 4);
+  assert.deepEqual(set.pairs[0], {
+    a: 'Abel_Pacheco/Abel_Pacheco_0001.jpg',
+    b: 'Abel_Pacheco/Abel_Pacheco_0004.jpg',
+    same: true,
+    fold: 0,
+  });
+  assert.deepEqual(set.pairs[1], {
+    a: 'Akhmed_Zakayev/Akhmed_Zakayev_0001.jpg',
+    b: 'Abel_Pacheco/Abel_Pacheco_0012.jpg',
+    same: false,
+    fold: 0,
+  });
+  assert.equal(set.pairs[2]!.fold, 1);
+  assert.equal(set.pairs[3]!.same, false);
+});
+
+test('LFW: a wrong header or line count is a clear error', () => {
+  assert.throws(() => parseLfwPairs('hello\n'), PairsError);
+  assert.throws(() => parseLfwPairs('3\t1\nA\t1\t2\n'), /promises 3 folds x 2 pairs = 6 lines/);
+  assert.throws(() => parseLfwPairs('1\t1\nA\t1\nB\t1\tC\t2\n'), /line 2/);
+});
+
+test('CSV: folds are dealt per class so each fold keeps the balance', () => {
+  const rows = ['file_x,file_y,same'];
+  for (let i = 0; i < 20; i++) rows.push(`p${i}/a.jpg,p${i}/b.jpg,1`);
+  for (let i = 0; i < 20; i++) rows.push(`p${i}/a.jpg,q${i}/b.jpg,0`);
+  const set = parseCsvPairs(rows.join('\n'));
+  assert.equal(set.folds, 10);
+  assert.equal(set.pairs.length, 40);
+  for (let f = 0; f < 10; f++) {
+    const inFold = set.pairs.filter((p) => p.fold === f);
+    assert.equal(inFold.filter((p) => p.same).length, 2);
+    assert.equal(inFold.filter((p) => !p.same).length, 2);
+  }
+  assert.throws(() => parseCsvPairs('a,b,c\n1,2,3'), /file_x/);
+  assert.throws(() => parseCsvPairs('file_x,file_y,same\na,b,maybe'), /line 2/);
+});
+
+test('loadPairs picks the format; a missing file is a PairsError', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'pairs.txt'), LFW);
+  writeFileSync(
+    join(dir, 'p.csv'),
+    'file_x,file_y,same\n' + Array.from({ length: 10 }, (_, i) => `a${i}.jpg,b${i}.jpg,${i % 2}`).join('\n'),
+  );
+  assert.equal(loadPairs(join(dir, 'pairs.txt')).format, 'lfw');
+  assert.equal(loadPairs(join(dir, 'p.csv')).format, 'csv');
+  assert.throws(() => loadPairs(join(dir, 'nope.txt')), PairsError);
+});
