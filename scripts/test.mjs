@@ -21,7 +21,7 @@ function findTests(dir) {
 }
 
 const roots = only.length ? only.map((p) => join(root, p)) : [join(root, 'test/unit'), join(root, 'test/integration')];
-const files = roots.flatMap((p) => (p.endsWith('.ts') ? [p] : findTests(p)));
+const files = roots.filter((p) => !p.includes('/test/e2e')).flatMap((p) => (p.endsWith('.ts') ? [p] : findTests(p)));
 const wantE2E = only.length === 0 || only.some((p) => p.startsWith('test/e2e'));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
@@ -65,7 +65,17 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
     env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report, FORCE_COLOR: '0' },
   });
   if (existsSync(report)) {
-    const stats = JSON.parse(readFileSync(report, 'utf8')).stats ?? {};
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    const stats = json.stats ?? {};
+    // Say why each skipped spec was skipped (the list reporter does not).
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? [])
+        for (const t of spec.tests ?? [])
+          if (t.status === 'skipped')
+            for (const a of t.annotations ?? []) if (a.type === 'skip') console.log(`skipped: ${spec.title}: ${a.description ?? ''}`);
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of json.suites ?? []) walk(suite);
     totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
     totals.failed += stats.unexpected ?? 0;
     totals.skipped += stats.skipped ?? 0;
