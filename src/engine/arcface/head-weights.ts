@@ -1,4 +1,5 @@
 // Engine (arcface): a head's weights as plain typed arrays: identity/random init, save/load BLOB, folded inference (no tensors).
+import { normals, rng } from '../random.js';
 
 /** feature (dimIn) -> FC (w: dimIn × dimOut row-major, b) -> batch norm (gamma, beta, running mean/var) -> L2. */
 export interface HeadWeights {
@@ -35,29 +36,13 @@ export function identityWeights(dim = 512): HeadWeights {
   };
 }
 
-/** A small deterministic PRNG (mulberry32): shuffles and inits are reproducible for a seed on any backend. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
-/** Gaussian numbers (Box–Muller) from rng(seed). */
+/** n Gaussian numbers with standard deviation `std`, from rng(seed). */
 export function gaussian(n: number, std: number, seed: number): Float32Array {
-  const r = rng(seed);
+  const draw = normals(rng(seed));
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const u = Math.max(r(), 1e-12);
-    const v = r();
-    const m = Math.sqrt(-2 * Math.log(u)) * std;
-    out[i] = m * Math.cos(2 * Math.PI * v);
-    if (i + 1 < n) out[i + 1] = m * Math.sin(2 * Math.PI * v);
-  }
+  for (let i = 0; i < n; i++) out[i] = draw() * std;
   return out;
 }
 

@@ -1,33 +1,10 @@
 // Engine (cluster): deterministic synthetic face embeddings around identity centres, for tests and benchmarks.
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same embeddings on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { normals, rng } from '../random.js';
 
-/** Standard normal draws from a uniform PRNG (Box-Muller). */
-export function gaussian(rand: () => number): () => number {
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const u = Math.max(rand(), 1e-12);
-    const v = rand();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
-}
+export { rng };
+/** Standard normal draws from a uniform PRNG (see random.ts). */
+export const gaussian = normals;
 
 export interface SyntheticOptions {
   identities: number;
