@@ -1,7 +1,6 @@
 // CLI (terminal door): `facelens people ...` — list people and make corrections (rename, merge, split, move, confirm, reject, hide, undo).
 import { listHistory, redo, undo } from '../../engine/people/history.js';
 import * as ops from '../../engine/people/ops.js';
-import { separation } from '../../engine/people/separation.js';
 import { nameQueue } from '../../engine/people/suggest.js';
 import { openDb, type Db } from '../../engine/store/db.js';
 import { CliError, dbPathOf, num, parse } from '../args.js';
@@ -17,7 +16,6 @@ const USAGE = `usage: facelens people <verb> ... [--db PATH] [--json]
   reject ID FACE_ID...           "these faces are not ID": remembered for good
   hide ID | show ID
   cover ID FACE_ID
-  separation ID_A ID_B [--threshold T]   how often A's and B's faces pass for each other (look-alikes)
   history | undo | redo`;
 
 const ids = (xs: string[], what: string) => xs.map((x) => {
@@ -40,7 +38,7 @@ function listPeople(db: Db, all: boolean, hidden: boolean) {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, threshold: { type: 'string' }, all: { type: 'boolean', default: false }, hidden: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(argv, { name: { type: 'string' }, all: { type: 'boolean', default: false }, hidden: { type: 'boolean', default: false } });
   const [verb, ...args] = positionals;
   if (values.help || !verb) {
     console.log(USAGE);
@@ -109,23 +107,6 @@ export async function run(argv: string[]): Promise<number> {
         const [person, face] = ids(args, 'id');
         ops.setCover(db, person!, face!);
         out({ ok: true }, `face ${face} is the cover of person ${person}`);
-        break;
-      }
-      case 'separation': {
-        need(2);
-        const [a, b] = ids(args, 'person id');
-        const r = separation(db, a!, b!, values.threshold !== undefined ? { threshold: num(values.threshold, 'threshold', 0.3) } : {});
-        const bar = (h: number[]) => h.map((c) => ' .:-=+*#%@'[Math.min(9, Math.ceil((9 * c) / Math.max(1, Math.max(...h))))]).join('');
-        out(
-          r,
-          [
-            `${r.a.name ?? `person ${r.a.id}`} (${r.a.faces} faces) vs ${r.b.name ?? `person ${r.b.id}`} (${r.b.faces} faces), threshold ${r.threshold}:`,
-            `  false-match rate ${(100 * r.falseMatchRate).toFixed(2)}% (mean cross cosine ${r.meanCross.toFixed(3)}); same-person pairs accepted ${(100 * r.trueMatchRate).toFixed(1)}% (mean ${r.meanWithin.toFixed(3)})`,
-            `  cosine   -1 ${'.'.repeat(r.histogram.bins - 6)} +1`,
-            `  A vs B   |${bar(r.histogram.cross)}|`,
-            `  within   |${bar(r.histogram.within)}|`,
-          ].join('\n'),
-        );
         break;
       }
       case 'history': {
