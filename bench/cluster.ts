@@ -51,7 +51,9 @@ function spread(vectors: Float32Array, labels: ArrayLike<number>, dim: number): 
   const diff: number[] = [];
   const byLabel = new Map<number, number[]>();
   for (let i = 0; i < n; i++) byLabel.set(labels[i]!, [...(byLabel.get(labels[i]!) ?? []), i]);
-  for (const m of byLabel.values()) for (let a = 0; a < m.length && same.length < 20000; a++) for (let b = a + 1; b < m.length && b < a + 20; b++) same.push(dot(vectors, m[a]!, m[b]!, dim));
+  for (const m of byLabel.values())
+    for (let a = 0; a < m.length && same.length < 20000; a++)
+      for (let b = a + 1; b < m.length && b < a + 20; b++) same.push(dot(vectors, m[a]!, m[b]!, dim));
   for (let t = 0; t < 20000; t++) {
     const i = Math.floor(rand() * n);
     const j = Math.floor(rand() * n);
@@ -62,7 +64,14 @@ function spread(vectors: Float32Array, labels: ArrayLike<number>, dim: number): 
   return `same ${mean(same)} [q10 ${q(same, 0.1)}, q90 ${q(same, 0.9)}], diff q99 ${q(diff, 0.99)}`;
 }
 
-async function inMemory(label: string, vectors: Float32Array, labels: Int32Array, photos: Int32Array | undefined, dim: number, scored: (i: number) => boolean = () => true): Promise<void> {
+async function inMemory(
+  label: string,
+  vectors: Float32Array,
+  labels: Int32Array,
+  photos: Int32Array | undefined,
+  dim: number,
+  scored: (i: number) => boolean = () => true,
+): Promise<void> {
   const n = labels.length;
   const keep = Array.from({ length: n }, (_, i) => i).filter(scored);
   console.error(`${label}: ${n} faces (${spread(vectors, labels, dim)})`);
@@ -78,15 +87,45 @@ async function inMemory(label: string, vectors: Float32Array, labels: Int32Array
     const cl = ms(t);
     const clCpu = process.cpuUsage(cpu);
     const cpuS = (knnCpu.user + knnCpu.system + clCpu.user + clCpu.system) / 1e6;
-    const s = scoreClustering(keep.map((i) => labels[i]!), keep.map((i) => c.labels[i]!));
-    row(label, n, name, knn, cl, ((knn + cl) / 1000).toFixed(1), cpuS.toFixed(1), s.bcubedF.toFixed(3), `${s.clusters}/${s.identities}`, peakMB());
+    const s = scoreClustering(
+      keep.map((i) => labels[i]!),
+      keep.map((i) => c.labels[i]!),
+    );
+    row(
+      label,
+      n,
+      name,
+      knn,
+      cl,
+      ((knn + cl) / 1000).toFixed(1),
+      cpuS.toFixed(1),
+      s.bcubedF.toFixed(3),
+      `${s.clusters}/${s.identities}`,
+      peakMB(),
+    );
   }
   // incremental: faces held out of the people are compared with every person's mean
-  const people = new GroupModels(vectors, dim, photos ?? Int32Array.from({ length: n }, (_, i) => i), Int32Array.from(labels, (l) => l + 1));
+  const people = new GroupModels(
+    vectors,
+    dim,
+    photos ?? Int32Array.from({ length: n }, (_, i) => i),
+    Int32Array.from(labels, (l) => l + 1),
+  );
   const probes = Math.min(2000, n);
   t = performance.now();
   for (let i = 0; i < probes; i++) people.best(vectors.subarray(i * dim, (i + 1) * dim), -1, undefined, 0.3);
-  row(label, n, `assign vs ${people.ids.length} people`, '', '', `${(ms(t) / probes).toFixed(3)} ms/face`, '', '', '', peakMB());
+  row(
+    label,
+    n,
+    `assign vs ${people.ids.length} people`,
+    '',
+    '',
+    `${(ms(t) / probes).toFixed(3)} ms/face`,
+    '',
+    '',
+    '',
+    peakMB(),
+  );
 }
 
 /** End to end on a real SQLite file: insert, full re-cluster, then 10% new faces assigned incrementally. */
@@ -97,7 +136,9 @@ async function throughDb(n: number, identities: number, sameCos: number): Promis
     const s = syntheticFaces({ identities, faces: n, sameCos, seed: 5, ...shape });
     const lm = f32ToBlob(new Float32Array(10));
     const insPhoto = db.prepare(`INSERT INTO photos (hash, status) VALUES (?, 'done')`);
-    const insFace = db.prepare(`INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, created_at) VALUES (?, 0, 0, 80, 80, 1, ?, ?, 0.9, 0)`);
+    const insFace = db.prepare(
+      `INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, created_at) VALUES (?, 0, 0, 80, 80, 1, ?, ?, 0.9, 0)`,
+    );
     const insEmb = db.prepare('INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, 1, ?)');
     const held = Math.round(n * 0.1);
     const insert = (from: number, to: number) =>
@@ -111,11 +152,33 @@ async function throughDb(n: number, identities: number, sameCos: number): Promis
     insert(0, n - held);
     let t = performance.now();
     const r = await reclusterAsync(db);
-    row('sqlite', n - held, 'recluster (load+knn+cluster+plan+apply)', r.ms.knn, r.ms.cluster, (ms(t) / 1000).toFixed(1), '', '', `${r.applied!.people} people`, peakMB());
+    row(
+      'sqlite',
+      n - held,
+      'recluster (load+knn+cluster+plan+apply)',
+      r.ms.knn,
+      r.ms.cluster,
+      (ms(t) / 1000).toFixed(1),
+      '',
+      '',
+      `${r.applied!.people} people`,
+      peakMB(),
+    );
     insert(n - held, n);
     t = performance.now();
     const a = assignNewFaces(db, { newPeople: 0 });
-    row('sqlite', held, `assignNewFaces vs ${r.applied!.people} people`, '', '', `${(ms(t) / held).toFixed(2)} ms/face`, '', '', `${a.joined} joined`, peakMB());
+    row(
+      'sqlite',
+      held,
+      `assignNewFaces vs ${r.applied!.people} people`,
+      '',
+      '',
+      `${(ms(t) / held).toFixed(2)} ms/face`,
+      '',
+      '',
+      `${a.joined} joined`,
+      peakMB(),
+    );
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -123,7 +186,11 @@ async function throughDb(n: number, identities: number, sameCos: number): Promis
 }
 
 const sameCos = Number(values['same-cos']);
-const shape = { sameCosSpread: Number(values.spread), familySize: Number(values['family-size']), familyCos: Number(values['family-cos']) };
+const shape = {
+  sameCosSpread: Number(values.spread),
+  familySize: Number(values['family-size']),
+  familyCos: Number(values['family-cos']),
+};
 for (const n of values.faces.split(',').map(Number)) {
   const identities = values.identities ? Number(values.identities) : Math.max(100, Math.min(3000, Math.round(n / 33)));
   const s = syntheticFaces({ identities, faces: n, sameCos, seed: 3, ...shape });
@@ -147,13 +214,35 @@ for (const lib of values.library) {
     if (!names.has(who)) names.set(who, names.size);
     return names.get(who)!;
   });
-  await inMemory(`real ${lib.split('/').pop()}`, l.input.vectors, labels, l.input.photos, l.input.dim, (i) => labels[i]! >= 0);
+  await inMemory(
+    `real ${lib.split('/').pop()}`,
+    l.input.vectors,
+    labels,
+    l.input.photos,
+    l.input.dim,
+    (i) => labels[i]! >= 0,
+  );
   db.close();
 }
 if (!values['skip-db']) await throughDb(20000, 600, sameCos);
 
-const head = ['data', 'faces', 'what', 'knn ms', 'cluster ms', 'total s', 'CPU s', 'BCubed F', 'clusters/ids', 'peak MB'];
-console.log(`machine: ${availableParallelism()} cores, load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (wall times stretch under load; CPU s is summed over threads)`);
+const head = [
+  'data',
+  'faces',
+  'what',
+  'knn ms',
+  'cluster ms',
+  'total s',
+  'CPU s',
+  'BCubed F',
+  'clusters/ids',
+  'peak MB',
+];
+console.log(
+  `machine: ${availableParallelism()} cores, load average at the end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')} (wall times stretch under load; CPU s is summed over threads)`,
+);
 const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 console.log(head.map((h, i) => h.padEnd(w[i]!)).join(' | '));
 console.log(w.map((x) => '-'.repeat(x)).join('-|-'));

@@ -69,10 +69,17 @@ export function exactTopK(data: Float32Array[], queries: number[], k: number): n
   });
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 
 /** Builds one index per (m, efConstruction) and measures every ef on it. */
-export function measure(data: Float32Array[], settings: HnswSetting[], queries: number[], truth: number[][], k = 10): HnswResult[] {
+export function measure(
+  data: Float32Array[],
+  settings: HnswSetting[],
+  queries: number[],
+  truth: number[][],
+  k = 10,
+): HnswResult[] {
   const out: HnswResult[] = [];
   const builds = new Map<string, HnswSetting[]>();
   for (const s of settings) {
@@ -99,7 +106,14 @@ export function measure(data: Float32Array[], settings: HnswSetting[], queries: 
         const want = new Set(truth[qi]);
         hits += got.filter((id) => want.has(id)).length;
       });
-      out.push({ ...s, n: data.length, buildMs, recall: hits / (queries.length * k), p50Ms: pct(lat, 0.5), p99Ms: pct(lat, 0.99) });
+      out.push({
+        ...s,
+        n: data.length,
+        buildMs,
+        recall: hits / (queries.length * k),
+        p50Ms: pct(lat, 0.5),
+        p99Ms: pct(lat, 0.99),
+      });
     }
   }
   return out;

@@ -18,7 +18,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.db) {
-  console.error('usage: node --import tsx bench/hnsw.ts --db LIBRARY.db [--n N] [--queries Q] [--m 8,16] [--efc 100,200] [--ef 32,64]');
+  console.error(
+    'usage: node --import tsx bench/hnsw.ts --db LIBRARY.db [--n N] [--queries Q] [--m 8,16] [--efc 100,200] [--ef 32,64]',
+  );
   process.exit(2);
 }
 const db = openDb(values.db, { readonly: true });
@@ -28,11 +30,17 @@ if (real.length < 20) throw new Error(`only ${real.length} embeddings in ${value
 const n = values.n ? Number(values.n) : real.length;
 const data = n > real.length ? augment(real, n) : real.slice(0, n);
 const rand = rng(3);
-const queries = Array.from({ length: Math.min(Number(values.queries), data.length) }, () => Math.floor(rand() * data.length));
+const queries = Array.from({ length: Math.min(Number(values.queries), data.length) }, () =>
+  Math.floor(rand() * data.length),
+);
 const nums = (s: string) => s.split(',').map(Number);
 const settings: HnswSetting[] = [];
-for (const m of nums(values.m!)) for (const efConstruction of nums(values.efc!)) for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef });
+for (const m of nums(values.m!))
+  for (const efConstruction of nums(values.efc!))
+    for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef });
 const t = performance.now();
 const truth = exactTopK(data, queries, 10);
-console.log(`${real.length} real face embeddings${n > real.length ? `, grown to ${n} with noisy copies` : ''}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`);
+console.log(
+  `${real.length} real face embeddings${n > real.length ? `, grown to ${n} with noisy copies` : ''}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`,
+);
 console.log(hnswTable(measure(data, settings, queries, truth)));

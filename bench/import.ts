@@ -57,14 +57,17 @@ async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const s = await engine.importFolders([values.folder!], { options: { ahead: Number(values.ahead), lanes: Number(values.lanes) } });
+  const s = await engine.importFolders([values.folder!], {
+    options: { ahead: Number(values.ahead), lanes: Number(values.lanes) },
+  });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const analysed = s.added + s.changed;
   const t1 = performance.now();
   const again = await engine.importFolders([values.folder!]);
   const reimportS = (performance.now() - t1) / 1000;
-  if (again.added + again.changed + again.removed !== 0) throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);
+  if (again.added + again.changed + again.removed !== 0)
+    throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);
   const r: RunResult = {
     ahead: Number(values.ahead),
     lanes: Number(values.lanes),
@@ -74,7 +77,12 @@ async function child(): Promise<void> {
     wallS: wall,
     photosPerS: s.total / wall,
     coresBusy: (cpu.user + cpu.system) / 1e6 / wall,
-    stageMs: Object.fromEntries(Object.entries(s.stageMs).map(([k, v]) => [k, v / Math.max(1, k === 'read' || k === 'hash' ? s.total : analysed)])),
+    stageMs: Object.fromEntries(
+      Object.entries(s.stageMs).map(([k, v]) => [
+        k,
+        v / Math.max(1, k === 'read' || k === 'hash' ? s.total : analysed),
+      ]),
+    ),
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     reimportS,
   };
@@ -107,7 +115,12 @@ async function describeSplit(files: string[]): Promise<Record<string, number>> {
     }
   }
   await v.dispose();
-  return { 'detect ms/photo': t.detect / files.length, 'landmarks ms/face': t.landmarks / faces, 'align ms/face': t.align / faces, 'embed ms/face': t.embed / faces };
+  return {
+    'detect ms/photo': t.detect / files.length,
+    'landmarks ms/face': t.landmarks / faces,
+    'align ms/face': t.align / faces,
+    'embed ms/face': t.embed / faces,
+  };
 }
 
 async function parent(): Promise<void> {
@@ -118,23 +131,49 @@ async function parent(): Promise<void> {
     if (values.limit) {
       const sub = join(work, 'subset');
       mkdirSync(sub);
-      all.slice(0, Number(values.limit)).forEach((f, i) => symlinkSync(f, join(sub, `${String(i).padStart(5, '0')}.jpg`)));
+      all
+        .slice(0, Number(values.limit))
+        .forEach((f, i) => symlinkSync(f, join(sub, `${String(i).padStart(5, '0')}.jpg`)));
       folder = sub;
     }
     const n = values.limit ? Math.min(Number(values.limit), all.length) : all.length;
-    console.log(`import bench: ${n} photos from ${values.folder ?? 'celeba-wild'}, ${new Date().toISOString()}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    console.log(
+      `import bench: ${n} photos from ${values.folder ?? 'celeba-wild'}, ${new Date().toISOString()}, load average ${(
+        await import('node:os')
+      )
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
     const results: RunResult[] = [];
     let lastDb = '';
     for (const lanes of values.lanes!.split(',').map(Number))
       for (const ahead of values.ahead!.split(',').map(Number)) {
         lastDb = join(work, `lib-${ahead}-${lanes}`, 'library.db');
-        const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', '--folder', folder, '--db', lastDb, '--ahead', String(ahead), '--lanes', String(lanes)];
+        const args = [
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          '--child',
+          '--folder',
+          folder,
+          '--db',
+          lastDb,
+          '--ahead',
+          String(ahead),
+          '--lanes',
+          String(lanes),
+        ];
         const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
         results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
       }
     const stages = Object.keys(results[0]!.stageMs);
-    console.log('\n| lanes | ahead | photos | faces | faces/photo | failures | wall s | photos/s | cores busy | CPU ms/photo | peak RSS MB | re-import s | ' + stages.map((s) => `${s} ms`).join(' | ') + ' |');
+    console.log(
+      '\n| lanes | ahead | photos | faces | faces/photo | failures | wall s | photos/s | cores busy | CPU ms/photo | peak RSS MB | re-import s | ' +
+        stages.map((s) => `${s} ms`).join(' | ') +
+        ' |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''));
     for (const r of results)
       console.log(
@@ -142,11 +181,19 @@ async function parent(): Promise<void> {
           stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
           ' |',
       );
-    console.log('(stage ms are per photo analysed, wall time inside each stage; stages overlap, so they sum past 1000/photos-per-s;');
-    console.log(' CPU ms/photo = process CPU time (all threads) / photos: the figure other processes on the machine cannot inflate)');
+    console.log(
+      '(stage ms are per photo analysed, wall time inside each stage; stages overlap, so they sum past 1000/photos-per-s;',
+    );
+    console.log(
+      ' CPU ms/photo = process CPU time (all threads) / photos: the figure other processes on the machine cannot inflate)',
+    );
 
     const split = await describeSplit(all.slice(0, Number(values.sample)));
-    console.log(`\nstages one at a time on ${values.sample} photos (no overlap): ${Object.entries(split).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    console.log(
+      `\nstages one at a time on ${values.sample} photos (no overlap): ${Object.entries(split)
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
 
     const engine = Engine.open(lastDb);
     const real = [...new FaceStore(engine.db).embeddings(activeEmbedder(engine.db).headId)].map((e) => e.vec);
@@ -156,8 +203,23 @@ async function parent(): Promise<void> {
       const data = size > real.length ? augment(real, size) : real;
       const queries = Array.from({ length: 200 }, () => Math.floor(rand() * data.length));
       const truth = exactTopK(data, queries, 10);
-      console.log(`\nHNSW on ${real.length} real face embeddings${size > real.length ? ` grown to ${size} with noisy copies` : ''} (200 queries, recall@10 vs exact):`);
-      console.log(hnswTable(measure(data, [{ m: 16, efConstruction: 200, ef: 64 }, { m: 32, efConstruction: 100, ef: 32 }, { m: 32, efConstruction: 100, ef: 64 }], queries, truth)));
+      console.log(
+        `\nHNSW on ${real.length} real face embeddings${size > real.length ? ` grown to ${size} with noisy copies` : ''} (200 queries, recall@10 vs exact):`,
+      );
+      console.log(
+        hnswTable(
+          measure(
+            data,
+            [
+              { m: 16, efConstruction: 200, ef: 64 },
+              { m: 32, efConstruction: 100, ef: 32 },
+              { m: 32, efConstruction: 100, ef: 64 },
+            ],
+            queries,
+            truth,
+          ),
+        ),
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

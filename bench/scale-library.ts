@@ -52,17 +52,31 @@ function median(label: string, fn: () => unknown, runs = 15): void {
 }
 
 const set = timed('synthetic features', () =>
-  syntheticFaces({ identities: Number(values.identities), faces: nFaces, sameCos: Number(values['same-cos']), seed: 11, groupShare: 1 - nPhotos / nFaces }),
+  syntheticFaces({
+    identities: Number(values.identities),
+    faces: nFaces,
+    sameCos: Number(values['same-cos']),
+    seed: 11,
+    groupShare: 1 - nPhotos / nFaces,
+  }),
 );
 const db = openDb(dbPath);
 const photoCount = set.photos[nFaces - 1]! + 1;
 timed(
   'write photos, files, faces, embeddings',
   () => {
-    const folder = Number(db.prepare("INSERT INTO folders (path, added_at) VALUES ('/photos', 0)").run().lastInsertRowid);
-    const photo = db.prepare("INSERT INTO photos (id, hash, width, height, orientation, status, processed_at, face_count) VALUES (?, ?, 4000, 3000, 1, 'done', 0, 0)");
-    const file = db.prepare('INSERT INTO files (folder_id, path, size, mtime_ms, photo_id, seen_at) VALUES (?, ?, 3000000, 0, ?, 0)');
-    const face = db.prepare("INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, source, created_at) VALUES (?, 100, 100, 200, 200, 0.99, ?, ?, 0.9, 'auto', 0)");
+    const folder = Number(
+      db.prepare("INSERT INTO folders (path, added_at) VALUES ('/photos', 0)").run().lastInsertRowid,
+    );
+    const photo = db.prepare(
+      "INSERT INTO photos (id, hash, width, height, orientation, status, processed_at, face_count) VALUES (?, ?, 4000, 3000, 1, 'done', 0, 0)",
+    );
+    const file = db.prepare(
+      'INSERT INTO files (folder_id, path, size, mtime_ms, photo_id, seen_at) VALUES (?, ?, 3000000, 0, ?, 0)',
+    );
+    const face = db.prepare(
+      "INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, source, created_at) VALUES (?, 100, 100, 200, 200, 0.99, ?, ?, 0.9, 'auto', 0)",
+    );
     const emb = db.prepare('INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, 1, ?)');
     const landmarks = f32ToBlob(new Float32Array(10));
     const chunk = 5000;
@@ -87,14 +101,24 @@ timed(
   },
   `${photoCount} photos, ${nFaces} faces`,
 );
-const index = timed(`HNSW build (M ${indexOptions.m}, efC ${indexOptions.efConstruction})`, () => FaceIndex.build(db, indexPathFor(dbPath), 1));
+const index = timed(`HNSW build (M ${indexOptions.m}, efC ${indexOptions.efConstruction})`, () =>
+  FaceIndex.build(db, indexPathFor(dbPath), 1),
+);
 index.save();
 const clusterResult = timed('full re-cluster (default algorithm), applied', () => recluster(db));
 rows.push(['  of which', JSON.stringify(clusterResult.ms)]);
 rows.push(['  people / faces clustered', `${clusterResult.applied?.people ?? 0} people, ${clusterResult.faces} faces`]);
-const biggest = (db.prepare('SELECT person_id AS id FROM face_people GROUP BY person_id ORDER BY count(*) DESC LIMIT 1').get() as { id: number }).id;
-median('people list, first page of 100', () => people(db, { offset: 0, limit: 100, includeHidden: false, named: 'all' }));
-median('people list, page 20 (offset 2000)', () => people(db, { offset: 2000, limit: 100, includeHidden: false, named: 'all' }));
+const biggest = (
+  db.prepare('SELECT person_id AS id FROM face_people GROUP BY person_id ORDER BY count(*) DESC LIMIT 1').get() as {
+    id: number;
+  }
+).id;
+median('people list, first page of 100', () =>
+  people(db, { offset: 0, limit: 100, includeHidden: false, named: 'all' }),
+);
+median('people list, page 20 (offset 2000)', () =>
+  people(db, { offset: 2000, limit: 100, includeHidden: false, named: 'all' }),
+);
 median('person page, largest person, 200 faces', () => personFaces(db, biggest, 0, 200, 0.3));
 median('unknown faces, first page of 200', () => unknownFaces(db, { offset: 0, limit: 200, lowQuality: false }, 0.3));
 db.pragma('wal_checkpoint(TRUNCATE)');

@@ -24,7 +24,9 @@ if (electron && !process.env.FACELENS_WEB) {
       ? 'FACELENS_WEB is set: starting the web door.'
       : "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?): starting the same app in your browser.",
   );
-  const child = spawn(process.execPath, [join(root, 'bin', 'facelens.js'), 'serve', '--open', ...extra], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [join(root, 'bin', 'facelens.js'), 'serve', '--open', ...extra], {
+    stdio: 'inherit',
+  });
   process.on('SIGINT', () => child.kill('SIGINT'));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -34,11 +34,14 @@ if (files.length) {
   const r = spawnSync(
     process.execPath,
     [
-      '--import', 'tsx',
+      '--import',
+      'tsx',
       '--test',
       '--test-concurrency=2',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
       ...files.map((f) => relative(root, f)),
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
@@ -59,11 +62,15 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
   const report = join(outDir, 'e2e.json');
   rmSync(report, { force: true });
   console.log('\nRunning end-to-end specs (Playwright) ...');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report, FORCE_COLOR: '0' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report, FORCE_COLOR: '0' },
+    },
+  );
   if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     const stats = json.stats ?? {};
@@ -72,7 +79,8 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
       for (const spec of suite.specs ?? [])
         for (const t of spec.tests ?? [])
           if (t.status === 'skipped')
-            for (const a of t.annotations ?? []) if (a.type === 'skip') console.log(`skipped: ${spec.title}: ${a.description ?? ''}`);
+            for (const a of t.annotations ?? [])
+              if (a.type === 'skip') console.log(`skipped: ${spec.title}: ${a.description ?? ''}`);
       for (const child of suite.suites ?? []) walk(child);
     };
     for (const suite of json.suites ?? []) walk(suite);

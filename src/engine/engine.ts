@@ -90,7 +90,11 @@ export class Engine {
   /** Face pipeline number `lane` (one per concurrent analysis lane), loaded on first call. */
   vision(lane = 0): Promise<FacePipeline> {
     this.#check();
-    this.#vision[lane] ??= (this.opts.loadVision ? this.opts.loadVision(lane) : import('./vision/pipeline.js').then((m) => m.FacePipeline.load())).then((p) => {
+    this.#vision[lane] ??= (
+      this.opts.loadVision
+        ? this.opts.loadVision(lane)
+        : import('./vision/pipeline.js').then((m) => m.FacePipeline.load())
+    ).then((p) => {
       this.#provider = p.provider;
       return p;
     });
@@ -117,7 +121,17 @@ export class Engine {
     const release = acquireLock(`${this.dbPath}.import.lock`);
     this.#importing = true;
     try {
-      return await importFolders({ db: this.db, dbPath: this.dbPath, index, embedder: activeEmbedder(this.db), vision: (lane) => this.vision(lane) }, rows, run);
+      return await importFolders(
+        {
+          db: this.db,
+          dbPath: this.dbPath,
+          index,
+          embedder: activeEmbedder(this.db),
+          vision: (lane) => this.vision(lane),
+        },
+        rows,
+        run,
+      );
     } finally {
       this.#importing = false;
       try {
@@ -137,7 +151,8 @@ export class Engine {
     if (!face) throw new FaceNotFoundError(faceId);
     const index = this.index();
     const emb = faces.embedding(faceId);
-    if (!emb || emb.headId !== index.headId) throw new Error(`face ${faceId} has no embedding for the active head ${index.headId}`);
+    if (!emb || emb.headId !== index.headId)
+      throw new Error(`face ${faceId} has no embedding for the active head ${index.headId}`);
     return index.search(emb.vec, k, faceId).map((n) => {
       const f = faces.face(n.faceId)!;
       return { ...n, photoId: f.photoId, path: photos.filesOfPhoto(f.photoId)[0]?.path, box: f.box };
@@ -170,7 +185,8 @@ export class Engine {
     } finally {
       const loaded = this.#vision;
       this.#vision = [];
-      if (!this.opts.loadVision) await Promise.all(loaded.map((v) => v.then((p) => p.dispose()).catch(() => undefined)));
+      if (!this.opts.loadVision)
+        await Promise.all(loaded.map((v) => v.then((p) => p.dispose()).catch(() => undefined)));
       this.db.close();
     }
   }

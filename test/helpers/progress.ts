@@ -25,4 +25,3 @@ export function checkProgress(events: JobProgress[], finals: JobProgress['status
   const last = events.at(-1)!;
   if (last.status === 'complete') assert.equal(last.done, last.total);
 }
-

@@ -50,7 +50,9 @@ describe('backup: export and import-backup', { skip }, () => {
     const first = join(root, 'a', 'library.db');
     await importInto(first, folder);
     const db = openDb(first);
-    const faces = (db.prepare('SELECT f.id, fi.path FROM faces f JOIN files fi ON fi.photo_id = f.photo_id ORDER BY f.id').all() as { id: number; path: string }[]);
+    const faces = db
+      .prepare('SELECT f.id, fi.path FROM faces f JOIN files fi ON fi.photo_id = f.photo_id ORDER BY f.id')
+      .all() as { id: number; path: string }[];
     const of = (p: string) => faces.filter((f) => f.path.includes(p)).map((f) => f.id);
     assert.ok(of('person01').length >= 2 && of('person02').length >= 2, 'faces found in the fixture photos');
     const alice = createPerson(db);
@@ -72,11 +74,22 @@ describe('backup: export and import-backup', { skip }, () => {
     assert.equal(s.assignments, of('person01').length);
     assert.equal(s.rejections, 1);
     const named = db2.prepare("SELECT id FROM people WHERE name = 'Alice'").get() as { id: number };
-    const placed = db2.prepare(`SELECT fi.path FROM face_people fp JOIN faces f ON f.id = fp.face_id JOIN files fi ON fi.photo_id = f.photo_id WHERE fp.person_id = ? AND fp.source = 'user'`).all(named.id) as { path: string }[];
+    const placed = db2
+      .prepare(
+        `SELECT fi.path FROM face_people fp JOIN faces f ON f.id = fp.face_id JOIN files fi ON fi.photo_id = f.photo_id WHERE fp.person_id = ? AND fp.source = 'user'`,
+      )
+      .all(named.id) as { path: string }[];
     assert.equal(placed.length, of('person01').length);
     assert.ok(placed.every((p) => p.path.includes('person01')));
-    const rejected = db2.prepare('SELECT fi.path FROM face_rejections r JOIN faces f ON f.id = r.face_id JOIN files fi ON fi.photo_id = f.photo_id WHERE r.person_id = ?').all(named.id) as { path: string }[];
-    assert.deepEqual(rejected.map((r) => r.path.includes('person02')), [true]);
+    const rejected = db2
+      .prepare(
+        'SELECT fi.path FROM face_rejections r JOIN faces f ON f.id = r.face_id JOIN files fi ON fi.photo_id = f.photo_id WHERE r.person_id = ?',
+      )
+      .all(named.id) as { path: string }[];
+    assert.deepEqual(
+      rejected.map((r) => r.path.includes('person02')),
+      [true],
+    );
 
     // The whole restore is one undoable step.
     undo(db2);
@@ -103,7 +116,10 @@ describe('doctor', { skip }, () => {
 
     let db = openDb(dbPath);
     const healthy = await runDoctor(db, dbPath);
-    assert.deepEqual(healthy.problems.map((p) => p.code), []);
+    assert.deepEqual(
+      healthy.problems.map((p) => p.code),
+      [],
+    );
     assert.equal(healthy.ok, true);
 
     const faces = db.prepare('SELECT id FROM faces ORDER BY id').all() as { id: number }[];
@@ -115,7 +131,10 @@ describe('doctor', { skip }, () => {
     mkdirSync(join(thumbsDir(dbPath), 'ff'), { recursive: true });
     writeFileSync(join(thumbsDir(dbPath), 'ff', '999999.jpg'), 'stray');
     const victim = readdirSync(folder).find((n) => n.startsWith('person03'))!;
-    const victimFaces = count(db, `SELECT count(*) AS n FROM faces f JOIN files fi ON fi.photo_id = f.photo_id WHERE fi.path LIKE '%${victim}'`);
+    const victimFaces = count(
+      db,
+      `SELECT count(*) AS n FROM faces f JOIN files fi ON fi.photo_id = f.photo_id WHERE fi.path LIKE '%${victim}'`,
+    );
     rmSync(join(folder, victim));
 
     const found = await runDoctor(db, dbPath);
@@ -135,7 +154,10 @@ describe('doctor', { skip }, () => {
 
     db = openDb(dbPath);
     const again = await runDoctor(db, dbPath);
-    assert.deepEqual(again.problems.map((p) => p.code), []);
+    assert.deepEqual(
+      again.problems.map((p) => p.code),
+      [],
+    );
     // The repaired index agrees with the database: every face finds itself as its own nearest neighbour.
     db.close();
     const engine = Engine.open(dbPath);
@@ -156,7 +178,10 @@ describe('doctor', { skip }, () => {
     const db = openDb(dbPath);
     const photos = count(db, 'SELECT count(*) AS n FROM photos');
     const r = await runDoctor(db, dbPath, { repair: true });
-    assert.deepEqual(r.problems.map((p) => p.code), ['folder-unreachable']);
+    assert.deepEqual(
+      r.problems.map((p) => p.code),
+      ['folder-unreachable'],
+    );
     assert.equal(count(db, 'SELECT count(*) AS n FROM photos'), photos);
     db.close();
   });

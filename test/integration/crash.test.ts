@@ -1,7 +1,7 @@
 // Integration tests (crash harness): a real `facelens import` and `facelens cluster` killed with SIGKILL at seeded random moments.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runDoctor } from '../../src/engine/doctor/doctor.js';
@@ -40,8 +40,11 @@ function photoFolder(root: string): string {
   const dir = join(root, 'photos');
   mkdirSync(dir, { recursive: true });
   const wild = dataPath('fixtures', 'wild')!;
-  for (const person of readdirSync(wild).filter((n) => n.startsWith('person')).slice(0, 8)) {
-    for (const name of readdirSync(join(wild, person))) copyFileSync(join(wild, person, name), join(dir, `${person}-${name}`));
+  for (const person of readdirSync(wild)
+    .filter((n) => n.startsWith('person'))
+    .slice(0, 8)) {
+    for (const name of readdirSync(join(wild, person)))
+      copyFileSync(join(wild, person, name), join(dir, `${person}-${name}`));
   }
   return dir;
 }
@@ -52,10 +55,26 @@ const n = (db: Db, sql: string): number => (db.prepare(sql).get() as { n: number
 function checkConsistent(db: Db): void {
   assert.equal((db.pragma('quick_check') as { quick_check: string }[])[0]!.quick_check, 'ok');
   assert.deepEqual(db.pragma('foreign_key_check'), []);
-  assert.equal(n(db, "SELECT count(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status != 'done'"), 0, 'faces of unfinished photos');
-  assert.equal(n(db, 'SELECT count(*) AS n FROM faces f LEFT JOIN embeddings e ON e.face_id = f.id WHERE e.face_id IS NULL'), 0, 'faces without embeddings');
-  assert.equal(n(db, 'SELECT count(*) AS n FROM (SELECT hash FROM photos GROUP BY hash HAVING count(*) > 1)'), 0, 'a photo imported twice');
-  assert.equal(n(db, 'SELECT count(*) AS n FROM (SELECT path FROM files GROUP BY path HAVING count(*) > 1)'), 0, 'a file recorded twice');
+  assert.equal(
+    n(db, "SELECT count(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status != 'done'"),
+    0,
+    'faces of unfinished photos',
+  );
+  assert.equal(
+    n(db, 'SELECT count(*) AS n FROM faces f LEFT JOIN embeddings e ON e.face_id = f.id WHERE e.face_id IS NULL'),
+    0,
+    'faces without embeddings',
+  );
+  assert.equal(
+    n(db, 'SELECT count(*) AS n FROM (SELECT hash FROM photos GROUP BY hash HAVING count(*) > 1)'),
+    0,
+    'a photo imported twice',
+  );
+  assert.equal(
+    n(db, 'SELECT count(*) AS n FROM (SELECT path FROM files GROUP BY path HAVING count(*) > 1)'),
+    0,
+    'a file recorded twice',
+  );
 }
 
 describe('crash harness', { skip }, () => {
@@ -66,10 +85,17 @@ describe('crash harness', { skip }, () => {
     const random = rng(20261128);
     // Every run meets new photos (and now and then a renamed one), so each kill lands mid-import.
     const wild = dataPath('celeba-wild')!;
-    const more = readdirSync(wild).sort().flatMap((id) => readdirSync(join(wild, id)).sort().map((f) => join(wild, id, f)));
+    const more = readdirSync(wild)
+      .sort()
+      .flatMap((id) =>
+        readdirSync(join(wild, id))
+          .sort()
+          .map((f) => join(wild, id, f)),
+      );
     let kills = 0;
     for (let trial = 0; trial < 20; trial++) {
-      for (const src of more.slice(trial * 12, trial * 12 + 12)) copyFileSync(src, join(folder, `wild-${trial}-${src.split('/').pop()}`));
+      for (const src of more.slice(trial * 12, trial * 12 + 12))
+        copyFileSync(src, join(folder, `wild-${trial}-${src.split('/').pop()}`));
       if (trial % 5 === 4) {
         const name = readdirSync(folder).find((f) => f.startsWith('person'))!;
         renameSync(join(folder, name), join(folder, `moved-${trial}-${name}`));
@@ -95,7 +121,11 @@ describe('crash harness', { skip }, () => {
     assert.equal(n(db, "SELECT count(*) AS n FROM photos WHERE status = 'done'"), hashes.size);
     assert.equal(n(db, 'SELECT count(*) AS n FROM files WHERE photo_id IS NOT NULL'), readdirSync(folder).length);
     const report = await runDoctor(db, dbPath);
-    assert.deepEqual(report.problems.filter((p) => p.code !== 'missing-thumbs'), [], JSON.stringify(report.problems));
+    assert.deepEqual(
+      report.problems.filter((p) => p.code !== 'missing-thumbs'),
+      [],
+      JSON.stringify(report.problems),
+    );
     const faces = n(db, 'SELECT count(*) AS n FROM faces');
     db.close();
 
@@ -121,7 +151,9 @@ describe('crash harness', { skip }, () => {
     assert.equal((await cli(['import', folder, '--db', dbPath])).code, 0);
     assert.equal((await cli(['cluster', '--db', dbPath])).code, 0);
     let db = openDb(dbPath);
-    const faceIds = (db.prepare('SELECT id FROM faces WHERE quality IS NULL OR quality > 0 ORDER BY id').all() as { id: number }[]).map((r) => r.id);
+    const faceIds = (
+      db.prepare('SELECT id FROM faces WHERE quality IS NULL OR quality > 0 ORDER BY id').all() as { id: number }[]
+    ).map((r) => r.id);
     const alice = createPerson(db);
     rename(db, alice, 'Alice');
     confirm(db, alice, faceIds.slice(0, 2));
@@ -137,11 +169,77 @@ describe('crash harness', { skip }, () => {
       await cli(['cluster', '--db', dbPath], 200 + random() * 1500);
       db = openDb(dbPath);
       checkConsistent(db);
-      assert.deepEqual(db.prepare('SELECT id, name FROM people WHERE name IS NOT NULL ORDER BY id').all(), before.people);
-      assert.deepEqual(db.prepare("SELECT face_id, person_id FROM face_people WHERE source = 'user' ORDER BY face_id").all(), before.user);
-      assert.deepEqual(db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY face_id').all(), before.rejections);
-      assert.equal(n(db, 'SELECT count(*) AS n FROM (SELECT face_id FROM face_people GROUP BY face_id HAVING count(*) > 1)'), 0);
+      assert.deepEqual(
+        db.prepare('SELECT id, name FROM people WHERE name IS NOT NULL ORDER BY id').all(),
+        before.people,
+      );
+      assert.deepEqual(
+        db.prepare("SELECT face_id, person_id FROM face_people WHERE source = 'user' ORDER BY face_id").all(),
+        before.user,
+      );
+      assert.deepEqual(
+        db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY face_id').all(),
+        before.rejections,
+      );
+      assert.equal(
+        n(db, 'SELECT count(*) AS n FROM (SELECT face_id FROM face_people GROUP BY face_id HAVING count(*) > 1)'),
+        0,
+      );
       db.close();
     }
   });
+
+  test(
+    'training killed at random moments leaves a finished head or none, never half of one',
+    { skip: skipUnlessData('celebs24') },
+    async () => {
+      const root = tempDir();
+      const labels = join(root, 'labels');
+      const src = dataPath('celebs24')!;
+      for (const person of readdirSync(src)
+        .filter((d) => !d.includes('.'))
+        .sort()
+        .slice(0, 5)) {
+        mkdirSync(join(labels, person), { recursive: true });
+        for (const f of readdirSync(join(src, person)).sort().slice(0, 24))
+          symlinkSync(join(src, person, f), join(labels, person, f));
+      }
+      const dbPath = join(root, 'lib', 'library.db');
+      const args = ['train', '--labels', labels, '--aligned', '--epochs', '30', '--db', dbPath];
+      const random = rng(11);
+      const headsOk = (db: Db) => {
+        checkConsistent(db);
+        assert.equal(
+          n(db, "SELECT count(*) AS n FROM heads WHERE kind != 'identity' AND (weights IS NULL OR metrics = '{}')"),
+          0,
+          'a head without weights or metrics',
+        );
+        assert.equal(n(db, 'SELECT count(*) AS n FROM heads WHERE active = 1'), 1);
+        assert.equal(n(db, 'SELECT count(*) AS n FROM train_features WHERE feature IS NULL AND reason IS NULL'), 0);
+        return n(db, 'SELECT count(*) AS n FROM heads');
+      };
+      let heads = 1;
+      let kills = 0;
+      for (let trial = 0; trial < 5; trial++) {
+        const r = await cli(args, 800 + random() * 5000);
+        if (r.signal === 'SIGKILL') kills++;
+        else assert.equal(r.code, 0, r.stderr);
+        const db = openDb(dbPath);
+        try {
+          const now = headsOk(db);
+          assert.ok(now === heads || now === heads + 1, `heads went from ${heads} to ${now}`);
+          if (r.signal !== 'SIGKILL') assert.equal(now, heads + 1, 'a finished run stores its head');
+          heads = now;
+        } finally {
+          db.close();
+        }
+      }
+      assert.ok(kills >= 2, `only ${kills} of 5 training runs were killed mid-way`);
+      const final = await cli(args);
+      assert.equal(final.code, 0, final.stderr);
+      const db = openDb(dbPath);
+      assert.equal(headsOk(db), heads + 1);
+      db.close();
+    },
+  );
 });

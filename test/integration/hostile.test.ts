@@ -1,6 +1,6 @@
 // Integration tests (hostile input): a corpus of damaged and odd files, and a seeded bit-flip fuzz run, through the real import.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { deflateSync, crc32 } from 'node:zlib';
@@ -53,7 +53,12 @@ function pixelBomb(side: number): Buffer {
   ihdr[9] = 0; // greyscale
   const rows = 200; // only the first rows are stored: the decoder must refuse from the header alone
   const raw = Buffer.alloc(rows * (side + 1));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 const wild = (f: string) => readFileSync(dataPath('fixtures', 'wild', f)!);
@@ -75,11 +80,23 @@ describe('hostile input', { skip }, () => {
     writeFileSync(join(dir, 'truncated.webp'), webp.subarray(0, webp.length >> 1));
     writeFileSync(join(dir, 'program.jpg'), readFileSync(process.execPath).subarray(0, 1 << 20));
     writeFileSync(join(dir, 'bomb.png'), pixelBomb(30000));
-    writeFileSync(join(dir, 'one-pixel.png'), await sharp({ create: { width: 1, height: 1, channels: 3, background: '#777' } }).png().toBuffer());
+    writeFileSync(
+      join(dir, 'one-pixel.png'),
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#777' } })
+        .png()
+        .toBuffer(),
+    );
     writeFileSync(join(dir, 'cmyk.jpg'), await face.clone().toColourspace('cmyk').jpeg().toBuffer());
     writeFileSync(join(dir, 'sixteen-bit.png'), await face.clone().toColourspace('rgb16').png().toBuffer());
-    const frames = await Promise.all(['person05/img16.jpg', 'person07/img20.jpg'].map((f) => sharp(wild(f)).resize(320, 320).png().toBuffer()));
-    writeFileSync(join(dir, 'animated.gif'), await sharp(frames, { join: { animated: true } }).gif().toBuffer());
+    const frames = await Promise.all(
+      ['person05/img16.jpg', 'person07/img20.jpg'].map((f) => sharp(wild(f)).resize(320, 320).png().toBuffer()),
+    );
+    writeFileSync(
+      join(dir, 'animated.gif'),
+      await sharp(frames, { join: { animated: true } })
+        .gif()
+        .toBuffer(),
+    );
 
     // A file rewritten in place, again and again, while the import runs.
     const versions = [wild('person08/img22.jpg'), wild('person09/img24.jpg')];
@@ -99,13 +116,20 @@ describe('hostile input', { skip }, () => {
     const failed = Object.fromEntries(summary.failures.map((f) => [f.path.slice(dir.length + 1), f]));
     for (const bad of ['program.jpg', 'bomb.png']) assert.ok(failed[bad], `${bad} must be refused`);
     assert.equal(failed['bomb.png']!.code, 'too-large');
-    for (const f of summary.failures) assert.ok(f.reason.length > 10, `a reason a user can read for ${f.path}: '${f.reason}'`);
+    for (const f of summary.failures)
+      assert.ok(f.reason.length > 10, `a reason a user can read for ${f.path}: '${f.reason}'`);
     // Odd but valid images import: CMYK and 16-bit are converted, a GIF gives its first frame, 1x1 simply has no face.
-    for (const ok of ['good.jpg', 'cmyk.jpg', 'sixteen-bit.png', 'animated.gif', 'one-pixel.png']) assert.equal(failed[ok], undefined, `${ok}: ${failed[ok]?.reason}`);
+    for (const ok of ['good.jpg', 'cmyk.jpg', 'sixteen-bit.png', 'animated.gif', 'one-pixel.png'])
+      assert.equal(failed[ok], undefined, `${ok}: ${failed[ok]?.reason}`);
 
     const db = openDb(dbPath);
     try {
-      const faces = (p: string) => (db.prepare('SELECT count(*) AS n FROM faces f JOIN files fi ON fi.photo_id = f.photo_id WHERE fi.path = ?').get(join(dir, p)) as { n: number }).n;
+      const faces = (p: string) =>
+        (
+          db
+            .prepare('SELECT count(*) AS n FROM faces f JOIN files fi ON fi.photo_id = f.photo_id WHERE fi.path = ?')
+            .get(join(dir, p)) as { n: number }
+        ).n;
       assert.ok(faces('good.jpg') >= 1);
       assert.ok(faces('cmyk.jpg') >= 1, 'a CMYK JPEG is read in the right colours and its face found');
       assert.ok(faces('sixteen-bit.png') >= 1);
@@ -138,7 +162,9 @@ describe('hostile input', { skip }, () => {
     for (; made < FUZZ.mutants && Date.now() < deadline; made++) {
       const src = pool[Math.floor(random() * pool.length)]!;
       const cut = random() < 0.25;
-      const bytes = cut ? src.subarray(0, Math.floor(random() * src.length)) : flipBits(src, 1 + Math.floor(random() * 64), random);
+      const bytes = cut
+        ? src.subarray(0, Math.floor(random() * src.length))
+        : flipBits(src, 1 + Math.floor(random() * 64), random);
       if (made < 40) writeFileSync(join(folder, `m${made}.${src[0] === 0x89 ? 'png' : 'jpg'}`), bytes);
       try {
         const img = await decodeImage(bytes);
@@ -149,7 +175,10 @@ describe('hostile input', { skip }, () => {
           seen.analysed++;
         }
       } catch (err) {
-        assert.ok(err instanceof DecodeError, `mutant ${made} (seed ${FUZZ.seed}) threw ${(err as Error).name}: ${(err as Error).message}`);
+        assert.ok(
+          err instanceof DecodeError,
+          `mutant ${made} (seed ${FUZZ.seed}) threw ${(err as Error).name}: ${(err as Error).message}`,
+        );
         seen.refused++;
       }
     }
@@ -166,7 +195,9 @@ describe('hostile input', { skip }, () => {
       await engine.close();
     }
     const db = openDb(dbPath);
-    const n = (db.prepare('SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM failures) AS n').get() as { n: number }).n;
+    const n = (
+      db.prepare('SELECT (SELECT count(*) FROM files) + (SELECT count(*) FROM failures) AS n').get() as { n: number }
+    ).n;
     db.close();
     assert.equal(n, readdirSync(folder).length);
   });

@@ -1,7 +1,7 @@
 // Integration tests (engine import, real models): bad input gets a recorded reason, the rest imports, the database stays consistent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32 } from 'node:zlib';
@@ -21,7 +21,9 @@ after(async () => Promise.all(visions.map((v) => v.dispose())));
 
 /** A valid PNG whose header claims `w` x `h` pixels (a pixel bomb: refused from the header, never allocated). */
 async function pngClaiming(w: number, h: number): Promise<Buffer> {
-  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#888' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#888' } })
+    .png()
+    .toBuffer();
   png.writeUInt32BE(w, 16);
   png.writeUInt32BE(h, 20);
   png.writeUInt32BE(crc32(png.subarray(12, 29)), 29); // IHDR's CRC covers its type and data
@@ -39,7 +41,10 @@ test('every kind of bad file is recorded with its reason while the good photos i
   writeFileSync(join(dir, 'good.jpg'), good);
   writeFileSync(join(dir, 'café 😀.jpg'), wild('person02/img3.jpg'));
   writeFileSync(join(dir, 'two\nlines.jpg'), wild('person05/img16.jpg'));
-  writeFileSync(Buffer.from([...Buffer.from(`${dir}/raw-`), 0xff, 0xfe, ...Buffer.from('.jpg')]), wild('person07/img20.jpg'));
+  writeFileSync(
+    Buffer.from([...Buffer.from(`${dir}/raw-`), 0xff, 0xfe, ...Buffer.from('.jpg')]),
+    wild('person07/img20.jpg'),
+  );
   writeFileSync(join(dir, 'gone', 'x.jpg'), wild('person08/img22.jpg'));
   writeFileSync(join(dir, 'truncated.jpg'), good.subarray(0, Math.floor(good.length * 0.4)));
   writeFileSync(join(dir, 'empty.jpg'), '');
@@ -72,9 +77,18 @@ test('every kind of bad file is recorded with its reason while the good photos i
     };
     assert.deepEqual(codes, expected);
     for (const f of s.failures) assert.ok(f.reason.length > 10, `a reason a user can read: ${f.reason}`);
-    assert.equal(s.added, isRoot ? 5 : 4, 'good.jpg, the unicode, newline and invalid UTF-8 names (and locked.jpg as root)');
-    const paths = (engine.db.prepare('SELECT path FROM files ORDER BY path').all() as { path: string }[]).map((r) => r.path.slice(dir.length + 1));
-    assert.ok(paths.includes('café 😀.jpg') && paths.includes('two\nlines.jpg') && paths.includes('raw-\\xff\\xfe.jpg'), JSON.stringify(paths));
+    assert.equal(
+      s.added,
+      isRoot ? 5 : 4,
+      'good.jpg, the unicode, newline and invalid UTF-8 names (and locked.jpg as root)',
+    );
+    const paths = (engine.db.prepare('SELECT path FROM files ORDER BY path').all() as { path: string }[]).map((r) =>
+      r.path.slice(dir.length + 1),
+    );
+    assert.ok(
+      paths.includes('café 😀.jpg') && paths.includes('two\nlines.jpg') && paths.includes('raw-\\xff\\xfe.jpg'),
+      JSON.stringify(paths),
+    );
     assert.equal(engine.db.pragma('integrity_check', { simple: true }), 'ok');
     assert.deepEqual(engine.db.pragma('foreign_key_check'), []);
     assert.equal(engine.stats().failures, Object.keys(expected).length);
@@ -83,7 +97,12 @@ test('every kind of bad file is recorded with its reason while the good photos i
     writeFileSync(join(dir, 'text.jpg'), wild('person08/img23.jpg'));
     const again = await engine.importFolders([dir]);
     assert.equal(again.added, 1);
-    assert.deepEqual(again.failures.map((f) => f.path.slice(dir.length + 1)).sort(), Object.keys(expected).filter((k) => k !== 'text.jpg' && k !== 'gone').sort());
+    assert.deepEqual(
+      again.failures.map((f) => f.path.slice(dir.length + 1)).sort(),
+      Object.keys(expected)
+        .filter((k) => k !== 'text.jpg' && k !== 'gone')
+        .sort(),
+    );
   } finally {
     chmodSync(join(dir, 'locked.jpg'), 0o644);
     await engine.close();

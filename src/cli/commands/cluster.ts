@@ -22,7 +22,8 @@ export function parseSets(sets: string[] | undefined, defaults: Record<string, n
   for (const s of sets ?? []) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(s);
     if (!m) throw new CliError(`--set wants KEY=VALUE, got '${s}'`);
-    if (!(m[1]! in defaults)) throw new CliError(`--set ${m[1]}: not an option of this algorithm (known: ${Object.keys(defaults).join(', ')})`);
+    if (!(m[1]! in defaults))
+      throw new CliError(`--set ${m[1]}: not an option of this algorithm (known: ${Object.keys(defaults).join(', ')})`);
     out[m[1]!] = num(m[2], `set ${m[1]}`, NaN);
   }
   return out;
@@ -58,40 +59,81 @@ export async function run(argv: string[]): Promise<number> {
   try {
     if (values.explain) {
       const t = { ...linkageOptions, ...options };
-      const r = thresholdReport(db, [
-        { name: 'clustering (mean cosine to a group)', value: t.threshold },
-        { name: 'joining a person on import', value: incrementalOptions.threshold },
-        { name: '"Is this X?" suggestions', value: suggestOptions.minSimilarity },
-      ], { minQuality });
+      const r = thresholdReport(
+        db,
+        [
+          { name: 'clustering (mean cosine to a group)', value: t.threshold },
+          { name: 'joining a person on import', value: incrementalOptions.threshold },
+          { name: '"Is this X?" suggestions', value: suggestOptions.minSimilarity },
+        ],
+        { minQuality },
+      );
       if (values.json) console.log(JSON.stringify(r));
-      else if (r.points.length === 0) console.log(`name at least two people with ${thresholdOptions.minFaces}+ faces each to see what the thresholds mean in your library`);
+      else if (r.points.length === 0)
+        console.log(
+          `name at least two people with ${thresholdOptions.minFaces}+ faces each to see what the thresholds mean in your library`,
+        );
       else {
-        console.log(`on your ${r.people} named people (${r.genuine} faces; ${r.impostor} face-to-other-person comparisons), AUC ${r.auc!.toFixed(4)}:`);
-        for (const p of r.points) console.log(`  ${p.name} at ${p.threshold.toFixed(2)}: ${(100 * p.tar).toFixed(1)}% of a person's faces accepted (TAR), ${(100 * p.far).toFixed(2)}% wrong person accepted (FAR)`);
+        console.log(
+          `on your ${r.people} named people (${r.genuine} faces; ${r.impostor} face-to-other-person comparisons), AUC ${r.auc!.toFixed(4)}:`,
+        );
+        for (const p of r.points)
+          console.log(
+            `  ${p.name} at ${p.threshold.toFixed(2)}: ${(100 * p.tar).toFixed(1)}% of a person's faces accepted (TAR), ${(100 * p.far).toFixed(2)}% wrong person accepted (FAR)`,
+          );
       }
       return 0;
     }
     if (values.new) {
-      const r = assignNewFaces(db, { algorithm: name, minQuality, ...(options.threshold !== undefined ? { threshold: options.threshold } : {}) });
+      const r = assignNewFaces(db, {
+        algorithm: name,
+        minQuality,
+        ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+      });
       if (values.json) console.log(JSON.stringify(r));
-      else console.log(`${r.considered} faces in nobody: ${r.joined} joined people, ${r.newPeopleFaces} formed ${r.newPeople} new groups, ${r.unknown} stay unknown (${r.ms} ms)`);
+      else
+        console.log(
+          `${r.considered} faces in nobody: ${r.joined} joined people, ${r.newPeopleFaces} formed ${r.newPeople} new groups, ${r.unknown} stay unknown (${r.ms} ms)`,
+        );
       return 0;
     }
     const r = await reclusterAsync(db, { algorithm: name, options, minQuality, preview: values.preview });
     const p = r.plan;
     if (values.json) {
       const { faceIds: _f, target: _t, current: _c, ...rest } = p;
-      console.log(JSON.stringify({ algorithm: name, faces: r.faces, gated: r.gated, clusters: r.clusters, ms: r.ms, ...rest, applied: r.applied ?? null }));
+      console.log(
+        JSON.stringify({
+          algorithm: name,
+          faces: r.faces,
+          gated: r.gated,
+          clusters: r.clusters,
+          ms: r.ms,
+          ...rest,
+          applied: r.applied ?? null,
+        }),
+      );
       return 0;
     }
-    console.log(`${r.faces} faces clustered with ${name} (${r.gated} kept out as low quality) in ${r.ms.knn + r.ms.cluster} ms`);
-    console.log(`people: ${p.peopleBefore} -> ${p.peopleAfter} (${p.newPeople} new, ${p.removedPeople} gone), ${p.facesMoved} faces move`);
+    console.log(
+      `${r.faces} faces clustered with ${name} (${r.gated} kept out as low quality) in ${r.ms.knn + r.ms.cluster} ms`,
+    );
+    console.log(
+      `people: ${p.peopleBefore} -> ${p.peopleAfter} (${p.newPeople} new, ${p.removedPeople} gone), ${p.facesMoved} faces move`,
+    );
     // named people first, then the largest changes
-    const shown = [...p.changes].sort((a, b) => Number(b.name !== null) - Number(a.name !== null) || b.gained + b.lost - (a.gained + a.lost)).slice(0, 20);
-    for (const c of shown) console.log(`  ${c.name ?? (c.personId === null ? 'new person' : `person ${c.personId}`)}: +${c.gained} -${c.lost}`);
+    const shown = [...p.changes]
+      .sort((a, b) => Number(b.name !== null) - Number(a.name !== null) || b.gained + b.lost - (a.gained + a.lost))
+      .slice(0, 20);
+    for (const c of shown)
+      console.log(
+        `  ${c.name ?? (c.personId === null ? 'new person' : `person ${c.personId}`)}: +${c.gained} -${c.lost}`,
+      );
     if (p.changes.length > shown.length) console.log(`  ... and ${p.changes.length - shown.length} more`);
     if (values.preview) console.log('preview only: nothing changed (run without --preview to apply)');
-    else console.log(`applied: ${r.applied!.people} people, ${r.applied!.unknown} faces in nobody (undo: facelens people undo)`);
+    else
+      console.log(
+        `applied: ${r.applied!.people} people, ${r.applied!.unknown} faces in nobody (undo: facelens people undo)`,
+      );
     return 0;
   } finally {
     db.close();

@@ -8,7 +8,9 @@ import { openDb } from '../../engine/store/db.js';
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { repair: { type: 'boolean', default: false } }, false);
   if (values.help) {
-    console.log('usage: facelens doctor [--db PATH] [--repair] [--json]\n  exit 0 when the library is healthy (or was repaired), 1 when problems remain');
+    console.log(
+      'usage: facelens doctor [--db PATH] [--repair] [--json]\n  exit 0 when the library is healthy (or was repaired), 1 when problems remain',
+    );
     return 0;
   }
   const path = resolve(dbPathOf(values));

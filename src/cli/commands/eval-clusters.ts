@@ -38,9 +38,11 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.truth) throw new CliError(`--truth is required\n${USAGE}`);
-  if (!existsSync(values.truth) || !statSync(values.truth).isDirectory()) throw new CliError(`--truth ${values.truth} is not a folder`);
+  if (!existsSync(values.truth) || !statSync(values.truth).isDirectory())
+    throw new CliError(`--truth ${values.truth} is not a folder`);
   const algorithm = values.algorithm ?? DEFAULT_ALGORITHM;
-  if (!ALGORITHMS[algorithm]) throw new CliError(`unknown algorithm '${algorithm}' (known: ${Object.keys(ALGORITHMS).join(', ')})`);
+  if (!ALGORITHMS[algorithm])
+    throw new CliError(`unknown algorithm '${algorithm}' (known: ${Object.keys(ALGORITHMS).join(', ')})`);
   const compare = (values.compare ?? (algorithm === 'density' ? '' : 'density')).split(',').filter(Boolean);
   for (const c of compare) if (!ALGORITHMS[c]) throw new CliError(`unknown algorithm '${c}' in --compare`);
   const options = parseSets(values.set, ALGORITHMS[algorithm]!.defaults);
@@ -72,7 +74,9 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   }
-  console.log(`${r.photos} photos of ${r.identities} identities: ${r.faces} faces found, ${r.scored} scored (largest per photo), ${r.missedPhotos} photos without a face, ${r.gatedScored} scored faces below the quality gate (clustered only by late attach)`);
+  console.log(
+    `${r.photos} photos of ${r.identities} identities: ${r.faces} faces found, ${r.scored} scored (largest per photo), ${r.missedPhotos} photos without a face, ${r.gatedScored} scored faces below the quality gate (clustered only by late attach)`,
+  );
   console.log('algorithm   pairP  pairR  pairF  | B3-P   B3-R   B3-F   | NMI    | clusters/ids | unknown | ms');
   for (const x of r.results) {
     const s = x.scores;

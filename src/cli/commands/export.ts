@@ -17,7 +17,10 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const s = exportBackup(db, resolve(positionals[0]!));
     if (values.json) console.log(JSON.stringify(s));
-    else console.log(`wrote ${s.path}: ${s.people} people, ${s.assignments} face assignments, ${s.rejections} rejections, ${s.manualFaces} hand-drawn faces, ${s.heads} heads (${s.bytes} bytes)`);
+    else
+      console.log(
+        `wrote ${s.path}: ${s.people} people, ${s.assignments} face assignments, ${s.rejections} rejections, ${s.manualFaces} hand-drawn faces, ${s.heads} heads (${s.bytes} bytes)`,
+      );
     return 0;
   } finally {
     db.close();

@@ -7,7 +7,9 @@ import { openDb } from '../../engine/store/db.js';
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { 'no-activate': { type: 'boolean', default: false } });
   if (values.help || positionals.length !== 1) {
-    console.log('usage: facelens import-backup FILE [--db PATH] [--no-activate] [--json]\n  matches faces by photo content and box, so it applies after a library is rebuilt from the same photos');
+    console.log(
+      'usage: facelens import-backup FILE [--db PATH] [--no-activate] [--json]\n  matches faces by photo content and box, so it applies after a library is rebuilt from the same photos',
+    );
     return values.help ? 0 : 2;
   }
   let backup;

@@ -61,7 +61,9 @@ export async function run(argv: string[]): Promise<number> {
   const onSigint = () => {
     interrupts++;
     if (interrupts === 1) {
-      process.stderr.write('\nstopping after the current photo (Ctrl-C again to quit now; nothing is lost either way)\n');
+      process.stderr.write(
+        '\nstopping after the current photo (Ctrl-C again to quit now; nothing is lost either way)\n',
+      );
       ac.abort();
     } else process.exit(130); // every photo is its own transaction: quitting now loses at most the current one
   };
@@ -85,7 +87,8 @@ export async function run(argv: string[]): Promise<number> {
     else console.log(summaryText(summary));
     return summary.status === 'complete' ? 0 : 130;
   } catch (err) {
-    if (err instanceof FolderNotFoundError || err instanceof LockedError || err instanceof ImportRunningError) throw new CliError(err.message, 1);
+    if (err instanceof FolderNotFoundError || err instanceof LockedError || err instanceof ImportRunningError)
+      throw new CliError(err.message, 1);
     throw err;
   } finally {
     process.off('SIGINT', onSigint);

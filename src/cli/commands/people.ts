@@ -18,11 +18,12 @@ const USAGE = `usage: facelens people <verb> ... [--db PATH] [--json]
   cover ID FACE_ID
   history | undo | redo`;
 
-const ids = (xs: string[], what: string) => xs.map((x) => {
-  const n = num(x, what, NaN);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got '${x}'`);
-  return n;
-});
+const ids = (xs: string[], what: string) =>
+  xs.map((x) => {
+    const n = num(x, what, NaN);
+    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got '${x}'`);
+    return n;
+  });
 
 function listPeople(db: Db, all: boolean, hidden: boolean) {
   return db
@@ -34,11 +35,22 @@ function listPeople(db: Db, all: boolean, hidden: boolean) {
         GROUP BY p.id HAVING ? OR faces > 0
         ORDER BY p.name IS NULL, faces DESC, p.id`,
     )
-    .all(hidden ? 1 : 0, all ? 1 : 0) as { id: number; name: string | null; hidden: number; faces: number; placed: number | null; rejected: number }[];
+    .all(hidden ? 1 : 0, all ? 1 : 0) as {
+    id: number;
+    name: string | null;
+    hidden: number;
+    faces: number;
+    placed: number | null;
+    rejected: number;
+  }[];
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, all: { type: 'boolean', default: false }, hidden: { type: 'boolean', default: false } });
+  const { values, positionals } = parse(argv, {
+    name: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    hidden: { type: 'boolean', default: false },
+  });
   const [verb, ...args] = positionals;
   if (values.help || !verb) {
     console.log(USAGE);
@@ -53,12 +65,28 @@ export async function run(argv: string[]): Promise<number> {
     switch (verb) {
       case 'list': {
         const rows = listPeople(db, values.all, values.hidden);
-        out(rows, rows.map((r) => `${r.id}\t${r.name ?? '(unnamed)'}\t${r.faces} faces${r.placed ? `, ${r.placed} placed by you` : ''}${r.rejected ? `, ${r.rejected} rejected` : ''}${r.hidden ? ' [hidden]' : ''}`).join('\n') || 'no people yet (run: facelens cluster)');
+        out(
+          rows,
+          rows
+            .map(
+              (r) =>
+                `${r.id}\t${r.name ?? '(unnamed)'}\t${r.faces} faces${r.placed ? `, ${r.placed} placed by you` : ''}${r.rejected ? `, ${r.rejected} rejected` : ''}${r.hidden ? ' [hidden]' : ''}`,
+            )
+            .join('\n') || 'no people yet (run: facelens cluster)',
+        );
         break;
       }
       case 'queue': {
         const q = nameQueue(db);
-        out(q, q.map((g) => `${g.personId}\t${g.faceCount} faces\t${g.closest.map((c) => `${c.name} ${c.similarity.toFixed(2)}`).join(', ') || '(no named people yet)'}`).join('\n') || 'every group has a name');
+        out(
+          q,
+          q
+            .map(
+              (g) =>
+                `${g.personId}\t${g.faceCount} faces\t${g.closest.map((c) => `${c.name} ${c.similarity.toFixed(2)}`).join(', ') || '(no named people yet)'}`,
+            )
+            .join('\n') || 'every group has a name',
+        );
         break;
       }
       case 'rename': {
@@ -92,7 +120,10 @@ export async function run(argv: string[]): Promise<number> {
         need(2);
         const [person, ...faces] = ids(args, 'id');
         (verb === 'confirm' ? ops.confirm : ops.reject)(db, person!, faces);
-        out({ ok: true }, `${verb === 'confirm' ? 'confirmed' : 'rejected'} ${faces.length} faces for person ${person}`);
+        out(
+          { ok: true },
+          `${verb === 'confirm' ? 'confirmed' : 'rejected'} ${faces.length} faces for person ${person}`,
+        );
         break;
       }
       case 'hide':
@@ -111,7 +142,12 @@ export async function run(argv: string[]): Promise<number> {
       }
       case 'history': {
         const h = listHistory(db);
-        out(h, h.map((e) => `${e.id}\t${new Date(e.at).toISOString()}\t${e.undone ? '(undone) ' : ''}${e.summary}`).join('\n') || 'no history yet');
+        out(
+          h,
+          h
+            .map((e) => `${e.id}\t${new Date(e.at).toISOString()}\t${e.undone ? '(undone) ' : ''}${e.summary}`)
+            .join('\n') || 'no history yet',
+        );
         break;
       }
       case 'undo':

@@ -14,15 +14,20 @@ export async function run(argv: string[]): Promise<number> {
   if (values.face === undefined) throw new CliError(`--face ID is required\n${HELP}`);
   const faceId = num(values.face, 'face', NaN);
   const k = num(values.k, 'k', 10);
-  if (!Number.isInteger(faceId) || faceId < 1) throw new CliError(`--face must be a face id (a positive integer), got '${values.face}'`);
-  if (!Number.isInteger(k) || k < 1 || k > 10_000) throw new CliError(`-k must be an integer from 1 to 10000, got '${values.k}'`);
+  if (!Number.isInteger(faceId) || faceId < 1)
+    throw new CliError(`--face must be a face id (a positive integer), got '${values.face}'`);
+  if (!Number.isInteger(k) || k < 1 || k > 10_000)
+    throw new CliError(`-k must be an integer from 1 to 10000, got '${values.k}'`);
   const engine = Engine.open(dbPathOf(values));
   try {
     const found = engine.similar(faceId, k);
     if (values.json) console.log(JSON.stringify({ face: faceId, k, neighbours: found }));
     else {
       console.log(`faces most like face ${faceId}:`);
-      for (const f of found) console.log(`  face ${String(f.faceId).padStart(7)}  similarity ${f.similarity.toFixed(4)}  ${f.path ?? '(no file)'}`);
+      for (const f of found)
+        console.log(
+          `  face ${String(f.faceId).padStart(7)}  similarity ${f.similarity.toFixed(4)}  ${f.path ?? '(no file)'}`,
+        );
       if (found.length === 0) console.log('  (no other faces in the library)');
     }
     return 0;

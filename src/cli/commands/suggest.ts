@@ -9,7 +9,11 @@ const USAGE = `usage: facelens suggest --person ID [--limit N] [--min-similarity
   never a rejected face, never a face from a photo that already shows the person`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { person: { type: 'string' }, limit: { type: 'string' }, 'min-similarity': { type: 'string' } }, false);
+  const { values } = parse(
+    argv,
+    { person: { type: 'string' }, limit: { type: 'string' }, 'min-similarity': { type: 'string' } },
+    false,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -18,11 +22,18 @@ export async function run(argv: string[]): Promise<number> {
   const person = num(values.person, 'person', 0);
   const db = openDb(dbPathOf(values));
   try {
-    const opts = values['min-similarity'] !== undefined ? { minSimilarity: num(values['min-similarity'], 'min-similarity', 0.25) } : {};
+    const opts =
+      values['min-similarity'] !== undefined
+        ? { minSimilarity: num(values['min-similarity'], 'min-similarity', 0.25) }
+        : {};
     const list = suggestions(db, person, num(values.limit, 'limit', 20), opts);
     if (values.json) console.log(JSON.stringify(list));
     else if (list.length === 0) console.log(`no suggestions for person ${person}`);
-    else for (const s of list) console.log(`face ${s.faceId}\t${s.similarity.toFixed(3)}\t${s.currentPersonId ? `now in person ${s.currentPersonId}` : 'unknown'}`);
+    else
+      for (const s of list)
+        console.log(
+          `face ${s.faceId}\t${s.similarity.toFixed(3)}\t${s.currentPersonId ? `now in person ${s.currentPersonId}` : 'unknown'}`,
+        );
     return 0;
   } catch (err) {
     if (err instanceof PeopleError) throw new CliError(err.message, 1);

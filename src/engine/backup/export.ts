@@ -16,7 +16,9 @@ interface FaceKeyRow {
 /** Builds the backup of the library's people, corrections and heads (see [Note: backup face references]). */
 export function buildBackup(db: Db): Backup {
   const refs = new Map<number, FaceRef>();
-  for (const r of db.prepare('SELECT f.id, p.hash, f.x, f.y, f.w, f.h FROM faces f JOIN photos p ON p.id = f.photo_id').iterate() as IterableIterator<FaceKeyRow>) {
+  for (const r of db
+    .prepare('SELECT f.id, p.hash, f.x, f.y, f.w, f.h FROM faces f JOIN photos p ON p.id = f.photo_id')
+    .iterate() as IterableIterator<FaceKeyRow>) {
     refs.set(r.id, { photo: r.hash, box: [r.x, r.y, r.w, r.h] });
   }
   const ref = (faceId: number): FaceRef => {
@@ -25,18 +27,42 @@ export function buildBackup(db: Db): Backup {
     return r;
   };
   const people = db.prepare('SELECT id, name, hidden, pinned, cover_face_id FROM people ORDER BY id').all() as {
-    id: number; name: string | null; hidden: number; pinned: number; cover_face_id: number | null; // prettier-ignore
+    id: number;
+    name: string | null;
+    hidden: number;
+    pinned: number;
+    cover_face_id: number | null; // prettier-ignore
   }[];
   const assignments = db.prepare('SELECT face_id, person_id, source FROM face_people ORDER BY face_id').all() as {
-    face_id: number; person_id: number; source: 'auto' | 'user'; // prettier-ignore
+    face_id: number;
+    person_id: number;
+    source: 'auto' | 'user'; // prettier-ignore
   }[];
-  const rejections = db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as { face_id: number; person_id: number }[];
-  const manual = db.prepare("SELECT id, score, quality, landmarks, feature FROM faces WHERE source = 'manual' ORDER BY id").all() as {
-    id: number; score: number; quality: number | null; landmarks: Buffer; feature: Buffer; // prettier-ignore
+  const rejections = db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as {
+    face_id: number;
+    person_id: number;
   }[];
-  const heads = db.prepare('SELECT id, name, kind, parent_id, created_at, active, config, metrics, weights FROM heads ORDER BY id').all() as {
-    id: number; name: string; kind: 'identity' | 'trained' | 'finetuned'; parent_id: number | null; created_at: number;
-    active: number; config: string; metrics: string; weights: Buffer | null; // prettier-ignore
+  const manual = db
+    .prepare("SELECT id, score, quality, landmarks, feature FROM faces WHERE source = 'manual' ORDER BY id")
+    .all() as {
+    id: number;
+    score: number;
+    quality: number | null;
+    landmarks: Buffer;
+    feature: Buffer; // prettier-ignore
+  }[];
+  const heads = db
+    .prepare('SELECT id, name, kind, parent_id, created_at, active, config, metrics, weights FROM heads ORDER BY id')
+    .all() as {
+    id: number;
+    name: string;
+    kind: 'identity' | 'trained' | 'finetuned';
+    parent_id: number | null;
+    created_at: number;
+    active: number;
+    config: string;
+    metrics: string;
+    weights: Buffer | null; // prettier-ignore
   }[];
   return {
     format: 'facelens-backup',

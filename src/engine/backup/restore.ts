@@ -45,7 +45,9 @@ export function readBackup(path: string): Backup {
   const parsed = BackupV1.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new BackupFormatError(`${path} is not a Facelens backup (v1): ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`);
+    throw new BackupFormatError(
+      `${path} is not a Facelens backup (v1): ${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -65,7 +67,9 @@ class FaceMatcher {
   readonly #faces;
   constructor(db: Db) {
     this.#photo = db.prepare<[string], { id: number }>('SELECT id FROM photos WHERE hash = ?');
-    this.#faces = db.prepare<[number], { id: number; x: number; y: number; w: number; h: number }>('SELECT id, x, y, w, h FROM faces WHERE photo_id = ?');
+    this.#faces = db.prepare<[number], { id: number; x: number; y: number; w: number; h: number }>(
+      'SELECT id, x, y, w, h FROM faces WHERE photo_id = ?',
+    );
   }
   photoId(ref: FaceRef): number | undefined {
     return this.#photo.get(ref.photo)?.id;
@@ -84,10 +88,21 @@ class FaceMatcher {
 }
 
 /** Applies `backup` to the library in one transaction, recorded as one undoable history entry for its people part. */
-export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; activate?: boolean } = {}): RestoreSummary {
+export function restoreBackup(
+  db: Db,
+  backup: Backup,
+  opts: { dbPath?: string; activate?: boolean } = {},
+): RestoreSummary {
   const s: RestoreSummary = {
-    peopleCreated: 0, peopleReused: 0, facesMatched: 0, facesUnmatched: 0, assignments: 0, keptUserAssignments: 0,
-    rejections: 0, manualFacesAdded: 0, headsAdded: 0, // prettier-ignore
+    peopleCreated: 0,
+    peopleReused: 0,
+    facesMatched: 0,
+    facesUnmatched: 0,
+    assignments: 0,
+    keptUserAssignments: 0,
+    rejections: 0,
+    manualFacesAdded: 0,
+    headsAdded: 0, // prettier-ignore
   };
   let activate: number | undefined;
   const summary = `Restore backup of ${new Date(backup.createdAt).toISOString().slice(0, 10)}`;
@@ -104,7 +119,14 @@ export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; a
       if (photoId === undefined) continue;
       const feature = blobToF32(Buffer.from(m.feature, 'base64'), FEATURE_DIM);
       const [x, y, w, h] = m.face.box;
-      const id = faces.insertFace(photoId, { box: { x, y, w, h }, score: m.score, quality: m.quality, landmarks: Float32Array.from(m.landmarks), feature, source: 'manual' });
+      const id = faces.insertFace(photoId, {
+        box: { x, y, w, h },
+        score: m.score,
+        quality: m.quality,
+        landmarks: Float32Array.from(m.landmarks),
+        feature,
+        source: 'manual',
+      });
       faces.putEmbedding(id, activeHead, embed([feature])[0]!);
       s.manualFacesAdded++;
     }
@@ -133,7 +155,9 @@ export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; a
       personOf.set(p.key, id);
     }
 
-    const current = db.prepare<[number], { person_id: number; source: string }>('SELECT person_id, source FROM face_people WHERE face_id = ?');
+    const current = db.prepare<[number], { person_id: number; source: string }>(
+      'SELECT person_id, source FROM face_people WHERE face_id = ?',
+    );
     const put = db.prepare(
       `INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, ?, ?)
        ON CONFLICT(face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, at = excluded.at`,
@@ -165,8 +189,12 @@ export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; a
     }
 
     const headOf = new Map<number, number>();
-    const sameHead = db.prepare<[string, number], { id: number }>('SELECT id FROM heads WHERE name = ? AND created_at = ?');
-    const insertHead = db.prepare('INSERT INTO heads (name, kind, parent_id, created_at, config, metrics, weights, active) VALUES (?, ?, ?, ?, ?, ?, ?, 0)');
+    const sameHead = db.prepare<[string, number], { id: number }>(
+      'SELECT id FROM heads WHERE name = ? AND created_at = ?',
+    );
+    const insertHead = db.prepare(
+      'INSERT INTO heads (name, kind, parent_id, created_at, config, metrics, weights, active) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
+    );
     for (const h of backup.heads) {
       if (h.kind === 'identity') {
         headOf.set(h.key, 1);
@@ -176,7 +204,17 @@ export function restoreBackup(db: Db, backup: Backup, opts: { dbPath?: string; a
       const parent = h.parent === null ? null : (headOf.get(h.parent) ?? null);
       const id =
         existing ??
-        Number(insertHead.run(h.name, h.kind, parent, h.createdAt, JSON.stringify(h.config ?? {}), JSON.stringify(h.metrics ?? {}), h.weights ? Buffer.from(h.weights, 'base64') : null).lastInsertRowid);
+        Number(
+          insertHead.run(
+            h.name,
+            h.kind,
+            parent,
+            h.createdAt,
+            JSON.stringify(h.config ?? {}),
+            JSON.stringify(h.metrics ?? {}),
+            h.weights ? Buffer.from(h.weights, 'base64') : null,
+          ).lastInsertRowid,
+        );
       if (existing === undefined) s.headsAdded++;
       headOf.set(h.key, id);
       if (h.active && id !== activeHead) activate = id;

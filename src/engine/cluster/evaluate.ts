@@ -99,7 +99,12 @@ export async function evaluateClusters(o: EvalOptions): Promise<EvalReport> {
     let gatedScored = 0;
     for (const [i, algorithm] of o.algorithms.entries()) {
       const t = performance.now();
-      const r = await reclusterAsync(db, { algorithm, preview: true, minQuality, ...(i === 0 && o.options ? { options: o.options } : {}) });
+      const r = await reclusterAsync(db, {
+        algorithm,
+        preview: true,
+        minQuality,
+        ...(i === 0 && o.options ? { options: o.options } : {}),
+      });
       const ms = Math.round(performance.now() - t);
       const target = new Map<number, number>();
       r.plan.faceIds.forEach((f, j) => target.set(f, r.plan.target[j]!));
@@ -113,7 +118,14 @@ export async function evaluateClusters(o: EvalOptions): Promise<EvalReport> {
         if (!compact.has(p)) compact.set(p, compact.size);
         return compact.get(p)!;
       });
-      results.push({ algorithm, ms, scores: scoreClustering(ids.map((f) => identityIds.get(truth.labelled.get(f)!)!), labels) });
+      results.push({
+        algorithm,
+        ms,
+        scores: scoreClustering(
+          ids.map((f) => identityIds.get(truth.labelled.get(f)!)!),
+          labels,
+        ),
+      });
     }
     return {
       identities: identityIds.size,
@@ -132,7 +144,10 @@ export async function evaluateClusters(o: EvalOptions): Promise<EvalReport> {
 }
 
 /** The largest face of each photo under `root`, with the identity its sub-folder names. */
-export function labelledFaces(db: Db, root: string): { labelled: Map<number, string>; photos: number; missed: number; faces: number } {
+export function labelledFaces(
+  db: Db,
+  root: string,
+): { labelled: Map<number, string>; photos: number; missed: number; faces: number } {
   const rows = db
     .prepare(
       `SELECT fi.path, fi.photo_id, fa.id AS face_id, fa.w * fa.h AS area
@@ -164,11 +179,17 @@ export function labelledFaces(db: Db, root: string): { labelled: Map<number, str
  * Aligned crops (celebs24) skip detection: each file is resized to 112x112 RGB and embedded as it is, stored as
  * one photo with one full-frame face whose landmarks are the template's. Files already in the library are skipped.
  */
-async function importAligned(engine: Engine, files: { identity: string; path: string }[], log: (l: string) => void): Promise<void> {
+async function importAligned(
+  engine: Engine,
+  files: { identity: string; path: string }[],
+  log: (l: string) => void,
+): Promise<void> {
   const db = engine.db;
   const faces = new FaceStore(db);
   const embedder = activeEmbedder(db);
-  const folder = db.prepare('INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id');
+  const folder = db.prepare(
+    'INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id',
+  );
   const known = db.prepare('SELECT 1 FROM files WHERE path = ?');
   const todo = files.filter((f) => !known.get(f.path));
   if (todo.length === 0) return;
@@ -180,11 +201,17 @@ async function importAligned(engine: Engine, files: { identity: string; path: st
     `INSERT INTO photos (hash, width, height, orientation, status, processed_at, face_count) VALUES (?, ?, ?, 1, 'done', ?, 1)
      ON CONFLICT(hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
   );
-  const insFile = db.prepare('INSERT INTO files (folder_id, path, size, mtime_ms, photo_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insFile = db.prepare(
+    'INSERT INTO files (folder_id, path, size, mtime_ms, photo_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   let done = 0;
   for (const f of todo) {
     const bytes = readFileSync(f.path);
-    const { data } = await sharp(bytes).removeAlpha().resize(ALIGNED_SIZE, ALIGNED_SIZE, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(bytes)
+      .removeAlpha()
+      .resize(ALIGNED_SIZE, ALIGNED_SIZE, { fit: 'fill' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const [feature] = await vision.embedAligned([new Uint8Array(data)]);
     const [vec] = embedder.embed([feature!]);
     const st = statSync(f.path);
@@ -193,7 +220,13 @@ async function importAligned(engine: Engine, files: { identity: string; path: st
       const photoId = (insPhoto.get(hash, ALIGNED_SIZE, ALIGNED_SIZE, Date.now()) as { id: number }).id;
       insFile.run(folderId, f.path, st.size, Math.round(st.mtimeMs), photoId, Date.now());
       if (faces.faceIdsOfPhoto(photoId).length === 0) {
-        const id = faces.insertFace(photoId, { box: { x: 0, y: 0, w: ALIGNED_SIZE, h: ALIGNED_SIZE }, score: 1, landmarks, feature: feature!, quality: null });
+        const id = faces.insertFace(photoId, {
+          box: { x: 0, y: 0, w: ALIGNED_SIZE, h: ALIGNED_SIZE },
+          score: 1,
+          landmarks,
+          feature: feature!,
+          quality: null,
+        });
         faces.putEmbedding(id, embedder.headId, vec!);
       }
     })();

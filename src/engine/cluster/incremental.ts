@@ -54,7 +54,12 @@ export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { alg
   const joins: [number, number][] = [];
   const left: number[] = [];
   let considered = 0;
-  const tryJoin = (faceId: number, vec: Float32Array, photo: number, rejected: readonly number[] | undefined): boolean => {
+  const tryJoin = (
+    faceId: number,
+    vec: Float32Array,
+    photo: number,
+    rejected: readonly number[] | undefined,
+  ): boolean => {
     const { slot } = models.best(vec, photo, rejected, o.threshold);
     if (slot < 0) return false;
     joins.push([faceId, models.ids[slot]!]);
@@ -64,7 +69,8 @@ export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { alg
   for (let i = 0; i < input.n; i++) {
     if (person[i]) continue;
     considered++;
-    if (!tryJoin(faceIds[i]!, vectors.subarray(i * dim, (i + 1) * dim), input.photos[i]!, input.rejects.get(i))) left.push(i);
+    if (!tryJoin(faceIds[i]!, vectors.subarray(i * dim, (i + 1) * dim), input.photos[i]!, input.rejects.get(i)))
+      left.push(i);
   }
   // Low-quality faces may join a person they clearly resemble, never found a group (see [Note: quality gate]).
   const low = loaded.low;
@@ -95,18 +101,25 @@ export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { alg
     c.labels.forEach((l, j) => l >= 0 && groups[l]!.push(faceIds[left[j]!]!));
     for (let g = groups.length - 1; g >= 0; g--) if (groups[g]!.length === 0) groups.splice(g, 1);
   }
-  recordOp(db, 'assign', `Sort ${joins.length + groups.reduce((s, g) => s + g.length, 0)} new faces into people`, () => {
-    const now = Date.now();
-    const put = db.prepare(`INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, 'auto', ?) ON CONFLICT(face_id) DO NOTHING`);
-    for (const [f, p] of joins) put.run(f, p, now);
-    const ins = db.prepare('INSERT INTO people (name, created_at) VALUES (NULL, ?)');
-    for (const g of groups) {
-      const p = Number(ins.run(now).lastInsertRowid);
-      newPeople++;
-      for (const f of g) put.run(f, p, now);
-      newPeopleFaces += g.length;
-    }
-  });
+  recordOp(
+    db,
+    'assign',
+    `Sort ${joins.length + groups.reduce((s, g) => s + g.length, 0)} new faces into people`,
+    () => {
+      const now = Date.now();
+      const put = db.prepare(
+        `INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, 'auto', ?) ON CONFLICT(face_id) DO NOTHING`,
+      );
+      for (const [f, p] of joins) put.run(f, p, now);
+      const ins = db.prepare('INSERT INTO people (name, created_at) VALUES (NULL, ?)');
+      for (const g of groups) {
+        const p = Number(ins.run(now).lastInsertRowid);
+        newPeople++;
+        for (const f of g) put.run(f, p, now);
+        newPeopleFaces += g.length;
+      }
+    },
+  );
   return {
     considered,
     joined: joins.length,

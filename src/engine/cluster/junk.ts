@@ -22,7 +22,12 @@ export type JunkOptions = typeof junkOptions;
  * forty blurry faces of 37 people before this rule) keeps its faces but takes no low-quality face late. Groups
  * holding a face the user placed are kept. Marks `c.noAttach`; returns the number of groups dissolved.
  */
-export function dissolveJunk(input: ClusterInput, low: LowFaces, c: Clustering, opts: Partial<JunkOptions> = {}): number {
+export function dissolveJunk(
+  input: ClusterInput,
+  low: LowFaces,
+  c: Clustering,
+  opts: Partial<JunkOptions> = {},
+): number {
   const o = { ...junkOptions, ...opts };
   const m = low.faceIds.length;
   const { dim, vectors } = input;

@@ -35,14 +35,18 @@ export async function buildKnnGraphParallel(
   const k = Math.min(o.k, n - 1);
   const p = Math.min(o.projectDim, dim);
   const want = k + 8;
-  const shared = <T extends Float32Array | Int32Array>(make: (b: SharedArrayBuffer) => T, len: number) => make(new SharedArrayBuffer(len * 4));
+  const shared = <T extends Float32Array | Int32Array>(make: (b: SharedArrayBuffer) => T, len: number) =>
+    make(new SharedArrayBuffer(len * 4));
   const sv = shared((b) => new Float32Array(b), n * dim);
   sv.set(vectors);
   const pca = await pcaProject(vectors, n, dim, p);
   const basis = pca.basis;
   const projected = shared((b) => new Float32Array(b), n * p);
   projected.set(pca.projected);
-  const shards = Array.from({ length: W }, (_, w) => ({ from: Math.floor((w * n) / W), to: Math.floor(((w + 1) * n) / W) }));
+  const shards = Array.from({ length: W }, (_, w) => ({
+    from: Math.floor((w * n) / W),
+    to: Math.floor(((w + 1) * n) / W),
+  }));
   const jobs: ShardJob[] = shards.map(({ from, to }) => ({
     vectors: sv,
     projected,
@@ -63,7 +67,9 @@ export async function buildKnnGraphParallel(
   const workers = jobs.map(() => spawnWorker());
   const call = (w: Worker, phase: 'project' | 'search', job: ShardJob) =>
     new Promise<void>((resolve, reject) => {
-      w.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(`kNN worker: ${m.error}`))));
+      w.once('message', (m: { ok: boolean; error?: string }) =>
+        m.ok ? resolve() : reject(new Error(`kNN worker: ${m.error}`)),
+      );
       w.once('error', reject);
       w.postMessage({ phase, job });
     });

@@ -40,7 +40,10 @@ export function buildKnnGraph(vectors: Float32Array, n: number, dim: number, opt
   const project = n >= o.projectFrom && o.projectDim > 0 && o.projectDim < dim && dim % 4 === 0;
   const p = project ? o.projectDim : dim;
   const basis = project ? pcaBasis(vectors, n, dim, p) : undefined;
-  const row = (i: number): number[] => (basis ? projectRow(vectors, i, dim, basis, p, new Array<number>(p)) : Array.from(vectors.subarray(i * dim, (i + 1) * dim)));
+  const row = (i: number): number[] =>
+    basis
+      ? projectRow(vectors, i, dim, basis, p, new Array<number>(p))
+      : Array.from(vectors.subarray(i * dim, (i + 1) * dim));
   const index = new hnswlib.HierarchicalNSW('ip', p);
   index.initIndex({ maxElements: n, m: o.m, efConstruction: o.efConstruction, randomSeed: o.seed });
   const rows: number[][] = new Array(n);
@@ -60,7 +63,14 @@ export function buildKnnGraph(vectors: Float32Array, n: number, dim: number, opt
 }
 
 /** Writes one search result into row i, dropping the face itself and sorting nearest first (ties by index). */
-export function fillRow(i: number, labels: number[], dists: number[], k: number, nbr: Int32Array, sim: Float32Array): void {
+export function fillRow(
+  i: number,
+  labels: number[],
+  dists: number[],
+  k: number,
+  nbr: Int32Array,
+  sim: Float32Array,
+): void {
   const order = labels.map((_, j) => j).filter((j) => labels[j] !== i);
   order.sort((a, b) => dists[a]! - dists[b]! || labels[a]! - labels[b]!);
   for (let j = 0; j < Math.min(k, order.length); j++) {

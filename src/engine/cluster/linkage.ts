@@ -95,11 +95,14 @@ export function linkageCluster(input: ClusterInput, graph: KnnGraph, opts: Parti
   const score = (a: number, b: number): number => {
     const avg = dotSums(a, b) / (size[a]! * size[b]!);
     if (o.guardCos <= 0 || size[a]! < o.guardMinSize || size[b]! < o.guardMinSize || avg < o.threshold) return avg;
-    return avg / Math.sqrt((dotSums(a, a) / size[a]! ** 2) * (dotSums(b, b) / size[b]! ** 2)) >= o.guardCos ? avg : -Infinity;
+    return avg / Math.sqrt((dotSums(a, a) / size[a]! ** 2) * (dotSums(b, b) / size[b]! ** 2)) >= o.guardCos
+      ? avg
+      : -Infinity;
   };
   /** How far a pair's mean is above what its sizes require; merges happen at >= 0, best first. */
   const extra = o.smallThreshold > o.threshold ? o.smallThreshold - o.threshold : 0;
-  const margin = (a: number, b: number): number => score(a, b) - o.threshold - (extra ? extra / Math.sqrt(size[a]! * size[b]!) : 0);
+  const margin = (a: number, b: number): number =>
+    score(a, b) - o.threshold - (extra ? extra / Math.sqrt(size[a]! * size[b]!) : 0);
   // Every kNN edge strong enough is a candidate, keyed by its score when pushed (see [Note: lazy merge heap]).
   const heap = new MergeHeap();
   const { k, nbr, sim } = graph;

@@ -94,7 +94,10 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
   low.ids.forEach((id, i) => lowIndex.set(id, i));
   const rejects = new Map<number, number[]>();
   const lowRejects = new Map<number, number[]>();
-  for (const r of db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as { face_id: number; person_id: number }[]) {
+  for (const r of db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as {
+    face_id: number;
+    person_id: number;
+  }[]) {
     const i = index.get(r.face_id);
     const j = lowIndex.get(r.face_id);
     const [m, k] = i !== undefined ? [rejects, i] : j !== undefined ? [lowRejects, j] : [undefined, 0];

@@ -30,7 +30,13 @@ function valueInfo(name: string, dims: string[]): number[] {
 
 function matmulModel(): Uint8Array {
   const node = [...str(1, 'A'), ...str(1, 'B'), ...str(2, 'Y'), ...str(3, 'mm'), ...str(4, 'MatMul')];
-  const graph = [...bytes(1, node), ...str(2, 'matmul'), ...bytes(11, valueInfo('A', ['m', 'k'])), ...bytes(11, valueInfo('B', ['k', 'n'])), ...bytes(12, valueInfo('Y', ['m', 'n']))];
+  const graph = [
+    ...bytes(1, node),
+    ...str(2, 'matmul'),
+    ...bytes(11, valueInfo('A', ['m', 'k'])),
+    ...bytes(11, valueInfo('B', ['k', 'n'])),
+    ...bytes(12, valueInfo('Y', ['m', 'n'])),
+  ];
   const opset = [...str(1, ''), ...int(2, 13)];
   return Uint8Array.from([...int(1, 8), ...str(2, 'facelens'), ...bytes(7, graph), ...bytes(8, opset)]);
 }
@@ -38,7 +44,14 @@ function matmulModel(): Uint8Array {
 let session: Promise<ort.InferenceSession> | undefined;
 
 /** A (m x k, row-major) times B (k x n): m x n, row-major. Large A is fed in row blocks to bound memory. */
-export async function matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, threads = 2): Promise<Float32Array> {
+export async function matmul(
+  a: Float32Array,
+  m: number,
+  k: number,
+  b: Float32Array,
+  n: number,
+  threads = 2,
+): Promise<Float32Array> {
   session ??= ort.InferenceSession.create(matmulModel(), { intraOpNumThreads: threads, executionProviders: ['cpu'] });
   const s = await session;
   const out = new Float32Array(m * n);

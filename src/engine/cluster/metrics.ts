@@ -25,10 +25,11 @@ export function scoreClustering(truth: ArrayLike<number>, labels: ArrayLike<numb
   const pred = Int32Array.from({ length: n }, (_, i) => labels[i]!);
   let next = 1 + Math.max(-1, ...Array.from(pred));
   let unknown = 0;
-  for (let i = 0; i < n; i++) if (pred[i]! < 0) {
-    pred[i] = next++;
-    unknown++;
-  }
+  for (let i = 0; i < n; i++)
+    if (pred[i]! < 0) {
+      pred[i] = next++;
+      unknown++;
+    }
   const realClusters = new Set<number>();
   for (let i = 0; i < n; i++) if (labels[i]! >= 0) realClusters.add(labels[i]!);
   const joint = new Map<string, number>();

@@ -53,7 +53,12 @@ export class GroupModels {
    * The group a face joins: the highest mean cosine at or above `threshold` among groups that break no
    * cannot-link (the face's photo already in the group, or the group's key rejected). -1 when none fits.
    */
-  best(vec: Float32Array, photo: number, rejected: readonly number[] | undefined, threshold: number): { slot: number; score: number } {
+  best(
+    vec: Float32Array,
+    photo: number,
+    rejected: readonly number[] | undefined,
+    threshold: number,
+  ): { slot: number; score: number } {
     let slot = -1;
     let best = threshold;
     for (let s = 0; s < this.ids.length; s++) {

@@ -41,11 +41,21 @@ interface PersonInfo {
  * when the algorithm alone would split it. A rejected face is never planned into the person it was rejected from,
  * and no person receives two faces of one photo. Named or touched people are never deleted, even when empty.
  */
-export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clustering, attachThreshold: number): ReclusterPlan {
+export function planRecluster(
+  db: Db,
+  loaded: LoadedFaces,
+  clustering: Clustering,
+  attachThreshold: number,
+): ReclusterPlan {
   const { input } = loaded;
   const n = input.n;
   const people = new Map<number, PersonInfo>();
-  for (const p of db.prepare('SELECT id, name, hidden, pinned FROM people').all() as { id: number; name: string | null; hidden: number; pinned: number }[]) {
+  for (const p of db.prepare('SELECT id, name, hidden, pinned FROM people').all() as {
+    id: number;
+    name: string | null;
+    hidden: number;
+    pinned: number;
+  }[]) {
     people.set(p.id, { name: p.name, touched: p.name !== null || p.hidden === 1 || p.pinned === 1 });
   }
   const { labels, clusters } = clustering;
@@ -69,7 +79,8 @@ export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clusterin
   for (let c = 0; c < clusters; c++) {
     if (clusterTarget[c]) continue;
     const count = new Map<number, number>();
-    for (const i of members[c]!) if (loaded.person[i]) count.set(loaded.person[i]!, (count.get(loaded.person[i]!) ?? 0) + 1);
+    for (const i of members[c]!)
+      if (loaded.person[i]) count.set(loaded.person[i]!, (count.get(loaded.person[i]!) ?? 0) + 1);
     for (const [p, k] of count) candidates.push([k, c, p]);
   }
   candidates.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
@@ -89,10 +100,11 @@ export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clusterin
   }
   // 3. new people (clusters emptied by the junk step create nobody)
   let newPeople = 0;
-  for (let c = 0; c < clusters; c++) if (!clusterTarget[c] && members[c]!.length > 0) {
-    clusterTarget[c] = -1 - c;
-    newPeople++;
-  }
+  for (let c = 0; c < clusters; c++)
+    if (!clusterTarget[c] && members[c]!.length > 0) {
+      clusterTarget[c] = -1 - c;
+      newPeople++;
+    }
   const low = loaded.low;
   const m = low.faceIds.length;
   const faceIds = new Int32Array(n + m);
@@ -107,10 +119,17 @@ export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clusterin
   for (let i = 0; i < n; i++) if (loaded.user[i]) target[i] = current[i]!;
   // low-quality faces join a planned person they clearly resemble, or nobody (see [Note: quality gate])
   if (m > 0) {
-    const open = Int32Array.from(target.subarray(0, n), (t, i) => (labels[i]! >= 0 && clustering.noAttach?.[labels[i]!] ? 0 : t));
+    const open = Int32Array.from(target.subarray(0, n), (t, i) =>
+      labels[i]! >= 0 && clustering.noAttach?.[labels[i]!] ? 0 : t,
+    );
     const groups = new GroupModels(input.vectors, input.dim, input.photos, open);
     for (let j = 0; j < m; j++) {
-      const { slot } = groups.best(low.vectors.subarray(j * input.dim, (j + 1) * input.dim), low.photos[j]!, low.rejects.get(j), attachThreshold);
+      const { slot } = groups.best(
+        low.vectors.subarray(j * input.dim, (j + 1) * input.dim),
+        low.photos[j]!,
+        low.rejects.get(j),
+        attachThreshold,
+      );
       if (slot >= 0) {
         target[n + j] = groups.ids[slot]!;
         groups.photos[slot]!.add(low.photos[j]!);
@@ -129,7 +148,10 @@ export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clusterin
     if (target[i]) bump(gained, target[i]!);
   }
   const sizeBefore = new Map<number, number>();
-  for (const r of db.prepare('SELECT person_id, count(*) AS n FROM face_people GROUP BY person_id').all() as { person_id: number; n: number }[]) {
+  for (const r of db.prepare('SELECT person_id, count(*) AS n FROM face_people GROUP BY person_id').all() as {
+    person_id: number;
+    n: number;
+  }[]) {
     sizeBefore.set(r.person_id, r.n);
   }
   const peopleBefore = sizeBefore.size;
@@ -144,13 +166,33 @@ export function planRecluster(db: Db, loaded: LoadedFaces, clustering: Clusterin
   const changes: PlanChange[] = [];
   const ids = new Set([...gained.keys(), ...lost.keys()]);
   for (const p of [...ids].sort((a, b) => (a > 0 && b > 0 ? a - b : b - a))) {
-    changes.push({ personId: p > 0 ? p : null, name: p > 0 ? (people.get(p)?.name ?? null) : null, gained: gained.get(p) ?? 0, lost: lost.get(p) ?? 0 });
+    changes.push({
+      personId: p > 0 ? p : null,
+      name: p > 0 ? (people.get(p)?.name ?? null) : null,
+      gained: gained.get(p) ?? 0,
+      lost: lost.get(p) ?? 0,
+    });
   }
-  return { faceIds, target, current, lowFaces: m, peopleBefore, peopleAfter, facesMoved, newPeople, removedPeople, changes };
+  return {
+    faceIds,
+    target,
+    current,
+    lowFaces: m,
+    peopleBefore,
+    peopleAfter,
+    facesMoved,
+    newPeople,
+    removedPeople,
+    changes,
+  };
 }
 
 /** Writes the plan as one undoable operation; returns the number of people with faces and of unknown faces after it. */
-export function applyPlan(db: Db, plan: ReclusterPlan, summary = 'Re-cluster faces'): { people: number; unknown: number } {
+export function applyPlan(
+  db: Db,
+  plan: ReclusterPlan,
+  summary = 'Re-cluster faces',
+): { people: number; unknown: number } {
   recordOp(db, 'recluster', summary, () => {
     const created = new Map<number, number>();
     const now = Date.now();
@@ -183,6 +225,10 @@ export function applyPlan(db: Db, plan: ReclusterPlan, summary = 'Re-cluster fac
   });
   return {
     people: (db.prepare('SELECT count(DISTINCT person_id) AS n FROM face_people').get() as { n: number }).n,
-    unknown: (db.prepare('SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_people WHERE face_id = f.id)').get() as { n: number }).n,
+    unknown: (
+      db
+        .prepare('SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_people WHERE face_id = f.id)')
+        .get() as { n: number }
+    ).n,
   };
 }

@@ -20,7 +20,8 @@ export const projectOptions = {
 export function pcaBasis(vectors: Float32Array, n: number, dim: number, p: number, o = projectOptions): Float32Array {
   const rand = rng(o.seed);
   const m = Math.min(n, o.sample);
-  const rows = m === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: m }, () => Math.floor(rand() * n));
+  const rows =
+    m === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: m }, () => Math.floor(rand() * n));
   // C = X^T X / m over the sample (dim x dim, symmetric)
   const C = new Float64Array(dim * dim);
   for (const r of rows) {
@@ -62,10 +63,17 @@ export function pcaBasis(vectors: Float32Array, n: number, dim: number, p: numbe
  * The same basis, and every row projected on it, with the products on onnxruntime's GEMM (see [Note: GEMM on
  * ORT]): returns the basis (p x dim) and the projected rows (n x p).
  */
-export async function pcaProject(vectors: Float32Array, n: number, dim: number, p: number, o = projectOptions): Promise<{ basis: Float32Array; projected: Float32Array }> {
+export async function pcaProject(
+  vectors: Float32Array,
+  n: number,
+  dim: number,
+  p: number,
+  o = projectOptions,
+): Promise<{ basis: Float32Array; projected: Float32Array }> {
   const rand = rng(o.seed);
   const m = Math.min(n, o.sample);
-  const rows = m === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: m }, () => Math.floor(rand() * n));
+  const rows =
+    m === n ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: m }, () => Math.floor(rand() * n));
   const st = new Float32Array(dim * m); // sample, transposed (dim x m)
   rows.forEach((r, j) => {
     for (let a = 0; a < dim; a++) st[a * m + j] = vectors[r * dim + a]!;
@@ -104,7 +112,14 @@ function orthonormalize(M: Float64Array, dim: number, p: number): void {
 }
 
 /** Row `i` of `vectors` projected on the basis, as the plain array hnswlib-node wants. */
-export function projectRow(vectors: Float32Array, i: number, dim: number, basis: Float32Array, p: number, out: number[]): number[] {
+export function projectRow(
+  vectors: Float32Array,
+  i: number,
+  dim: number,
+  basis: Float32Array,
+  p: number,
+  out: number[],
+): number[] {
   const off = i * dim;
   for (let j = 0; j < p; j++) {
     const bo = j * dim;

@@ -42,15 +42,28 @@ export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean }
  * The same, with the kNN graph of a large library built on worker threads (see [Note: parallel kNN]): the
  * heavy part leaves the calling thread, which stays free for other work while it waits.
  */
-export async function reclusterAsync(db: Db, opts: ReclusterOptions & { preview?: boolean; workers?: number } = {}): Promise<ReclusterResult> {
+export async function reclusterAsync(
+  db: Db,
+  opts: ReclusterOptions & { preview?: boolean; workers?: number } = {},
+): Promise<ReclusterResult> {
   const t = performance.now();
   const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
   const load = performance.now() - t;
-  const graph = await buildKnnGraphParallel(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, { ...opts.knn, ...(opts.workers !== undefined ? { workers: opts.workers } : {}) });
+  const graph = await buildKnnGraphParallel(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, {
+    ...opts.knn,
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+  });
   return finish(db, loaded, graph, opts, load, performance.now() - t - load);
 }
 
-function finish(db: Db, loaded: LoadedFaces, graph: KnnGraph, opts: ReclusterOptions & { preview?: boolean }, load: number, knn: number): ReclusterResult {
+function finish(
+  db: Db,
+  loaded: LoadedFaces,
+  graph: KnnGraph,
+  opts: ReclusterOptions & { preview?: boolean },
+  load: number,
+  knn: number,
+): ReclusterResult {
   const algo = algorithmByName(opts.algorithm ?? DEFAULT_ALGORITHM);
   let t = performance.now();
   const clustering = algo.run(loaded.input, graph, opts.options);

@@ -56,7 +56,8 @@ export function syntheticFaces(o: SyntheticOptions): SyntheticSet {
     if (fam > 1 && c % fam === 0) family = randomUnit();
     const own = randomUnit();
     let s = 0;
-    for (let j = 0; j < dim; j++) s += (centres[c * dim + j] = Math.sqrt(1 - phi) * own[j]! + Math.sqrt(phi) * family[j]!) ** 2;
+    for (let j = 0; j < dim; j++)
+      s += (centres[c * dim + j] = Math.sqrt(1 - phi) * own[j]! + Math.sqrt(phi) * family[j]!) ** 2;
     const inv = 1 / Math.sqrt(s);
     for (let j = 0; j < dim; j++) centres[c * dim + j]! *= inv;
   }

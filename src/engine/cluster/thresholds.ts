@@ -41,7 +41,11 @@ export interface ThresholdReport {
  * library: "at 0.30, 94% of Ann's faces would join Ann, and 0.2% of faces would join the wrong named person".
  * A library without at least two named people of `minFaces` faces has no such ROC yet (points come back empty).
  */
-export function thresholdReport(db: Db, thresholds: { name: string; value: number }[], opts: Partial<ThresholdOptions> = {}): ThresholdReport {
+export function thresholdReport(
+  db: Db,
+  thresholds: { name: string; value: number }[],
+  opts: Partial<ThresholdOptions> = {},
+): ThresholdReport {
   const o = { ...thresholdOptions, ...opts };
   const loaded = loadFaces(db, { minQuality: o.minQuality });
   const { input, person } = loaded;
@@ -55,7 +59,15 @@ export function thresholdReport(db: Db, thresholds: { name: string; value: numbe
     if (named.has(p)) members.set(p, [...(members.get(p) ?? []), i]);
   }
   const people = [...members.entries()].filter(([, m]) => m.length >= o.minFaces).sort((a, b) => a[0] - b[0]);
-  const empty: ThresholdReport = { people: people.length, faces: 0, genuine: 0, impostor: 0, auc: null, points: [], roc: [] };
+  const empty: ThresholdReport = {
+    people: people.length,
+    faces: 0,
+    genuine: 0,
+    impostor: 0,
+    auc: null,
+    points: [],
+    roc: [],
+  };
   if (people.length < 2) return empty;
   const sums = people.map(([, m]) => {
     const s = new Float64Array(dim);
@@ -73,7 +85,8 @@ export function thresholdReport(db: Db, thresholds: { name: string; value: numbe
       people.forEach(([, m2], b) => {
         let dot = 0;
         for (let d = 0; d < dim; d++) dot += v[d]! * sums[b]![d]!;
-        if (a === b) genuine.push((dot - 1) / (m2.length - 1)); // leave the face itself out (its self-dot is 1)
+        if (a === b)
+          genuine.push((dot - 1) / (m2.length - 1)); // leave the face itself out (its self-dot is 1)
         else if (k++ % keepEvery === 0) impostor.push(dot / m2.length);
       });
     }
@@ -89,7 +102,12 @@ export function thresholdReport(db: Db, thresholds: { name: string; value: numbe
     genuine: genuine.length,
     impostor: impostor.length,
     auc: auc(scores, same),
-    points: thresholds.map(({ name, value }) => ({ name, threshold: value, tar: rate(genuine, value), far: rate(impostor, value) })),
+    points: thresholds.map(({ name, value }) => ({
+      name,
+      threshold: value,
+      tar: rate(genuine, value),
+      far: rate(impostor, value),
+    })),
     roc: full.filter((_, i) => i % step === 0 || i === full.length - 1),
   };
 }

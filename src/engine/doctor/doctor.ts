@@ -55,12 +55,24 @@ function checkIntegrity(c: Ctx): boolean {
   const rows = c.db.pragma('quick_check') as { quick_check: string }[];
   const bad = rows.filter((r) => r.quick_check !== 'ok');
   if (bad.length) {
-    add(c, { code: 'integrity', message: 'the database file is damaged: restore a backup (facelens import-backup) into a new library', count: bad.length, examples: bad.map((r) => r.quick_check), repairable: false });
+    add(c, {
+      code: 'integrity',
+      message: 'the database file is damaged: restore a backup (facelens import-backup) into a new library',
+      count: bad.length,
+      examples: bad.map((r) => r.quick_check),
+      repairable: false,
+    });
     return false;
   }
   const fk = c.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
   if (fk.length) {
-    const p = add(c, { code: 'foreign-keys', message: 'rows point at rows that no longer exist', count: fk.length, examples: fk.map((r) => `${r.table}#${r.rowid} -> ${r.parent}`), repairable: true });
+    const p = add(c, {
+      code: 'foreign-keys',
+      message: 'rows point at rows that no longer exist',
+      count: fk.length,
+      examples: fk.map((r) => `${r.table}#${r.rowid} -> ${r.parent}`),
+      repairable: true,
+    });
     if (c.repair) {
       c.db.transaction(() => {
         for (const r of fk) c.db.prepare(`DELETE FROM "${r.table.replaceAll('"', '""')}" WHERE rowid = ?`).run(r.rowid);
@@ -86,13 +98,25 @@ function activeHead(c: Ctx): number {
 
 /** Faces with no embedding of the active head (a crash mid-activation, or an old head's vectors) are re-embedded from stored features. */
 function checkEmbeddings(c: Ctx, head: number): void {
-  const missing = c.db.prepare('SELECT f.id FROM faces f LEFT JOIN embeddings e ON e.face_id = f.id WHERE e.face_id IS NULL OR e.head_id != ?').all(head) as { id: number }[];
+  const missing = c.db
+    .prepare(
+      'SELECT f.id FROM faces f LEFT JOIN embeddings e ON e.face_id = f.id WHERE e.face_id IS NULL OR e.head_id != ?',
+    )
+    .all(head) as { id: number }[];
   if (!missing.length) return;
-  const p = add(c, { code: 'embeddings', message: `faces without an embedding of the active head ${head}`, count: missing.length, examples: missing.map((r) => `face ${r.id}`), repairable: true });
+  const p = add(c, {
+    code: 'embeddings',
+    message: `faces without an embedding of the active head ${head}`,
+    count: missing.length,
+    examples: missing.map((r) => `face ${r.id}`),
+    repairable: true,
+  });
   if (!c.repair) return;
   const embed = headEmbed(c.db, head);
   const feature = c.db.prepare<[number], { feature: Buffer }>('SELECT feature FROM faces WHERE id = ?');
-  const put = c.db.prepare('INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec');
+  const put = c.db.prepare(
+    'INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec',
+  );
   c.db.transaction(() => {
     for (let i = 0; i < missing.length; i += doctorOptions.batch) {
       const ids = missing.slice(i, i + doctorOptions.batch).map((r) => r.id);
@@ -120,7 +144,8 @@ function checkIndex(c: Ctx, head: number): void {
   if (!existsSync(path)) why = 'the HNSW index file is missing';
   else if (!meta) why = 'the HNSW index has no readable description';
   else if (meta.headId !== head) why = `the HNSW index was built for head ${meta.headId}, head ${head} is active`;
-  else if (meta.count !== want.count || meta.idSum !== want.idSum) why = `the HNSW index holds ${meta.count} faces, the database ${want.count}`;
+  else if (meta.count !== want.count || meta.idSum !== want.idSum)
+    why = `the HNSW index holds ${meta.count} faces, the database ${want.count}`;
   if (!why) return;
   if (want.count === 0 && !existsSync(path)) return; // an empty library needs no index yet
   const p = add(c, { code: 'index', message: `${why} (it is rebuilt from the database)`, count: 1, repairable: true });
@@ -133,7 +158,13 @@ function checkIndex(c: Ctx, head: number): void {
 
 function checkStuck(c: Ctx): void {
   const n = (c.db.prepare("SELECT count(*) AS n FROM photos WHERE status = 'pending'").get() as { n: number }).n;
-  if (n) add(c, { code: 'stuck-photos', message: 'photos whose import was interrupted: the next import (or rescan) finishes them', count: n, repairable: false });
+  if (n)
+    add(c, {
+      code: 'stuck-photos',
+      message: 'photos whose import was interrupted: the next import (or rescan) finishes them',
+      count: n,
+      repairable: false,
+    });
 }
 
 /** Files whose path is gone. A folder that is itself unreachable (an unplugged drive) is reported, never forgotten. */
@@ -144,20 +175,40 @@ function checkFiles(c: Ctx): void {
     if (!existsSync(f.path)) unreachable.add(f.id);
   }
   if (unreachable.size) {
-    add(c, { code: 'folder-unreachable', message: 'library folders that cannot be reached (unplugged or renamed?): their photos are kept', count: unreachable.size, examples: folders.filter((f) => unreachable.has(f.id)).map((f) => f.path), repairable: false });
+    add(c, {
+      code: 'folder-unreachable',
+      message: 'library folders that cannot be reached (unplugged or renamed?): their photos are kept',
+      count: unreachable.size,
+      examples: folders.filter((f) => unreachable.has(f.id)).map((f) => f.path),
+      repairable: false,
+    });
   }
-  const gone = (c.db.prepare('SELECT id, folder_id, path FROM files').all() as { id: number; folder_id: number; path: string }[]).filter(
-    (f) => !unreachable.has(f.folder_id) && !existsSync(f.path),
-  );
+  const gone = (
+    c.db.prepare('SELECT id, folder_id, path FROM files').all() as { id: number; folder_id: number; path: string }[]
+  ).filter((f) => !unreachable.has(f.folder_id) && !existsSync(f.path));
   if (gone.length) {
-    const p = add(c, { code: 'missing-files', message: 'photo files that are gone from their folders', count: gone.length, examples: gone.map((f) => f.path), repairable: true });
+    const p = add(c, {
+      code: 'missing-files',
+      message: 'photo files that are gone from their folders',
+      count: gone.length,
+      examples: gone.map((f) => f.path),
+      repairable: true,
+    });
     if (c.repair) {
       const photos = new PhotoStore(c.db);
       const now = Date.now();
       c.db.transaction(() => {
         for (const f of gone) {
           photos.deleteFile(f.path);
-          photos.recordFailure({ folderId: f.folder_id, path: f.path, code: 'vanished', reason: `the file was gone when doctor ran on ${new Date(now).toISOString()}; it was forgotten`, size: undefined, mtimeMs: undefined, at: now });
+          photos.recordFailure({
+            folderId: f.folder_id,
+            path: f.path,
+            code: 'vanished',
+            reason: `the file was gone when doctor ran on ${new Date(now).toISOString()}; it was forgotten`,
+            size: undefined,
+            mtimeMs: undefined,
+            at: now,
+          });
         }
       })();
       p.repaired = true;
@@ -166,7 +217,13 @@ function checkFiles(c: Ctx): void {
   }
   const orphans = new PhotoStore(c.db).orphanPhotoIds();
   if (orphans.length) {
-    const p = add(c, { code: 'orphan-photos', message: 'photos no file shows any more', count: orphans.length, examples: orphans.map((id) => `photo ${id}`), repairable: true });
+    const p = add(c, {
+      code: 'orphan-photos',
+      message: 'photos no file shows any more',
+      count: orphans.length,
+      examples: orphans.map((id) => `photo ${id}`),
+      repairable: true,
+    });
     if (c.repair) {
       const r = sweepOrphans(c.db, new PhotoStore(c.db), new FaceStore(c.db));
       p.repaired = true;
@@ -176,10 +233,23 @@ function checkFiles(c: Ctx): void {
 }
 
 async function checkThumbs(c: Ctx): Promise<void> {
-  const faces = c.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as { id: number; photo_id: number; x: number; y: number; w: number; h: number }[];
+  const faces = c.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as {
+    id: number;
+    photo_id: number;
+    x: number;
+    y: number;
+    w: number;
+    h: number;
+  }[];
   const missing = faces.filter((f) => !existsSync(thumbPath(c.dbPath, f.id)));
   if (missing.length) {
-    const p = add(c, { code: 'missing-thumbs', message: 'faces without a thumbnail', count: missing.length, examples: missing.map((f) => `face ${f.id}`), repairable: true });
+    const p = add(c, {
+      code: 'missing-thumbs',
+      message: 'faces without a thumbnail',
+      count: missing.length,
+      examples: missing.map((f) => `face ${f.id}`),
+      repairable: true,
+    });
     if (c.repair) {
       const fileOf = c.db.prepare<[number], { path: string }>('SELECT path FROM files WHERE photo_id = ?');
       let made = 0;
@@ -203,7 +273,9 @@ async function checkThumbs(c: Ctx): Promise<void> {
         made++;
       }
       p.repaired = made === missing.length;
-      c.actions.push(`rebuilt ${made} of ${missing.length} missing thumbnails${made < missing.length ? ' (the others\' photos could not be read)' : ''}`);
+      c.actions.push(
+        `rebuilt ${made} of ${missing.length} missing thumbnails${made < missing.length ? " (the others' photos could not be read)" : ''}`,
+      );
     }
   }
   const dir = thumbsDir(c.dbPath);
@@ -219,7 +291,13 @@ async function checkThumbs(c: Ctx): Promise<void> {
     }
   }
   if (stray.length) {
-    const p = add(c, { code: 'orphan-thumbs', message: 'thumbnails of faces that no longer exist', count: stray.length, examples: stray, repairable: true });
+    const p = add(c, {
+      code: 'orphan-thumbs',
+      message: 'thumbnails of faces that no longer exist',
+      count: stray.length,
+      examples: stray,
+      repairable: true,
+    });
     if (c.repair) {
       for (const s of stray) rmSync(s, { force: true });
       p.repaired = true;
@@ -242,6 +320,8 @@ export async function runDoctor(db: Db, dbPath: string, opts: { repair?: boolean
     checkStuck(c);
     await checkThumbs(c);
   }
-  const blocking = c.problems.filter((p) => !p.repaired && p.code !== 'stuck-photos' && p.code !== 'folder-unreachable');
+  const blocking = c.problems.filter(
+    (p) => !p.repaired && p.code !== 'stuck-photos' && p.code !== 'folder-unreachable',
+  );
   return { ok: blocking.length === 0, problems: c.problems, actions: c.actions };
 }

@@ -96,7 +96,8 @@ export class FaceIndex {
       const meta = readMeta(`${path}.json`);
       if (!meta) reason = 'unreadable';
       else if (meta.headId !== headId) reason = 'other-head';
-      else if (meta.dim !== FEATURE_DIM || meta.m !== o.m || meta.efConstruction !== o.efConstruction) reason = 'params';
+      else if (meta.dim !== FEATURE_DIM || meta.m !== o.m || meta.efConstruction !== o.efConstruction)
+        reason = 'params';
       else {
         const same = sameFp(meta, want);
         const prefix = !same && sameFp(meta, faces.fingerprint(headId, meta.maxId));
@@ -104,8 +105,17 @@ export class FaceIndex {
           const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
           try {
             ix.readIndexSync(path);
-            if (ix.getNumDimensions() !== FEATURE_DIM || ix.getCurrentCount() < meta.count) throw new Error('index file does not match its meta');
-            const fi = new FaceIndex(path, headId, o, ix, { count: meta.count, idSum: meta.idSum, maxId: meta.maxId }, faces, same ? 'loaded' : 'caught-up');
+            if (ix.getNumDimensions() !== FEATURE_DIM || ix.getCurrentCount() < meta.count)
+              throw new Error('index file does not match its meta');
+            const fi = new FaceIndex(
+              path,
+              headId,
+              o,
+              ix,
+              { count: meta.count, idSum: meta.idSum, maxId: meta.maxId },
+              faces,
+              same ? 'loaded' : 'caught-up',
+            );
             if (prefix) {
               for (const { faceId, vec } of faces.embeddings(headId, meta.maxId)) fi.add(faceId, vec);
             }
@@ -121,12 +131,23 @@ export class FaceIndex {
   }
 
   /** A fresh index of every embedding of the head (marked dirty: save() writes it). */
-  static build(db: Db, path: string | undefined, headId: number, opts: Partial<IndexOptions> = {}, reason: OpenReason = 'missing'): FaceIndex {
+  static build(
+    db: Db,
+    path: string | undefined,
+    headId: number,
+    opts: Partial<IndexOptions> = {},
+    reason: OpenReason = 'missing',
+  ): FaceIndex {
     const o = { ...indexOptions, ...opts };
     const faces = new FaceStore(db);
     const fp = faces.fingerprint(headId);
     const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-    ix.initIndex({ maxElements: Math.max(o.minCapacity, Math.ceil(fp.count * o.growth)), m: o.m, efConstruction: o.efConstruction, randomSeed: o.seed });
+    ix.initIndex({
+      maxElements: Math.max(o.minCapacity, Math.ceil(fp.count * o.growth)),
+      m: o.m,
+      efConstruction: o.efConstruction,
+      randomSeed: o.seed,
+    });
     const fi = new FaceIndex(path, headId, o, ix, { count: 0, idSum: 0, maxId: 0 }, faces, reason);
     for (const { faceId, vec } of faces.embeddings(headId)) fi.add(faceId, vec);
     fi.#dirty = true;
@@ -144,7 +165,8 @@ export class FaceIndex {
 
   /** Adds a new face's unit embedding (the face must not be in the index yet). */
   add(faceId: number, vec: Float32Array): void {
-    if (vec.length !== FEATURE_DIM) throw new Error(`embedding of face ${faceId} has ${vec.length} values, expected ${FEATURE_DIM}`);
+    if (vec.length !== FEATURE_DIM)
+      throw new Error(`embedding of face ${faceId} has ${vec.length} values, expected ${FEATURE_DIM}`);
     if (this.#ix.getCurrentCount() >= this.#ix.getMaxElements()) {
       this.#ix.resizeIndex(Math.ceil(Math.max(this.opts.minCapacity, this.#ix.getMaxElements() * this.opts.growth)));
     }
@@ -183,7 +205,8 @@ export class FaceIndex {
   searchMany(vectors: Float32Array, k: number, excludeIds?: Int32Array): Neighbour[][] {
     const n = vectors.length / FEATURE_DIM;
     const out: Neighbour[][] = [];
-    for (let i = 0; i < n; i++) out.push(this.search(vectors.subarray(i * FEATURE_DIM, (i + 1) * FEATURE_DIM), k, excludeIds?.[i]));
+    for (let i = 0; i < n; i++)
+      out.push(this.search(vectors.subarray(i * FEATURE_DIM, (i + 1) * FEATURE_DIM), k, excludeIds?.[i]));
     return out;
   }
 
@@ -219,7 +242,15 @@ export class FaceIndex {
   /** Writes the index and its meta atomically (temp files, then rename) when anything changed. */
   save(): void {
     if (!this.path || !this.#dirty) return;
-    const meta: IndexMeta = { format: 1, headId: this.headId, dim: FEATURE_DIM, space: 'ip', m: this.opts.m, efConstruction: this.opts.efConstruction, ...this.#fp };
+    const meta: IndexMeta = {
+      format: 1,
+      headId: this.headId,
+      dim: FEATURE_DIM,
+      space: 'ip',
+      m: this.opts.m,
+      efConstruction: this.opts.efConstruction,
+      ...this.#fp,
+    };
     rmSync(`${this.path}.json`, { force: true }); // no meta = no index, should we die between the two renames
     const tmp = `${this.path}.tmp-${process.pid}`;
     this.#ix.writeIndexSync(tmp);

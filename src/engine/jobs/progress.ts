@@ -8,7 +8,15 @@
  */
 export type JobProgress =
   | { status: 'scanning'; found: number; failed: number }
-  | { status: 'running'; done: number; total: number; failed: number; rate: number; etaMs: number | undefined; current?: string }
+  | {
+      status: 'running';
+      done: number;
+      total: number;
+      failed: number;
+      rate: number;
+      etaMs: number | undefined;
+      current?: string;
+    }
   | { status: 'complete'; done: number; total: number; failed: number; rate: number; elapsedMs: number }
   | { status: 'cancelled'; done: number; total: number; failed: number; elapsedMs: number }
   | { status: 'failed'; done: number; total: number; failed: number; error: string };
@@ -35,7 +43,11 @@ export class ProgressTracker {
   readonly #now: () => number;
   readonly #opts: typeof progressOptions;
 
-  constructor(listener: ProgressListener = () => undefined, now: () => number = () => performance.now(), opts: Partial<typeof progressOptions> = {}) {
+  constructor(
+    listener: ProgressListener = () => undefined,
+    now: () => number = () => performance.now(),
+    opts: Partial<typeof progressOptions> = {},
+  ) {
     this.#listener = listener;
     this.#now = now;
     this.#opts = { ...progressOptions, ...opts };
@@ -98,15 +110,34 @@ export class ProgressTracker {
   }
 
   complete(): void {
-    this.#end({ status: 'complete', done: this.#done, total: this.#total, failed: this.#failed, rate: this.#overallRate(), elapsedMs: this.#now() - this.#start });
+    this.#end({
+      status: 'complete',
+      done: this.#done,
+      total: this.#total,
+      failed: this.#failed,
+      rate: this.#overallRate(),
+      elapsedMs: this.#now() - this.#start,
+    });
   }
 
   cancel(): void {
-    this.#end({ status: 'cancelled', done: this.#done, total: this.#total, failed: this.#failed, elapsedMs: this.#now() - this.#start });
+    this.#end({
+      status: 'cancelled',
+      done: this.#done,
+      total: this.#total,
+      failed: this.#failed,
+      elapsedMs: this.#now() - this.#start,
+    });
   }
 
   fail(error: unknown): void {
-    this.#end({ status: 'failed', done: this.#done, total: this.#total, failed: this.#failed, error: error instanceof Error ? error.message : String(error) });
+    this.#end({
+      status: 'failed',
+      done: this.#done,
+      total: this.#total,
+      failed: this.#failed,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 
   #overallRate(): number {
@@ -126,7 +157,15 @@ export class ProgressTracker {
     const rate = this.rate(t);
     const left = this.#total - this.#done;
     this.#emit(
-      { status: 'running', done: this.#done, total: this.#total, failed: this.#failed, rate, etaMs: rate > 0 ? (left / rate) * 1000 : undefined, ...(current ? { current } : {}) },
+      {
+        status: 'running',
+        done: this.#done,
+        total: this.#total,
+        failed: this.#failed,
+        rate,
+        etaMs: rate > 0 ? (left / rate) * 1000 : undefined,
+        ...(current ? { current } : {}),
+      },
       t,
     );
   }

@@ -29,7 +29,14 @@ export function commitPhoto(
     const existing = photos.photoByHash(photo.hash);
     if (existing?.status === 'done') {
       // The same content was committed by another lane meanwhile (a duplicate file): link, keep its faces.
-      photos.upsertFile({ folderId: todo.folderId, path: todo.path, size: photo.size, mtimeMs: photo.mtimeMs, photoId: existing.id, seenAt: stamp });
+      photos.upsertFile({
+        folderId: todo.folderId,
+        path: todo.path,
+        size: photo.size,
+        mtimeMs: photo.mtimeMs,
+        photoId: existing.id,
+        seenAt: stamp,
+      });
       photos.clearFailure(todo.path);
       return { photoId: existing.id, faceIds: [], linked: true };
     }
@@ -46,18 +53,37 @@ export function commitPhoto(
       processedAt: now,
     });
     const faceIds = found.map((f, i) => {
-      const id = faces.insertFace(photoId, { box: f.box, score: f.score, landmarks: pointsToF32(f.landmarks), feature: f.feature, quality: f.quality }, now);
+      const id = faces.insertFace(
+        photoId,
+        { box: f.box, score: f.score, landmarks: pointsToF32(f.landmarks), feature: f.feature, quality: f.quality },
+        now,
+      );
       faces.putEmbedding(id, headId, vecs[i]!);
       return id;
     });
-    photos.upsertFile({ folderId: todo.folderId, path: todo.path, size: photo.size, mtimeMs: photo.mtimeMs, photoId, seenAt: stamp });
+    photos.upsertFile({
+      folderId: todo.folderId,
+      path: todo.path,
+      size: photo.size,
+      mtimeMs: photo.mtimeMs,
+      photoId,
+      seenAt: stamp,
+    });
     photos.clearFailure(todo.path);
     return { photoId, faceIds, linked: false };
   })();
 }
 
 /** Points the file at a photo already in the library (moved, renamed or duplicate content). */
-export function linkFile(db: Db, photos: PhotoStore, todo: ScanTodo, photoId: number, size: number, mtimeMs: number, stamp: number): void {
+export function linkFile(
+  db: Db,
+  photos: PhotoStore,
+  todo: ScanTodo,
+  photoId: number,
+  size: number,
+  mtimeMs: number,
+  stamp: number,
+): void {
   db.transaction(() => {
     photos.upsertFile({ folderId: todo.folderId, path: todo.path, size, mtimeMs, photoId, seenAt: stamp });
     photos.clearFailure(todo.path);
@@ -65,9 +91,24 @@ export function linkFile(db: Db, photos: PhotoStore, todo: ScanTodo, photoId: nu
 }
 
 /** Records why the file cannot be imported; a file row it had (an older, readable version) is dropped. */
-export function recordFileFailure(db: Db, photos: PhotoStore, todo: ScanTodo, code: string, reason: string, stamp: number): void {
+export function recordFileFailure(
+  db: Db,
+  photos: PhotoStore,
+  todo: ScanTodo,
+  code: string,
+  reason: string,
+  stamp: number,
+): void {
   db.transaction(() => {
-    photos.recordFailure({ folderId: todo.folderId, path: todo.path, code, reason, size: todo.size, mtimeMs: todo.mtimeMs, at: stamp });
+    photos.recordFailure({
+      folderId: todo.folderId,
+      path: todo.path,
+      code,
+      reason,
+      size: todo.size,
+      mtimeMs: todo.mtimeMs,
+      at: stamp,
+    });
     if (todo.known) photos.deleteFile(todo.path);
   })();
 }

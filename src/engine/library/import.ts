@@ -92,7 +92,11 @@ type Prepared =
   | { kind: 'decoded'; todo: ScanTodo; hash: string; image: DecodedImage; size: number; mtimeMs: number };
 
 /** Imports `folders` (rows already in the folders table) into the library; never throws for a bad file. */
-export async function importFolders(ctx: ImportContext, folders: FolderRow[], run: ImportRunOptions = {}): Promise<ImportSummary> {
+export async function importFolders(
+  ctx: ImportContext,
+  folders: FolderRow[],
+  run: ImportRunOptions = {},
+): Promise<ImportSummary> {
   const o = { ...importOptions, ...run.options };
   const photos = new PhotoStore(ctx.db);
   const faces = new FaceStore(ctx.db);
@@ -112,7 +116,16 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
 
   try {
     // Phase 1: scan.
-    const scan = await scanFolders(ctx.db, photos, folders, stamp, (f, x) => tracker.scanned(f, x), run.signal, run.walk, run.hooks);
+    const scan = await scanFolders(
+      ctx.db,
+      photos,
+      folders,
+      stamp,
+      (f, x) => tracker.scanned(f, x),
+      run.signal,
+      run.walk,
+      run.hooks,
+    );
     tracker.begin(run.signal?.aborted ? 0 : scan.todo.length);
 
     // Phase 2: the pipeline. prepare() never rejects: every problem becomes a 'failed' item.
@@ -121,11 +134,13 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
         const file = await time('read', () => readPhotoFile(todo.ioPath));
         const hash = await time('hash', () => hashBytes(file.bytes));
         const known = photos.photoByHash(hash);
-        if (known?.status === 'done') return { kind: 'link', todo, hash, photoId: known.id, size: file.size, mtimeMs: file.mtimeMs };
+        if (known?.status === 'done')
+          return { kind: 'link', todo, hash, photoId: known.id, size: file.size, mtimeMs: file.mtimeMs };
         const image = await time('decode', () => decodeImage(file.bytes, { maxPixels: o.maxPixels }));
         return { kind: 'decoded', todo, hash, image, size: file.size, mtimeMs: file.mtimeMs };
       } catch (err) {
-        if (err instanceof ReadError || err instanceof DecodeError) return { kind: 'failed', todo, code: err.code, reason: err.message };
+        if (err instanceof ReadError || err instanceof DecodeError)
+          return { kind: 'failed', todo, code: err.code, reason: err.message };
         return { kind: 'failed', todo, code: 'error', reason: (err as Error).message ?? String(err) };
       }
     };
@@ -146,7 +161,12 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
         tracker.tick(true, t.path);
         return;
       }
-      const knownNow = item.kind === 'link' ? item.photoId : photos.photoByHash(item.hash)?.status === 'done' ? photos.photoByHash(item.hash)!.id : undefined;
+      const knownNow =
+        item.kind === 'link'
+          ? item.photoId
+          : photos.photoByHash(item.hash)?.status === 'done'
+            ? photos.photoByHash(item.hash)!.id
+            : undefined;
       if (knownNow !== undefined) {
         // Known content (a moved, renamed or duplicate file, or a photo committed since this one was prepared).
         await time('db', () => linkFile(ctx.db, photos, t, knownNow, item.size, item.mtimeMs, stamp));
@@ -165,7 +185,9 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
         found = [];
         for (const d of dets) found.push(await time('describe', () => v.describe(image, d)));
       } catch (err) {
-        await time('db', () => recordFileFailure(ctx.db, photos, t, 'analyze', `face analysis failed: ${(err as Error).message}`, stamp));
+        await time('db', () =>
+          recordFileFailure(ctx.db, photos, t, 'analyze', `face analysis failed: ${(err as Error).message}`, stamp),
+        );
         tracker.tick(true, t.path);
         return;
       }
@@ -174,11 +196,23 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
       try {
         vecs = ctx.embedder.embed(found.map((f) => f.feature));
         committed = await time('db', () =>
-          commitPhoto(ctx.db, photos, faces, t, { hash: item.hash, image, size: item.size, mtimeMs: item.mtimeMs }, found, vecs, ctx.embedder.headId, stamp),
+          commitPhoto(
+            ctx.db,
+            photos,
+            faces,
+            t,
+            { hash: item.hash, image, size: item.size, mtimeMs: item.mtimeMs },
+            found,
+            vecs,
+            ctx.embedder.headId,
+            stamp,
+          ),
         );
       } catch (err) {
         if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_')) throw err; // disk full, I/O error: stop the import
-        await time('db', () => recordFileFailure(ctx.db, photos, t, 'error', `could not store the faces: ${(err as Error).message}`, stamp));
+        await time('db', () =>
+          recordFileFailure(ctx.db, photos, t, 'error', `could not store the faces: ${(err as Error).message}`, stamp),
+        );
         tracker.tick(true, t.path);
         return;
       }
@@ -232,7 +266,9 @@ export async function importFolders(ctx: ImportContext, folders: FolderRow[], ru
       ctx.index.remove(id);
       await removeThumb(ctx.dbPath, id);
     }
-    const failures = folders.flatMap((f) => photos.failures(f.id)).map((r) => ({ path: r.path, code: r.code, reason: r.reason }));
+    const failures = folders
+      .flatMap((f) => photos.failures(f.id))
+      .map((r) => ({ path: r.path, code: r.code, reason: r.reason }));
     if (cancelled) tracker.cancel();
     else tracker.complete();
     return {

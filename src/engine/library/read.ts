@@ -55,7 +55,11 @@ export async function readPhotoFile(path: string | Buffer, maxBytes = decodeOpti
     const st = await fh.stat();
     if (!st.isFile()) throw new ReadError('not-a-file', `not a regular file (${kindOf(st)})`);
     if (st.size === 0) throw new ReadError('empty', 'the file is empty (0 bytes)');
-    if (st.size > maxBytes) throw new ReadError('too-large', `the file is ${Math.round(st.size / 2 ** 20)} MB, more than the ${Math.round(maxBytes / 2 ** 20)} MB limit`);
+    if (st.size > maxBytes)
+      throw new ReadError(
+        'too-large',
+        `the file is ${Math.round(st.size / 2 ** 20)} MB, more than the ${Math.round(maxBytes / 2 ** 20)} MB limit`,
+      );
     const bytes = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
@@ -63,7 +67,8 @@ export async function readPhotoFile(path: string | Buffer, maxBytes = decodeOpti
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    if (got !== st.size) throw new ReadError('changed', 'the file shrank while it was read (being written or replaced?)');
+    if (got !== st.size)
+      throw new ReadError('changed', 'the file shrank while it was read (being written or replaced?)');
     return { bytes, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
   } catch (err) {
     if (err instanceof ReadError) throw err;
@@ -73,7 +78,13 @@ export async function readPhotoFile(path: string | Buffer, maxBytes = decodeOpti
   }
 }
 
-export function kindOf(st: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+export function kindOf(st: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isDirectory(): boolean;
+}): string {
   if (st.isFIFO()) return 'a named pipe (FIFO)';
   if (st.isSocket()) return 'a socket';
   if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';

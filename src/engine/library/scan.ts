@@ -79,14 +79,27 @@ export async function scanFolders(
       } else {
         const known = photos.file(item.path);
         const failure: FailureRow | undefined = known ? undefined : photos.failure(item.path);
-        if (known && known.size === item.size && known.mtime_ms === item.mtimeMs && known.photo_id !== null && photos.photo(known.photo_id)?.status === 'done') {
+        if (
+          known &&
+          known.size === item.size &&
+          known.mtime_ms === item.mtimeMs &&
+          known.photo_id !== null &&
+          photos.photo(known.photo_id)?.status === 'done'
+        ) {
           touch.push(known.id);
           res.unchanged++;
         } else if (failure && failure.size === item.size && failure.mtime_ms === item.mtimeMs) {
           touchFail.push(failure.id);
           res.stillFailing++;
         } else {
-          res.todo.push({ folderId: folder.id, path: item.path, ioPath: item.ioPath, size: item.size, mtimeMs: item.mtimeMs, known });
+          res.todo.push({
+            folderId: folder.id,
+            path: item.path,
+            ioPath: item.ioPath,
+            size: item.size,
+            mtimeMs: item.mtimeMs,
+            known,
+          });
         }
       }
       if (touch.length + touchFail.length >= scanOptions.batch) flush();

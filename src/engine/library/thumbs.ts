@@ -26,7 +26,12 @@ export function thumbPath(dbPath: string, faceId: number): string {
 }
 
 /** The square crop (box + margin, clamped to the image) that a face's thumbnail shows. */
-export function thumbRegion(box: Box, width: number, height: number, margin = thumbOptions.margin): { left: number; top: number; width: number; height: number } {
+export function thumbRegion(
+  box: Box,
+  width: number,
+  height: number,
+  margin = thumbOptions.margin,
+): { left: number; top: number; width: number; height: number } {
   const side = Math.max(box.w, box.h) * (1 + 2 * margin);
   const cx = box.x + box.w / 2;
   const cy = box.y + box.h / 2;

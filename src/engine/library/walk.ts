@@ -11,7 +11,16 @@ export const walkOptions = {
   /** Names starting with '.' (hidden files and folders, macOS '._x.jpg' resource forks) are skipped. */
   skipHidden: true,
   /** System and NAS folders that hold thumbnails or trash, never the user's photos (compared case-insensitively). */
-  skipNames: ['@eadir', '#recycle', '#snapshot', '$recycle.bin', 'system volume information', 'lost+found', '.trashes', 'thumbs.db'],
+  skipNames: [
+    '@eadir',
+    '#recycle',
+    '#snapshot',
+    '$recycle.bin',
+    'system volume information',
+    'lost+found',
+    '.trashes',
+    'thumbs.db',
+  ],
 };
 export type WalkOptions = typeof walkOptions;
 
@@ -100,14 +109,24 @@ const devIno = (st: Stats) => `${st.dev}:${st.ino}`;
  * walked through another link is skipped silently (its files were yielded once). Symlinks to files are followed (a
  * linked photo is a photo); links that lead nowhere are recorded when their name looks like a photo.
  */
-export async function* walk(root: string, opts: Partial<WalkOptions> = {}, hooks: WalkHooks = {}): AsyncGenerator<WalkItem> {
+export async function* walk(
+  root: string,
+  opts: Partial<WalkOptions> = {},
+  hooks: WalkHooks = {},
+): AsyncGenerator<WalkItem> {
   const o = { ...walkOptions, ...opts };
   let rootStat: Stats;
   try {
     rootStat = await stat(root);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    yield { kind: 'failure', path: root, code: code === 'ENOENT' ? 'vanished' : 'unreadable', reason: `cannot open the folder: ${describeFsError(err)}`, unlisted: true };
+    yield {
+      kind: 'failure',
+      path: root,
+      code: code === 'ENOENT' ? 'vanished' : 'unreadable',
+      reason: `cannot open the folder: ${describeFsError(err)}`,
+      unlisted: true,
+    };
     return;
   }
   if (!rootStat.isDirectory()) {
@@ -118,9 +137,21 @@ export async function* walk(root: string, opts: Partial<WalkOptions> = {}, hooks
   yield* walkDir({ path: root, io: root }, [devIno(rootStat)], visited, o, hooks);
 }
 
-async function* walkDir(dir: Loc, ancestors: string[], visited: Set<string>, o: WalkOptions, hooks: WalkHooks): AsyncGenerator<WalkItem> {
+async function* walkDir(
+  dir: Loc,
+  ancestors: string[],
+  visited: Set<string>,
+  o: WalkOptions,
+  hooks: WalkHooks,
+): AsyncGenerator<WalkItem> {
   if (ancestors.length > o.maxDepth) {
-    yield { kind: 'failure', path: dir.path, code: 'too-deep', reason: `more than ${o.maxDepth} folders deep; not scanned`, unlisted: true };
+    yield {
+      kind: 'failure',
+      path: dir.path,
+      code: 'too-deep',
+      reason: `more than ${o.maxDepth} folders deep; not scanned`,
+      unlisted: true,
+    };
     return;
   }
   await hooks.beforeReadDir?.(dir.path);
@@ -132,7 +163,13 @@ async function* walkDir(dir: Loc, ancestors: string[], visited: Set<string>, o: 
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       yield { kind: 'failure', path: dir.path, code: 'vanished', reason: 'the folder disappeared during the scan' };
     } else {
-      yield { kind: 'failure', path: dir.path, code: 'unreadable', reason: `cannot list the folder: ${describeFsError(err)}`, unlisted: true };
+      yield {
+        kind: 'failure',
+        path: dir.path,
+        code: 'unreadable',
+        reason: `cannot list the folder: ${describeFsError(err)}`,
+        unlisted: true,
+      };
     }
     return;
   }
@@ -148,16 +185,34 @@ async function* walkDir(dir: Loc, ancestors: string[], visited: Set<string>, o: 
       st = await stat(loc.io);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') yield { kind: 'failure', path: loc.path, code: 'symlink-loop', reason: 'a symbolic link loop (the link points back at itself)' };
+      if (code === 'ELOOP')
+        yield {
+          kind: 'failure',
+          path: loc.path,
+          code: 'symlink-loop',
+          reason: 'a symbolic link loop (the link points back at itself)',
+        };
       else if (code === 'ENOENT' && e.isSymbolicLink()) {
-        if (image) yield { kind: 'failure', path: loc.path, code: 'broken-link', reason: 'a broken symbolic link (its target does not exist)' };
-      } else if (code !== 'ENOENT') yield { kind: 'failure', path: loc.path, code: 'unreadable', reason: describeFsError(err) };
+        if (image)
+          yield {
+            kind: 'failure',
+            path: loc.path,
+            code: 'broken-link',
+            reason: 'a broken symbolic link (its target does not exist)',
+          };
+      } else if (code !== 'ENOENT')
+        yield { kind: 'failure', path: loc.path, code: 'unreadable', reason: describeFsError(err) };
       continue; // ENOENT on a plain entry: deleted since the folder was listed
     }
     if (st.isDirectory()) {
       const key = devIno(st);
       if (ancestors.includes(key)) {
-        yield { kind: 'failure', path: loc.path, code: 'symlink-loop', reason: 'a link back to a folder that contains it (symlink loop); not followed' };
+        yield {
+          kind: 'failure',
+          path: loc.path,
+          code: 'symlink-loop',
+          reason: 'a link back to a folder that contains it (symlink loop); not followed',
+        };
         continue;
       }
       if (visited.has(key)) continue;

@@ -24,7 +24,10 @@ const TABLES: Record<string, { key: string; cols: string[] }> = {
 export function recordOp<T>(db: Db, kind: string, summary: string, fn: () => T): T {
   return db.transaction(() => {
     db.prepare('DELETE FROM history WHERE undone = 1').run();
-    const id = Number(db.prepare('INSERT INTO history (kind, summary, at) VALUES (?, ?, ?)').run(kind, summary, Date.now()).lastInsertRowid);
+    const id = Number(
+      db.prepare('INSERT INTO history (kind, summary, at) VALUES (?, ?, ?)').run(kind, summary, Date.now())
+        .lastInsertRowid,
+    );
     db.prepare('INSERT INTO history_recording (id, history_id) VALUES (1, ?)').run(id);
     try {
       return fn();
@@ -46,9 +49,13 @@ interface ChangeRow {
 /** Undoes the latest operation not yet undone; undefined when there is nothing to undo. */
 export function undo(db: Db): HistoryEntry | undefined {
   return db.transaction(() => {
-    const e = db.prepare('SELECT id, kind, summary, at, undone FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as RawEntry | undefined;
+    const e = db
+      .prepare('SELECT id, kind, summary, at, undone FROM history WHERE undone = 0 ORDER BY id DESC LIMIT 1')
+      .get() as RawEntry | undefined;
     if (!e) return undefined;
-    const changes = db.prepare('SELECT tbl, row_key, before, after FROM history_changes WHERE history_id = ? ORDER BY id DESC').all(e.id) as ChangeRow[];
+    const changes = db
+      .prepare('SELECT tbl, row_key, before, after FROM history_changes WHERE history_id = ? ORDER BY id DESC')
+      .all(e.id) as ChangeRow[];
     for (const c of changes) applyImage(db, c.tbl, c.row_key, c.before);
     db.prepare('UPDATE history SET undone = 1 WHERE id = ?').run(e.id);
     return toEntry({ ...e, undone: 1 });
@@ -58,9 +65,13 @@ export function undo(db: Db): HistoryEntry | undefined {
 /** Redoes the earliest undone operation; undefined when there is nothing to redo. */
 export function redo(db: Db): HistoryEntry | undefined {
   return db.transaction(() => {
-    const e = db.prepare('SELECT id, kind, summary, at, undone FROM history WHERE undone = 1 ORDER BY id LIMIT 1').get() as RawEntry | undefined;
+    const e = db
+      .prepare('SELECT id, kind, summary, at, undone FROM history WHERE undone = 1 ORDER BY id LIMIT 1')
+      .get() as RawEntry | undefined;
     if (!e) return undefined;
-    const changes = db.prepare('SELECT tbl, row_key, before, after FROM history_changes WHERE history_id = ? ORDER BY id').all(e.id) as ChangeRow[];
+    const changes = db
+      .prepare('SELECT tbl, row_key, before, after FROM history_changes WHERE history_id = ? ORDER BY id')
+      .all(e.id) as ChangeRow[];
     for (const c of changes) applyImage(db, c.tbl, c.row_key, c.after);
     db.prepare('UPDATE history SET undone = 0 WHERE id = ?').run(e.id);
     return toEntry({ ...e, undone: 0 });
@@ -68,7 +79,9 @@ export function redo(db: Db): HistoryEntry | undefined {
 }
 
 export function listHistory(db: Db, limit = 50): HistoryEntry[] {
-  return (db.prepare('SELECT id, kind, summary, at, undone FROM history ORDER BY id DESC LIMIT ?').all(limit) as RawEntry[]).map(toEntry);
+  return (
+    db.prepare('SELECT id, kind, summary, at, undone FROM history ORDER BY id DESC LIMIT ?').all(limit) as RawEntry[]
+  ).map(toEntry);
 }
 
 interface RawEntry {
@@ -99,10 +112,18 @@ function applyImage(db: Db, tbl: string, key: number, image: string | null): voi
   const row = JSON.parse(image) as Record<string, unknown>;
   if ('face_id' in row && !db.prepare('SELECT 1 FROM faces WHERE id = ?').get(row.face_id)) return;
   if ('person_id' in row && !db.prepare('SELECT 1 FROM people WHERE id = ?').get(row.person_id)) return;
-  if (tbl === 'face_rejections') db.prepare('DELETE FROM face_rejections WHERE face_id = ? AND person_id = ? AND id <> ?').run(row.face_id, row.person_id, key);
+  if (tbl === 'face_rejections')
+    db.prepare('DELETE FROM face_rejections WHERE face_id = ? AND person_id = ? AND id <> ?').run(
+      row.face_id,
+      row.person_id,
+      key,
+    );
   const cols = t.cols;
-  const sets = cols.filter((c) => c !== t.key).map((c) => `${c} = excluded.${c}`).join(', ');
-  db.prepare(`INSERT INTO ${tbl} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT(${t.key}) DO UPDATE SET ${sets}`).run(
-    ...cols.map((c) => row[c] as number | string | null),
-  );
+  const sets = cols
+    .filter((c) => c !== t.key)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(', ');
+  db.prepare(
+    `INSERT INTO ${tbl} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT(${t.key}) DO UPDATE SET ${sets}`,
+  ).run(...cols.map((c) => row[c] as number | string | null));
 }

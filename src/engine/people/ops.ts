@@ -42,7 +42,10 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** Creates a person (auto-clustering calls this without history of its own). */
 export function createPerson(db: Db, name: string | null = null, pinned = false): number {
-  return Number(db.prepare('INSERT INTO people (name, pinned, created_at) VALUES (?, ?, ?)').run(name, pinned ? 1 : 0, Date.now()).lastInsertRowid);
+  return Number(
+    db.prepare('INSERT INTO people (name, pinned, created_at) VALUES (?, ?, ?)').run(name, pinned ? 1 : 0, Date.now())
+      .lastInsertRowid,
+  );
 }
 
 /** Places faces in a person as the user's own decision (must-link), lifting any rejection of them from it. */
@@ -133,7 +136,9 @@ export function move(db: Db, faceIds: readonly number[], toPersonId: number): vo
 export function confirm(db: Db, personId: number, faceIds: readonly number[]): void {
   checkFaces(db, faceIds);
   const p = getPerson(db, personId);
-  recordOp(db, 'confirm', `Confirm ${plural(faceIds.length, 'face')} as ${label(p)}`, () => place(db, personId, faceIds, false));
+  recordOp(db, 'confirm', `Confirm ${plural(faceIds.length, 'face')} as ${label(p)}`, () =>
+    place(db, personId, faceIds, false),
+  );
 }
 
 /** "This face is not X": remembered for as long as both exist; a face sitting in X leaves it (unknown). */
@@ -148,7 +153,8 @@ export function reject(db: Db, personId: number, faceIds: readonly number[]): vo
       add.run(f, personId, now);
       out.run(f, personId);
     }
-    if (p.cover_face_id !== null && faceIds.includes(p.cover_face_id)) db.prepare('UPDATE people SET cover_face_id = NULL WHERE id = ?').run(personId);
+    if (p.cover_face_id !== null && faceIds.includes(p.cover_face_id))
+      db.prepare('UPDATE people SET cover_face_id = NULL WHERE id = ?').run(personId);
   });
 }
 

@@ -68,7 +68,12 @@ export function nameQueue(db: Db, limit = 50, opts: Partial<SuggestOptions> = {}
   const models = new PersonModels(loaded);
   const dim = loaded.input.dim;
   const info = new Map<number, { name: string | null; hidden: number }>();
-  for (const p of db.prepare('SELECT id, name, hidden FROM people').all() as { id: number; name: string | null; hidden: number }[]) info.set(p.id, p);
+  for (const p of db.prepare('SELECT id, name, hidden FROM people').all() as {
+    id: number;
+    name: string | null;
+    hidden: number;
+  }[])
+    info.set(p.id, p);
   const named = models.ids.map((id, s) => ({ id, s })).filter(({ id }) => info.get(id)?.name != null);
   const groups = models.ids
     .map((id, s) => ({ id, s, count: models.count[s]! }))

@@ -27,10 +27,14 @@ export function blobToF32(blob: Uint8Array, length?: number): Float32Array {
 }
 
 /** 5 landmark points as [x0, y0, x1, y1, ...] float32. */
-export function pointsToF32(points: readonly { x: number; y: number }[] | readonly (readonly [number, number])[]): Float32Array {
+export function pointsToF32(
+  points: readonly { x: number; y: number }[] | readonly (readonly [number, number])[],
+): Float32Array {
   const out = new Float32Array(points.length * 2);
   points.forEach((p, i) => {
-    const [x, y] = Array.isArray(p) ? (p as readonly [number, number]) : [(p as { x: number }).x, (p as { y: number }).y];
+    const [x, y] = Array.isArray(p)
+      ? (p as readonly [number, number])
+      : [(p as { x: number }).x, (p as { y: number }).y];
     out[2 * i] = x;
     out[2 * i + 1] = y;
   });

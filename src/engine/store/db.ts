@@ -7,8 +7,13 @@ import { MIGRATIONS, type Migration } from './migrations/index.js';
 export type Db = Database.Database;
 
 export class NewerDatabaseError extends Error {
-  constructor(readonly found: number, readonly known: number) {
-    super(`this library was written by a newer Facelens (schema ${found}; this version knows up to ${known}): update Facelens`);
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(
+      `this library was written by a newer Facelens (schema ${found}; this version knows up to ${known}): update Facelens`,
+    );
     this.name = 'NewerDatabaseError';
   }
 }

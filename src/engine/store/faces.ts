@@ -64,12 +64,18 @@ export class FaceStore {
       upsertEmbedding: db.prepare<[number, number, Buffer]>(
         'INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec',
       ),
-      embedding: db.prepare<[number], { head_id: number; vec: Buffer }>('SELECT head_id, vec FROM embeddings WHERE face_id = ?'),
-      embeddingsOfHead: db.prepare<[number], { face_id: number; vec: Buffer }>('SELECT face_id, vec FROM embeddings WHERE head_id = ? ORDER BY face_id'),
+      embedding: db.prepare<[number], { head_id: number; vec: Buffer }>(
+        'SELECT head_id, vec FROM embeddings WHERE face_id = ?',
+      ),
+      embeddingsOfHead: db.prepare<[number], { face_id: number; vec: Buffer }>(
+        'SELECT face_id, vec FROM embeddings WHERE head_id = ? ORDER BY face_id',
+      ),
       embeddingsAfter: db.prepare<[number, number], { face_id: number; vec: Buffer }>(
         'SELECT face_id, vec FROM embeddings WHERE head_id = ? AND face_id > ? ORDER BY face_id',
       ),
-      embeddingIds: db.prepare<[number], { face_id: number }>('SELECT face_id FROM embeddings WHERE head_id = ? ORDER BY face_id'),
+      embeddingIds: db.prepare<[number], { face_id: number }>(
+        'SELECT face_id FROM embeddings WHERE head_id = ? ORDER BY face_id',
+      ),
       fingerprint: db.prepare<[number], { count: number; idSum: number | null; maxId: number | null }>(
         'SELECT count(*) AS count, sum(face_id) AS idSum, max(face_id) AS maxId FROM embeddings WHERE head_id = ?',
       ),
@@ -84,7 +90,8 @@ export class FaceStore {
 
   /** Inserts a face of `photoId`; returns its id. Call inside the photo's transaction. */
   insertFace(photoId: number, f: NewFace, now = Date.now()): number {
-    if (f.feature.length !== FEATURE_DIM) throw new Error(`a face feature must have ${FEATURE_DIM} values, got ${f.feature.length}`);
+    if (f.feature.length !== FEATURE_DIM)
+      throw new Error(`a face feature must have ${FEATURE_DIM} values, got ${f.feature.length}`);
     if (f.landmarks.length !== 10) throw new Error(`a face needs 5 landmarks (10 values), got ${f.landmarks.length}`);
     const r = this.#s.insertFace.run({
       photoId,
@@ -125,7 +132,10 @@ export class FaceStore {
 
   /** Every embedding of the head (face ids ascending), streamed: at 1M faces the whole set is 2 GB of floats. */
   *embeddings(headId: number, afterFaceId?: number): Generator<{ faceId: number; vec: Float32Array }> {
-    const it = afterFaceId === undefined ? this.#s.embeddingsOfHead.iterate(headId) : this.#s.embeddingsAfter.iterate(headId, afterFaceId);
+    const it =
+      afterFaceId === undefined
+        ? this.#s.embeddingsOfHead.iterate(headId)
+        : this.#s.embeddingsAfter.iterate(headId, afterFaceId);
     for (const r of it) yield { faceId: r.face_id, vec: blobToF32(r.vec, FEATURE_DIM) };
   }
 
@@ -135,7 +145,8 @@ export class FaceStore {
   }
 
   fingerprint(headId: number, upToFaceId?: number): EmbeddingFingerprint {
-    const r = upToFaceId === undefined ? this.#s.fingerprint.get(headId)! : this.#s.fingerprintUpTo.get(headId, upToFaceId)!;
+    const r =
+      upToFaceId === undefined ? this.#s.fingerprint.get(headId)! : this.#s.fingerprintUpTo.get(headId, upToFaceId)!;
     return { count: r.count, idSum: r.idSum ?? 0, maxId: r.maxId ?? 0 };
   }
 

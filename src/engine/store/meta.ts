@@ -7,7 +7,9 @@ export class MetaStore {
   readonly #del;
   constructor(db: Db) {
     this.#get = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
-    this.#set = db.prepare<[string, string]>('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.#set = db.prepare<[string, string]>(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
     this.#del = db.prepare<[string]>('DELETE FROM meta WHERE key = ?');
   }
 

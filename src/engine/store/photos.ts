@@ -77,7 +77,9 @@ export class PhotoStore {
          VALUES (@hash, @width, @height, @orientation, @takenAt, @status, @processedAt, @faceCount)`,
       ),
       deletePhoto: db.prepare<[number]>('DELETE FROM photos WHERE id = ?'),
-      orphans: db.prepare<[], { id: number }>('SELECT p.id FROM photos p WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.photo_id = p.id)'),
+      orphans: db.prepare<[], { id: number }>(
+        'SELECT p.id FROM photos p WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.photo_id = p.id)',
+      ),
       fileByPath: db.prepare<[string], FileRow>('SELECT * FROM files WHERE path = ?'),
       filesOfPhoto: db.prepare<[number], FileRow>('SELECT * FROM files WHERE photo_id = ? ORDER BY path'),
       upsertFile: db.prepare(
@@ -89,7 +91,9 @@ export class PhotoStore {
       touchFile: db.prepare<[number, number]>('UPDATE files SET seen_at = ? WHERE id = ?'),
       deleteFile: db.prepare<[string]>('DELETE FROM files WHERE path = ?'),
       // [Note: path ranges] Every path under folder R sorts in [R + '/', R + '0'): '0' is the byte after '/'.
-      unseenFiles: db.prepare<[string, string, number], FileRow>('SELECT * FROM files WHERE path >= ? AND path < ? AND seen_at < ? ORDER BY path'),
+      unseenFiles: db.prepare<[string, string, number], FileRow>(
+        'SELECT * FROM files WHERE path >= ? AND path < ? AND seen_at < ? ORDER BY path',
+      ),
       deleteFileById: db.prepare<[number]>('DELETE FROM files WHERE id = ?'),
       failureByPath: db.prepare<[string], FailureRow>('SELECT * FROM failures WHERE path = ?'),
       upsertFailure: db.prepare(
@@ -100,7 +104,9 @@ export class PhotoStore {
       ),
       touchFailure: db.prepare<[number, number]>('UPDATE failures SET at = ? WHERE id = ?'),
       deleteFailure: db.prepare<[string]>('DELETE FROM failures WHERE path = ?'),
-      unseenFailures: db.prepare<[string, string, string, number], FailureRow>('SELECT * FROM failures WHERE (path = ? OR (path >= ? AND path < ?)) AND at < ?'),
+      unseenFailures: db.prepare<[string, string, string, number], FailureRow>(
+        'SELECT * FROM failures WHERE (path = ? OR (path >= ? AND path < ?)) AND at < ?',
+      ),
       deleteFailureById: db.prepare<[number]>('DELETE FROM failures WHERE id = ?'),
       failures: db.prepare<[], FailureRow>('SELECT * FROM failures ORDER BY path'),
       failuresOfFolder: db.prepare<[number], FailureRow>('SELECT * FROM failures WHERE folder_id = ? ORDER BY path'),
@@ -163,7 +169,9 @@ export class PhotoStore {
    */
   deleteUnseenFiles(root: string, stamp: number, keep: readonly string[] = []): FileRow[] {
     const base = root.replace(/\/+$/, '');
-    const gone = this.#s.unseenFiles.all(`${base}/`, `${base}0`, stamp).filter((f) => !keep.some((k) => f.path.startsWith(k.endsWith('/') ? k : `${k}/`)));
+    const gone = this.#s.unseenFiles
+      .all(`${base}/`, `${base}0`, stamp)
+      .filter((f) => !keep.some((k) => f.path.startsWith(k.endsWith('/') ? k : `${k}/`)));
     for (const f of gone) this.#s.deleteFileById.run(f.id);
     return gone;
   }
@@ -187,7 +195,9 @@ export class PhotoStore {
   /** Forgets the failures at or under `root` that the scan stamped `stamp` did not meet again (fixed or gone). */
   deleteUnseenFailures(root: string, stamp: number, keep: readonly string[] = []): number {
     const base = root.replace(/\/+$/, '');
-    const gone = this.#s.unseenFailures.all(base, `${base}/`, `${base}0`, stamp).filter((f) => !keep.some((k) => f.path === k || f.path.startsWith(`${k}/`)));
+    const gone = this.#s.unseenFailures
+      .all(base, `${base}/`, `${base}0`, stamp)
+      .filter((f) => !keep.some((k) => f.path === k || f.path.startsWith(`${k}/`)));
     for (const f of gone) this.#s.deleteFailureById.run(f.id);
     return gone.length;
   }

@@ -22,7 +22,16 @@ function value(depth = 0): unknown {
     case 'num':
       return pick([0, -1, 1.5, 2 ** 53 + 2, -(2 ** 31), 1e308, -1e-308, 123456789]);
     case 'str':
-      return pick(['', 'x'.repeat(10_000), '../../etc/passwd', '\u0000', '😀\ud800', '<script>', '%2e%2e/', '1; DROP TABLE faces']);
+      return pick([
+        '',
+        'x'.repeat(10_000),
+        '../../etc/passwd',
+        '\u0000',
+        '😀\ud800',
+        '<script>',
+        '%2e%2e/',
+        '1; DROP TABLE faces',
+      ]);
     case 'null':
       return null;
     case 'bool':
@@ -35,7 +44,12 @@ function value(depth = 0): unknown {
       return v;
     }
     default:
-      return Object.fromEntries(Array.from({ length: Math.floor(random() * 4) }, () => [pick(['id', 'ids', 'name', 'path', 'k', 'limit', 'offset', 'faceIds', 'personId', 'folders']), value(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: Math.floor(random() * 4) }, () => [
+          pick(['id', 'ids', 'name', 'path', 'k', 'limit', 'offset', 'faceIds', 'personId', 'folders']),
+          value(depth + 1),
+        ]),
+      );
   }
 }
 
@@ -84,7 +98,10 @@ function post(path: string, body: string, token: string | undefined): Promise<{ 
   return new Promise((resolve, reject) => {
     const req = request(
       {
-        host: '127.0.0.1', port: door.port, path, method: 'POST',
+        host: '127.0.0.1',
+        port: door.port,
+        path,
+        method: 'POST',
         headers: { Host: `127.0.0.1:${door.port}`, 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, // prettier-ignore
       },
       (res) => {
@@ -103,7 +120,10 @@ test(`web door: malformed bodies, names and tokens get a clear 4xx or an ok:fals
   assert.ok(token, 'the door prints its token in its URL');
   for (const method of METHODS) {
     for (let i = 0; i < FUZZ.perMethodHttp; i++) {
-      const body = random() < 0.25 ? pick(['{', 'null', '[]', '"x"', '\u0000', '{"args":']) : JSON.stringify({ args: invalidArgs() });
+      const body =
+        random() < 0.25
+          ? pick(['{', 'null', '[]', '"x"', '\u0000', '{"args":'])
+          : JSON.stringify({ args: invalidArgs() });
       const r = await post(`/api/${method}`, body, token);
       assert.ok(r.status < 500, `${method} answered ${r.status} to ${body.slice(0, 120)}`);
       const parsed = JSON.parse(r.body) as { ok: boolean; error?: { code: string; message: string } };
@@ -115,7 +135,10 @@ test(`web door: malformed bodies, names and tokens get a clear 4xx or an ok:fals
   }
   for (const name of ['%E0%A4%A', '..%2f..%2fetc', 'x'.repeat(5000), 'constructor', '__proto__', 'people.list%00']) {
     const r = await post(`/api/${name}`, '{}', token);
-    assert.ok(r.status >= 400 && r.status < 500 || JSON.parse(r.body).ok === false, `/api/${name.slice(0, 40)} -> ${r.status}`);
+    assert.ok(
+      (r.status >= 400 && r.status < 500) || JSON.parse(r.body).ok === false,
+      `/api/${name.slice(0, 40)} -> ${r.status}`,
+    );
   }
   // Still serving after all of it.
   const ok = await post(`/api/${METHODS.find((m) => m.endsWith('.stats')) ?? METHODS[0]}`, '{"args":{}}', token);

@@ -99,6 +99,9 @@ test('linkage: smallThreshold asks more of two single faces than of large groups
   const plain = ALGORITHMS.linkage!.run(input, g);
   const strict = ALGORITHMS.linkage!.run(input, g, { smallThreshold: 0.45 });
   assert.equal(plain.labels[0], plain.labels[1]);
-  assert.ok(strict.labels[0] === -1 && strict.labels[1] === -1, 'two faces at 0.4 should stay apart at smallThreshold 0.45');
+  assert.ok(
+    strict.labels[0] === -1 && strict.labels[1] === -1,
+    'two faces at 0.4 should stay apart at smallThreshold 0.45',
+  );
   assert.equal(new Set(Array.from(strict.labels.subarray(2))).size, 1, 'the tight person must still form');
 });

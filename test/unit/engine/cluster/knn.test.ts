@@ -40,7 +40,8 @@ test('the projected, sharded graph on worker threads agrees with the exact graph
       const t = g.nbr[i * 10 + j]!;
       assert.notEqual(t, i);
       if (want.has(t)) hit++;
-      if (t >= 0) assert.ok(Math.abs(g.sim[i * 10 + j]! - dot(s.vectors, i, t, 512)) < 1e-4, 'similarity is not the exact one');
+      if (t >= 0)
+        assert.ok(Math.abs(g.sim[i * 10 + j]! - dot(s.vectors, i, t, 512)) < 1e-4, 'similarity is not the exact one');
     }
   }
   assert.ok(hit / 15000 > 0.9, `recall ${hit / 15000}`);
@@ -50,9 +51,10 @@ test('the PCA basis is orthonormal', async () => {
   const { pcaBasis } = await import('../../../../src/engine/cluster/project.js');
   const s = syntheticFaces({ identities: 20, faces: 300, sameCos: 0.5, seed: 2 });
   const B = pcaBasis(s.vectors, 300, 512, 16);
-  for (let a = 0; a < 16; a++) for (let b = 0; b < 16; b++) {
-    let d = 0;
-    for (let x = 0; x < 512; x++) d += B[a * 512 + x]! * B[b * 512 + x]!;
-    assert.ok(Math.abs(d - (a === b ? 1 : 0)) < 1e-3);
-  }
+  for (let a = 0; a < 16; a++)
+    for (let b = 0; b < 16; b++) {
+      let d = 0;
+      for (let x = 0; x < 512; x++) d += B[a * 512 + x]! * B[b * 512 + x]!;
+      assert.ok(Math.abs(d - (a === b ? 1 : 0)) < 1e-3);
+    }
 });

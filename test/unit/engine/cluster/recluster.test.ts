@@ -11,14 +11,19 @@ import { assignment, insertFaces, seedLibrary, snapshot } from './seed.js';
 
 const personOf = (db: Parameters<typeof assignment>[0], f: number) => assignment(db).get(f) ?? 0;
 const facesOf = (db: Parameters<typeof assignment>[0], p: number) =>
-  (db.prepare('SELECT face_id AS f FROM face_people WHERE person_id = ? ORDER BY f').all(p) as { f: number }[]).map((r) => r.f);
+  (db.prepare('SELECT face_id AS f FROM face_people WHERE person_id = ? ORDER BY f').all(p) as { f: number }[]).map(
+    (r) => r.f,
+  );
 
 test('the same library clusters the same way every time', () => {
   const a = seedLibrary({ identities: 8, faces: 120, seed: 4 });
   const b = seedLibrary({ identities: 8, faces: 120, seed: 4 });
   recluster(a.db);
   recluster(b.db);
-  assert.deepEqual(snapshot(a.db), { ...(snapshot(b.db) as object), people: (snapshot(a.db) as { people: unknown }).people });
+  assert.deepEqual(snapshot(a.db), {
+    ...(snapshot(b.db) as object),
+    people: (snapshot(a.db) as { people: unknown }).people,
+  });
   assert.deepEqual([...assignment(a.db)], [...assignment(b.db)]);
   // a second re-cluster of an unchanged library moves nothing
   const again = recluster(a.db, { preview: true });
@@ -92,12 +97,18 @@ test('new faces join existing people without a re-cluster; strangers form a new 
   first.forEach((i, j) => personByIdentity.set(s.labels[i]!, personOf(db, a.faceIds[j]!)));
   // second import: more faces of 0..4 and all faces of 5 and 6 (new people), one of them alone in its photo
   const second = Array.from(s.labels.keys()).filter((i) => !first.includes(i));
-  const b = insertFaces(db, pick(second), 512, second.map((i) => 10_000 + i));
+  const b = insertFaces(
+    db,
+    pick(second),
+    512,
+    second.map((i) => 10_000 + i),
+  );
   const r = assignNewFaces(db);
   assert.equal(r.considered, second.length);
   // nothing already placed moved
   const after = assignment(db);
-  for (const row of (before as { face_people: { face_id: number; person_id: number }[] }).face_people) assert.equal(after.get(row.face_id), row.person_id);
+  for (const row of (before as { face_people: { face_id: number; person_id: number }[] }).face_people)
+    assert.equal(after.get(row.face_id), row.person_id);
   let right = 0;
   let known = 0;
   second.forEach((i, j) => {
@@ -125,9 +136,15 @@ test('a face is never assigned or suggested into a person its photo already show
   recluster(db);
   const p0 = personOf(db, ids[of0[0]!]!) || personOf(db, ids[of0[1]!]!);
   assert.ok(p0);
-  assert.ok(!(personOf(db, ids[of0[0]!]!) === p0 && personOf(db, ids[of0[1]!]!) === p0), 'same photo twice in one person');
+  assert.ok(
+    !(personOf(db, ids[of0[0]!]!) === p0 && personOf(db, ids[of0[1]!]!) === p0),
+    'same photo twice in one person',
+  );
   const outside = [ids[of0[0]!]!, ids[of0[1]!]!].find((f) => personOf(db, f) !== p0)!;
-  assert.ok(!suggestions(db, p0, 100).some((x) => x.faceId === outside), 'suggested a face whose photo already shows the person');
+  assert.ok(
+    !suggestions(db, p0, 100).some((x) => x.faceId === outside),
+    'suggested a face whose photo already shows the person',
+  );
   // reject a face of person p0; it never comes back, not in suggestions, not in assignment, not after a re-cluster
   const victim = facesOf(db, p0).find((f) => f !== ids[of0[0]!] && f !== ids[of0[1]!])!;
   reject(db, p0, [victim]);
@@ -188,7 +205,13 @@ test('the quality gate: low-quality faces cannot glue two people together; they 
   faces.forEach((f, i) => vectors.set(f, i * dim));
   const { db } = seedLibrary({ identities: 1, faces: 2, seed: 1 });
   db.prepare('DELETE FROM faces').run();
-  const ids = insertFaces(db, vectors, dim, faces.map((_, i) => i), (i) => quality[i]!).faceIds;
+  const ids = insertFaces(
+    db,
+    vectors,
+    dim,
+    faces.map((_, i) => i),
+    (i) => quality[i]!,
+  ).faceIds;
   const [a0, b0] = [ids[3]!, ids[11]!];
   // without the gate, the density baseline chains A and B through the blurry faces
   const open = recluster(db, { algorithm: 'density', minQuality: 0, preview: true });
@@ -200,7 +223,11 @@ test('the quality gate: low-quality faces cannot glue two people together; they 
     assert.notEqual(personOf(db, a0), personOf(db, b0), `${algorithm}: A and B glued`);
     for (let i = 3; i < 19; i++) assert.equal(personOf(db, ids[i]!), personOf(db, i < 11 ? a0 : b0));
     assert.equal(personOf(db, ids[19]!), 0, 'junk joined someone');
-    for (let i = 0; i < 3; i++) assert.ok([personOf(db, a0), personOf(db, b0)].includes(personOf(db, ids[i]!)), 'a blurry face near A and B joins one of them late');
+    for (let i = 0; i < 3; i++)
+      assert.ok(
+        [personOf(db, a0), personOf(db, b0)].includes(personOf(db, ids[i]!)),
+        'a blurry face near A and B joins one of them late',
+      );
   }
   // a face the user placed is kept, whatever its quality
   const was = personOf(db, ids[0]!);

@@ -14,7 +14,13 @@ export interface Seeded {
 }
 
 /** Inserts faces (vectors n*dim unit rows) with the given photo grouping; returns their ids. */
-export function insertFaces(db: Db, vectors: Float32Array, dim: number, photos: ArrayLike<number>, quality?: (i: number) => number | null): { faceIds: number[]; photoIds: number[] } {
+export function insertFaces(
+  db: Db,
+  vectors: Float32Array,
+  dim: number,
+  photos: ArrayLike<number>,
+  quality?: (i: number) => number | null,
+): { faceIds: number[]; photoIds: number[] } {
   const n = photos.length;
   const photoIds = new Map<number, number>();
   const insPhoto = db.prepare(`INSERT INTO photos (hash, width, height, status) VALUES (?, 640, 480, 'done')`);
@@ -35,7 +41,7 @@ export function insertFaces(db: Db, vectors: Float32Array, dim: number, photos: 
         photoIds.set(key, pid);
       }
       const v = vectors.subarray(i * dim, (i + 1) * dim);
-      const id = Number(insFace.run(pid, 10 + 100 * i, lm, f32ToBlob(v), quality ? quality(i) : 0.9, ).lastInsertRowid);
+      const id = Number(insFace.run(pid, 10 + 100 * i, lm, f32ToBlob(v), quality ? quality(i) : 0.9).lastInsertRowid);
       insEmb.run(id, f32ToBlob(v));
       faceIds.push(id);
       outPhotos.push(pid);
@@ -45,9 +51,22 @@ export function insertFaces(db: Db, vectors: Float32Array, dim: number, photos: 
 }
 
 /** A fresh library with `faces` synthetic faces of `identities` people (one photo per face unless groupShare). */
-export function seedLibrary(o: { identities: number; faces: number; sameCos?: number; seed?: number; groupShare?: number }): Seeded {
+export function seedLibrary(o: {
+  identities: number;
+  faces: number;
+  sameCos?: number;
+  seed?: number;
+  groupShare?: number;
+}): Seeded {
   const db = openDb(join(tempDir(), 'lib.db'));
-  const s = syntheticFaces({ identities: o.identities, faces: o.faces, sameCos: o.sameCos ?? 0.6, seed: o.seed ?? 7, groupShare: o.groupShare, sameCosSpread: 0.15 });
+  const s = syntheticFaces({
+    identities: o.identities,
+    faces: o.faces,
+    sameCos: o.sameCos ?? 0.6,
+    seed: o.seed ?? 7,
+    groupShare: o.groupShare,
+    sameCosSpread: 0.15,
+  });
   const { faceIds, photoIds } = insertFaces(db, s.vectors, s.dim, s.photos);
   return { db, faceIds, labels: Array.from(s.labels), photoIds };
 }
@@ -64,6 +83,10 @@ export function snapshot(db: Db): unknown {
 /** person id of each face (0 = unknown). */
 export function assignment(db: Db): Map<number, number> {
   const m = new Map<number, number>();
-  for (const r of db.prepare('SELECT face_id, person_id FROM face_people').all() as { face_id: number; person_id: number }[]) m.set(r.face_id, r.person_id);
+  for (const r of db.prepare('SELECT face_id, person_id FROM face_people').all() as {
+    face_id: number;
+    person_id: number;
+  }[])
+    m.set(r.face_id, r.person_id);
   return m;
 }

@@ -21,7 +21,7 @@ function unitVec(rand: () => number, centre?: Float32Array): Float32Array {
   return v;
 }
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 }
 
 function library(n: number, seed = 1): { db: Db; path: string; faces: FaceStore; addFaces(m: number): number[] } {
@@ -36,9 +36,23 @@ function library(n: number, seed = 1): { db: Db; path: string; faces: FaceStore;
     db.transaction(() => {
       const ids: number[] = [];
       for (let i = 0; i < m; i++, k++) {
-        const pid = photos.insertPhoto({ hash: `h${seed}-${k}`, width: 1, height: 1, orientation: 1, status: 'done', faceCount: 1, processedAt: 0 });
+        const pid = photos.insertPhoto({
+          hash: `h${seed}-${k}`,
+          width: 1,
+          height: 1,
+          orientation: 1,
+          status: 'done',
+          faceCount: 1,
+          processedAt: 0,
+        });
         const vec = unitVec(rand, centres[k % 5]);
-        const id = faces.insertFace(pid, { box: { x: 0, y: 0, w: 1, h: 1 }, score: 1, landmarks: new Float32Array(10), feature: vec, quality: 1 });
+        const id = faces.insertFace(pid, {
+          box: { x: 0, y: 0, w: 1, h: 1 },
+          score: 1,
+          landmarks: new Float32Array(10),
+          feature: vec,
+          quality: 1,
+        });
         faces.putEmbedding(id, 1, vec);
         ids.push(id);
       }
@@ -49,8 +63,13 @@ function library(n: number, seed = 1): { db: Db; path: string; faces: FaceStore;
 }
 
 function exactTop(faces: FaceStore, q: Float32Array, k: number, exclude: number): number[] {
-  const all = [...faces.embeddings(1)].filter((e) => e.faceId !== exclude).map((e) => ({ id: e.faceId, s: e.vec.reduce((a, x, i) => a + x * q[i]!, 0) }));
-  return all.sort((a, b) => b.s - a.s).slice(0, k).map((e) => e.id);
+  const all = [...faces.embeddings(1)]
+    .filter((e) => e.faceId !== exclude)
+    .map((e) => ({ id: e.faceId, s: e.vec.reduce((a, x, i) => a + x * q[i]!, 0) }));
+  return all
+    .sort((a, b) => b.s - a.s)
+    .slice(0, k)
+    .map((e) => e.id);
 }
 
 test('search finds the exact nearest faces, most similar first, without the query face', () => {

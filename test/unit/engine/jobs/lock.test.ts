@@ -11,7 +11,10 @@ test('a live owner keeps the lock; release frees it', () => {
   const path = join(tempDir(), 'lib.db.import.lock');
   const release = acquireLock(path);
   writeFileSync(path, String(process.ppid)); // pretend another live process holds it
-  assert.throws(() => acquireLock(path), (e: LockedError) => e instanceof LockedError && e.pid === process.ppid);
+  assert.throws(
+    () => acquireLock(path),
+    (e: LockedError) => e instanceof LockedError && e.pid === process.ppid,
+  );
   release();
   assert.ok(!existsSync(path));
   acquireLock(path)();

@@ -19,7 +19,11 @@ test('a run keeps the promises, reports rate and ETA, and ends with complete', (
   checkProgress(events);
   const running = events.filter((e) => e.status === 'running');
   assert.ok(running.length < 21, 'bursts are throttled');
-  assert.deepEqual(running.at(-1)!.status === 'running' && [running.at(-1)!.done, running.at(-1)!.failed], [20, 3], 'the last item always gets an event');
+  assert.deepEqual(
+    running.at(-1)!.status === 'running' && [running.at(-1)!.done, running.at(-1)!.failed],
+    [20, 3],
+    'the last item always gets an event',
+  );
   const mid = running.find((e) => e.status === 'running' && e.done > 2 && e.done < 20);
   assert.ok(mid && mid.status === 'running' && mid.rate > 0 && mid.etaMs! > 0, 'rate and ETA once items complete');
 });

@@ -28,7 +28,11 @@ test('the reader refuses empty files, folders and FIFOs without blocking', async
   writeFileSync(join(dir, 'empty.jpg'), '');
   mkdirSync(join(dir, 'folder.jpg'));
   execFileSync('mkfifo', [join(dir, 'fifo.jpg')]);
-  const code = async (p: string) => readPhotoFile(join(dir, p)).then(() => 'ok', (e: ReadError) => e.code);
+  const code = async (p: string) =>
+    readPhotoFile(join(dir, p)).then(
+      () => 'ok',
+      (e: ReadError) => e.code,
+    );
   assert.equal(await code('empty.jpg'), 'empty');
   assert.equal(await code('folder.jpg'), 'not-a-file');
   assert.equal(await code('fifo.jpg'), 'not-a-file');

@@ -16,12 +16,40 @@ test('unchanged files and unchanged failures are skipped without reading; change
   const photos = new PhotoStore(db);
   const folder = new FolderStore(db).ensure(root);
   for (const f of ['same.jpg', 'touched.jpg', 'bad.jpg', 'new.jpg']) writeFileSync(join(root, f), f);
-  const pid = photos.insertPhoto({ hash: 'h', width: 1, height: 1, orientation: 1, status: 'done', faceCount: 0, processedAt: 0 });
+  const pid = photos.insertPhoto({
+    hash: 'h',
+    width: 1,
+    height: 1,
+    orientation: 1,
+    status: 'done',
+    faceCount: 0,
+    processedAt: 0,
+  });
   const stat = (f: string) => ({ size: f.length, mtimeMs: 1_600_000_000_000 });
-  for (const f of ['same.jpg', 'touched.jpg', 'bad.jpg', 'new.jpg']) utimesSync(join(root, f), 1_600_000_000, 1_600_000_000);
-  photos.upsertFile({ folderId: folder.id, path: join(root, 'same.jpg'), ...stat('same.jpg'), photoId: pid, seenAt: 1 });
-  photos.upsertFile({ folderId: folder.id, path: join(root, 'touched.jpg'), ...stat('touched.jpg'), photoId: pid, seenAt: 1 });
-  photos.recordFailure({ folderId: folder.id, path: join(root, 'bad.jpg'), code: 'decode', reason: 'damaged', ...stat('bad.jpg'), at: 1 });
+  for (const f of ['same.jpg', 'touched.jpg', 'bad.jpg', 'new.jpg'])
+    utimesSync(join(root, f), 1_600_000_000, 1_600_000_000);
+  photos.upsertFile({
+    folderId: folder.id,
+    path: join(root, 'same.jpg'),
+    ...stat('same.jpg'),
+    photoId: pid,
+    seenAt: 1,
+  });
+  photos.upsertFile({
+    folderId: folder.id,
+    path: join(root, 'touched.jpg'),
+    ...stat('touched.jpg'),
+    photoId: pid,
+    seenAt: 1,
+  });
+  photos.recordFailure({
+    folderId: folder.id,
+    path: join(root, 'bad.jpg'),
+    code: 'decode',
+    reason: 'damaged',
+    ...stat('bad.jpg'),
+    at: 1,
+  });
   utimesSync(join(root, 'touched.jpg'), 1_700_000_000, 1_700_000_000);
 
   const found: number[] = [];
@@ -42,16 +70,46 @@ test('a photo left pending is processed again', async () => {
   const folder = new FolderStore(db).ensure(root);
   writeFileSync(join(root, 'p.jpg'), 'x');
   utimesSync(join(root, 'p.jpg'), 1_600_000_000, 1_600_000_000);
-  const pid = photos.insertPhoto({ hash: 'h', width: 1, height: 1, orientation: 1, status: 'pending', faceCount: 0, processedAt: 0 });
-  photos.upsertFile({ folderId: folder.id, path: join(root, 'p.jpg'), size: 1, mtimeMs: 1_600_000_000_000, photoId: pid, seenAt: 1 });
+  const pid = photos.insertPhoto({
+    hash: 'h',
+    width: 1,
+    height: 1,
+    orientation: 1,
+    status: 'pending',
+    faceCount: 0,
+    processedAt: 0,
+  });
+  photos.upsertFile({
+    folderId: folder.id,
+    path: join(root, 'p.jpg'),
+    size: 1,
+    mtimeMs: 1_600_000_000_000,
+    photoId: pid,
+    seenAt: 1,
+  });
   const r = await scanFolders(db, photos, [folder], 10, () => undefined);
   assert.equal(r.todo.length, 1);
   db.close();
 });
 
 test('a thumbnail region is a square around the box, clamped inside the photo', () => {
-  assert.deepEqual(thumbRegion({ x: 40, y: 40, w: 20, h: 20 }, 100, 100, 0.5), { left: 30, top: 30, width: 40, height: 40 });
+  assert.deepEqual(thumbRegion({ x: 40, y: 40, w: 20, h: 20 }, 100, 100, 0.5), {
+    left: 30,
+    top: 30,
+    width: 40,
+    height: 40,
+  });
   const edge = thumbRegion({ x: 0, y: 90, w: 30, h: 10 }, 100, 100, 0.5);
-  assert.ok(edge.left >= 0 && edge.top >= 0 && edge.left + edge.width <= 100 && edge.top + edge.height <= 100 && edge.width === edge.height);
-  assert.deepEqual(thumbRegion({ x: 0, y: 0, w: 500, h: 500 }, 100, 60), { left: 40, top: 0, width: 60, height: 60 }, 'centred on the box, pushed inside');
+  assert.ok(
+    edge.left >= 0 &&
+      edge.top >= 0 &&
+      edge.left + edge.width <= 100 &&
+      edge.top + edge.height <= 100 &&
+      edge.width === edge.height,
+  );
+  assert.deepEqual(
+    thumbRegion({ x: 0, y: 0, w: 500, h: 500 }, 100, 60),
+    { left: 40, top: 0, width: 60, height: 60 },
+    'centred on the box, pushed inside',
+  );
 });

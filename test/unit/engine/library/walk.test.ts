@@ -20,7 +20,8 @@ test('finds image files by extension, sorted, skipping hidden and system folders
   mkdirSync(join(root, 'b/deep'), { recursive: true });
   mkdirSync(join(root, '.hidden'));
   mkdirSync(join(root, '@eaDir'));
-  for (const f of ['a.JPG', 'b/deep/c.webp', 'b/x.txt', '.hidden/h.jpg', '@eaDir/t.jpg', '._a.jpg', 'z.png']) writeFileSync(join(root, f), 'x');
+  for (const f of ['a.JPG', 'b/deep/c.webp', 'b/x.txt', '.hidden/h.jpg', '@eaDir/t.jpg', '._a.jpg', 'z.png'])
+    writeFileSync(join(root, f), 'x');
   const items = await all(root);
   assert.deepEqual(files(items), [join(root, 'a.JPG'), join(root, 'b/deep/c.webp'), join(root, 'z.png')]);
   assert.deepEqual(failures(items), []);
@@ -39,8 +40,14 @@ test('symlink loops cannot hang it and are recorded; a folder reached twice is w
   const items = await all(root);
   assert.deepEqual(files(items), [join(root, 'a/b/p.jpg')]);
   const f = failures(items);
-  assert.ok(f.some(([p, c]) => p === join(root, 'a/b/up') && c === 'symlink-loop'), JSON.stringify(f));
-  assert.ok(f.some(([p, c]) => p === join(root, 'self.jpg') && c === 'symlink-loop'), JSON.stringify(f));
+  assert.ok(
+    f.some(([p, c]) => p === join(root, 'a/b/up') && c === 'symlink-loop'),
+    JSON.stringify(f),
+  );
+  assert.ok(
+    f.some(([p, c]) => p === join(root, 'self.jpg') && c === 'symlink-loop'),
+    JSON.stringify(f),
+  );
 });
 
 test('broken links named like photos are recorded; linked photos are followed', async () => {
@@ -101,16 +108,20 @@ test('a missing root is one failure, marked unlisted', async () => {
   assert.ok(items[0]!.kind === 'failure' && items[0]!.code === 'vanished' && items[0]!.unlisted);
 });
 
-test('an unreadable folder is recorded as unlisted (skipped as root: root reads anything)', { skip: process.getuid?.() === 0 && 'running as root' }, async () => {
-  const root = tempDir();
-  mkdirSync(join(root, 'locked'));
-  writeFileSync(join(root, 'locked/a.jpg'), 'x');
-  chmodSync(join(root, 'locked'), 0);
-  try {
-    const items = await all(root);
-    const f = items.find((i) => i.kind === 'failure');
-    assert.ok(f && f.kind === 'failure' && f.code === 'unreadable' && f.unlisted);
-  } finally {
-    chmodSync(join(root, 'locked'), 0o755);
-  }
-});
+test(
+  'an unreadable folder is recorded as unlisted (skipped as root: root reads anything)',
+  { skip: process.getuid?.() === 0 && 'running as root' },
+  async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'locked'));
+    writeFileSync(join(root, 'locked/a.jpg'), 'x');
+    chmodSync(join(root, 'locked'), 0);
+    try {
+      const items = await all(root);
+      const f = items.find((i) => i.kind === 'failure');
+      assert.ok(f && f.kind === 'failure' && f.code === 'unreadable' && f.unlisted);
+    } finally {
+      chmodSync(join(root, 'locked'), 0o755);
+    }
+  },
+);

@@ -15,15 +15,26 @@ test('migration 2: people, assignments and rejections with their keys; triggers 
   db.prepare(`INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, 1, 'auto', 0)`).run(f);
   assert.equal((db.prepare('SELECT count(*) AS n FROM history_changes').get() as { n: number }).n, 0);
   // a face is in at most one person; the source is auto or user; a rejection is unique per face and person
-  assert.throws(() => db.prepare(`INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, 1, 'auto', 0)`).run(f), /UNIQUE|PRIMARY/);
+  assert.throws(
+    () => db.prepare(`INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, 1, 'auto', 0)`).run(f),
+    /UNIQUE|PRIMARY/,
+  );
   assert.throws(() => db.prepare(`UPDATE face_people SET source = 'maybe'`).run(), /CHECK/);
   db.prepare('INSERT INTO face_rejections (face_id, person_id, at) VALUES (?, 1, 0)').run(f);
-  assert.throws(() => db.prepare('INSERT INTO face_rejections (face_id, person_id, at) VALUES (?, 1, 0)').run(f), /UNIQUE/);
+  assert.throws(
+    () => db.prepare('INSERT INTO face_rejections (face_id, person_id, at) VALUES (?, 1, 0)').run(f),
+    /UNIQUE/,
+  );
   // a person with faces cannot vanish under them
   assert.throws(() => db.prepare('DELETE FROM people WHERE id = 1').run(), /FOREIGN KEY/);
   // inside an op, every change is recorded with its before and after image
   recordOp(db, 'rename', 'Rename', () => db.prepare(`UPDATE people SET name = 'Ann' WHERE id = 1`).run());
-  const ch = db.prepare('SELECT tbl, row_key, before, after FROM history_changes').all() as { tbl: string; row_key: number; before: string; after: string }[];
+  const ch = db.prepare('SELECT tbl, row_key, before, after FROM history_changes').all() as {
+    tbl: string;
+    row_key: number;
+    before: string;
+    after: string;
+  }[];
   assert.equal(ch.length, 1);
   assert.equal(ch[0]!.tbl, 'people');
   assert.equal(JSON.parse(ch[0]!.before).name, null);

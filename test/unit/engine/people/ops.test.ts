@@ -3,14 +3,29 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recluster } from '../../../../src/engine/cluster/recluster.js';
 import { listHistory, redo, undo } from '../../../../src/engine/people/history.js';
-import { confirm, hide, merge, move, PeopleError, reject, rename, setCover, split } from '../../../../src/engine/people/ops.js';
+import {
+  confirm,
+  hide,
+  merge,
+  move,
+  PeopleError,
+  reject,
+  rename,
+  setCover,
+  split,
+} from '../../../../src/engine/people/ops.js';
 import { assignment, seedLibrary, snapshot } from '../cluster/seed.js';
 
 function clustered() {
   const s = seedLibrary({ identities: 6, faces: 90, seed: 3 });
   recluster(s.db);
-  const people = (s.db.prepare('SELECT DISTINCT person_id AS p FROM face_people ORDER BY p').all() as { p: number }[]).map((r) => r.p);
-  const facesOf = (p: number) => (s.db.prepare('SELECT face_id AS f FROM face_people WHERE person_id = ? ORDER BY f').all(p) as { f: number }[]).map((r) => r.f);
+  const people = (
+    s.db.prepare('SELECT DISTINCT person_id AS p FROM face_people ORDER BY p').all() as { p: number }[]
+  ).map((r) => r.p);
+  const facesOf = (p: number) =>
+    (s.db.prepare('SELECT face_id AS f FROM face_people WHERE person_id = ? ORDER BY f').all(p) as { f: number }[]).map(
+      (r) => r.f,
+    );
   return { ...s, people, facesOf };
 }
 
@@ -18,7 +33,9 @@ function clustered() {
 function assertPlaced(db: Parameters<typeof assignment>[0], expected: Set<number>) {
   const a = assignment(db);
   assert.deepEqual(new Set(a.keys()), expected);
-  const dangling = db.prepare('SELECT count(*) AS n FROM face_people fp LEFT JOIN people p ON p.id = fp.person_id WHERE p.id IS NULL').get() as { n: number };
+  const dangling = db
+    .prepare('SELECT count(*) AS n FROM face_people fp LEFT JOIN people p ON p.id = fp.person_id WHERE p.id IS NULL')
+    .get() as { n: number };
   assert.equal(dangling.n, 0);
 }
 
@@ -65,7 +82,10 @@ test('undo restores each step exactly and redo replays it; a new op ends the red
   states.push(snapshot(db));
   hide(db, c, true);
   states.push(snapshot(db));
-  assert.deepEqual(listHistory(db).map((e) => e.kind), ['hide', 'confirm', 'reject', 'move', 'split', 'merge', 'rename', 'recluster']);
+  assert.deepEqual(
+    listHistory(db).map((e) => e.kind),
+    ['hide', 'confirm', 'reject', 'move', 'split', 'merge', 'rename', 'recluster'],
+  );
   for (let i = states.length - 2; i >= 0; i--) {
     assert.ok(undo(db));
     assert.deepEqual(snapshot(db), states[i], `after undoing to state ${i}`);
@@ -98,7 +118,10 @@ test('a re-cluster can be undone in one step', () => {
   undo(db);
   assert.deepEqual(snapshot(db), empty);
   redo(db);
-  assert.deepEqual((snapshot(db) as { face_people: unknown[] }).face_people.length, (before as { face_people: unknown[] }).face_people.length);
+  assert.deepEqual(
+    (snapshot(db) as { face_people: unknown[] }).face_people.length,
+    (before as { face_people: unknown[] }).face_people.length,
+  );
   db.close();
 });
 
@@ -106,15 +129,24 @@ test('bad requests fail clearly and change nothing', () => {
   const { db, people, facesOf } = clustered();
   const before = snapshot(db);
   const [a, b] = people as [number, number];
-  assert.throws(() => merge(db, a, [a]), (e: unknown) => e instanceof PeopleError && e.code === 'conflict');
-  assert.throws(() => merge(db, a, [999999]), (e: unknown) => e instanceof PeopleError && e.code === 'not-found');
+  assert.throws(
+    () => merge(db, a, [a]),
+    (e: unknown) => e instanceof PeopleError && e.code === 'conflict',
+  );
+  assert.throws(
+    () => merge(db, a, [999999]),
+    (e: unknown) => e instanceof PeopleError && e.code === 'not-found',
+  );
   assert.throws(() => move(db, [999999], a), /face 999999 does not exist/);
   assert.throws(() => rename(db, a, '   '), /empty/);
   assert.throws(() => setCover(db, a, facesOf(b)[0]!), /not in/);
   assert.deepEqual(snapshot(db), before);
   assert.equal(listHistory(db).length, 1, 'only the initial re-cluster is in the history');
   setCover(db, a, facesOf(a)[1]!);
-  assert.equal((db.prepare('SELECT cover_face_id AS c FROM people WHERE id = ?').get(a) as { c: number }).c, facesOf(a)[1]);
+  assert.equal(
+    (db.prepare('SELECT cover_face_id AS c FROM people WHERE id = ?').get(a) as { c: number }).c,
+    facesOf(a)[1],
+  );
   db.close();
 });
 

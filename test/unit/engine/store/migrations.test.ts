@@ -39,7 +39,16 @@ test('the registry must be strictly increasing from 1', () => {
 
 test('a failing migration leaves the database at its old version', () => {
   const db = openDb(':memory:');
-  const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', up: () => { throw new Error('boom'); } }];
+  const broken = [
+    ...MIGRATIONS,
+    {
+      version: MIGRATIONS.length + 1,
+      name: 'broken',
+      up: () => {
+        throw new Error('boom');
+      },
+    },
+  ];
   assert.throws(() => migrate(db, broken), /boom/);
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   db.close();

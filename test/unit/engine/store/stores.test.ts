@@ -24,7 +24,16 @@ function face(seed: number): NewFace {
 }
 
 function photo(photos: PhotoStore, hash: string): number {
-  return photos.insertPhoto({ hash, width: 10, height: 20, orientation: 6, takenAt: 123, status: 'done', faceCount: 1, processedAt: 1 });
+  return photos.insertPhoto({
+    hash,
+    width: 10,
+    height: 20,
+    orientation: 6,
+    takenAt: 123,
+    status: 'done',
+    faceCount: 1,
+    processedAt: 1,
+  });
 }
 
 test('a face and its embedding come back as stored', () => {
@@ -43,7 +52,10 @@ test('a face and its embedding come back as stored', () => {
   assert.equal(back.createdAt, 42);
   assert.equal(back.photoId, pid);
   assert.deepEqual(Array.from(faces.embedding(id)!.vec), Array.from(vec));
-  assert.deepEqual([...faces.embeddings(1)].map((e) => e.faceId), [id]);
+  assert.deepEqual(
+    [...faces.embeddings(1)].map((e) => e.faceId),
+    [id],
+  );
   assert.deepEqual(faces.fingerprint(1), { count: 1, idSum: id, maxId: id });
   db.close();
 });
@@ -83,25 +95,58 @@ test('unseen files and failures are removed, except under folders that could not
   const photos = new PhotoStore(db);
   const folder = new FolderStore(db).ensure('/pics');
   const p = photo(photos, 'x');
-  for (const [path, seen] of [['/pics/old.jpg', 1], ['/pics/locked/k.jpg', 1], ['/pics/new.jpg', 9], ['/pics/locked2.jpg', 1], ['/pics2/other.jpg', 1], ['/pics.jpg', 1]] as const)
+  for (const [path, seen] of [
+    ['/pics/old.jpg', 1],
+    ['/pics/locked/k.jpg', 1],
+    ['/pics/new.jpg', 9],
+    ['/pics/locked2.jpg', 1],
+    ['/pics2/other.jpg', 1],
+    ['/pics.jpg', 1],
+  ] as const)
     photos.upsertFile({ folderId: folder.id, path, size: 1, mtimeMs: 1, photoId: p, seenAt: seen });
   const gone = photos.deleteUnseenFiles('/pics', 9, ['/pics/locked']);
-  assert.deepEqual(gone.map((f) => f.path).sort(), ['/pics/locked2.jpg', '/pics/old.jpg'], 'only under /pics/, and a kept prefix needs the separator');
+  assert.deepEqual(
+    gone.map((f) => f.path).sort(),
+    ['/pics/locked2.jpg', '/pics/old.jpg'],
+    'only under /pics/, and a kept prefix needs the separator',
+  );
   photos.recordFailure({ folderId: folder.id, path: '/pics/bad.jpg', code: 'decode', reason: 'r', at: 1 });
   photos.recordFailure({ folderId: folder.id, path: '/pics/bad2.jpg', code: 'decode', reason: 'r', at: 9 });
   photos.recordFailure({ folderId: folder.id, path: '/pics', code: 'unreadable', reason: 'r', at: 1 });
   photos.recordFailure({ folderId: null, path: '/pics2/x.jpg', code: 'decode', reason: 'r', at: 1 });
   assert.equal(photos.deleteUnseenFailures('/pics/', 9), 2);
-  assert.deepEqual(photos.failures().map((f) => f.path), ['/pics/bad2.jpg', '/pics2/x.jpg']);
+  assert.deepEqual(
+    photos.failures().map((f) => f.path),
+    ['/pics/bad2.jpg', '/pics2/x.jpg'],
+  );
   db.close();
 });
 
 test('a failure is replaced, not duplicated, and cleared by path', () => {
   const db = lib();
   const photos = new PhotoStore(db);
-  photos.recordFailure({ folderId: null, path: '/x.jpg', code: 'empty', reason: 'zero bytes', size: 0, mtimeMs: 1, at: 1 });
-  photos.recordFailure({ folderId: null, path: '/x.jpg', code: 'decode', reason: 'damaged', size: 5, mtimeMs: 2, at: 2 });
-  assert.deepEqual(photos.failures().map((f) => [f.code, f.size]), [['decode', 5]]);
+  photos.recordFailure({
+    folderId: null,
+    path: '/x.jpg',
+    code: 'empty',
+    reason: 'zero bytes',
+    size: 0,
+    mtimeMs: 1,
+    at: 1,
+  });
+  photos.recordFailure({
+    folderId: null,
+    path: '/x.jpg',
+    code: 'decode',
+    reason: 'damaged',
+    size: 5,
+    mtimeMs: 2,
+    at: 2,
+  });
+  assert.deepEqual(
+    photos.failures().map((f) => [f.code, f.size]),
+    [['decode', 5]],
+  );
   photos.clearFailure('/x.jpg');
   assert.equal(photos.counts().failures, 0);
   db.close();
