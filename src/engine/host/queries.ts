@@ -129,11 +129,12 @@ interface PersonRow {
   best_face: number | null;
 }
 
-const PERSON_SELECT = `
-  SELECT p.id, p.name, p.hidden, p.cover_face_id, c.face_count,
-         (SELECT fp2.face_id FROM face_people fp2 JOIN faces f2 ON f2.id = fp2.face_id
-           WHERE fp2.person_id = p.id ORDER BY coalesce(f2.quality, 0) DESC, f2.id LIMIT 1) AS best_face
+/** People with their face counts; the cover (best face) is looked up only for the rows a query returns. */
+const PERSON_ROWS = `
+  SELECT p.id, p.name, p.hidden, p.cover_face_id, c.face_count
     FROM people p JOIN (SELECT person_id, count(*) AS face_count FROM face_people GROUP BY person_id) c ON c.person_id = p.id`;
+const BEST_FACE = `(SELECT fp2.face_id FROM face_people fp2 JOIN faces f2 ON f2.id = fp2.face_id
+    WHERE fp2.person_id = q.id ORDER BY coalesce(f2.quality, 0) DESC, f2.id LIMIT 1) AS best_face`;
 
 function toPerson(r: PersonRow): Person {
   return {
@@ -154,8 +155,11 @@ export function people(
     o.includeHidden ? '1' : 'p.hidden = 0',
     o.named === 'named' ? 'p.name IS NOT NULL' : o.named === 'unnamed' ? 'p.name IS NULL' : '1',
   ].join(' AND ');
+  const order = '(q.name IS NULL), q.face_count DESC, q.id';
   const rows = db
-    .prepare(`${PERSON_SELECT} WHERE ${where} ORDER BY (p.name IS NULL), c.face_count DESC, p.id LIMIT ? OFFSET ?`)
+    .prepare(
+      `SELECT q.*, ${BEST_FACE} FROM (SELECT * FROM (${PERSON_ROWS} WHERE ${where}) q ORDER BY ${order} LIMIT ? OFFSET ?) q ORDER BY ${order}`,
+    )
     .all(o.limit, o.offset) as PersonRow[];
   const total = count(
     db,
@@ -166,7 +170,8 @@ export function people(
 
 export function person(db: Db, id: number): Person | undefined {
   if (!hasTable(db, 'people')) return undefined;
-  const r = db.prepare(`${PERSON_SELECT} WHERE p.id = ?`).get(id) as PersonRow | undefined;
+  const r = db.prepare(`SELECT q.*, ${BEST_FACE} FROM (${PERSON_ROWS} WHERE p.id = ?) q`).get(id) as
+    PersonRow | undefined;
   if (r) return toPerson(r);
   const empty = db.prepare('SELECT id, name, hidden, cover_face_id FROM people WHERE id = ?').get(id) as
     PersonRow | undefined;
