@@ -1,5 +1,6 @@
 // Main (Electron utilityProcess): the engine off the main thread — one EngineHost answering contract calls and file lookups over the parent port.
 import { EngineHost } from '../engine/host/host.js';
+import { answer, type HostRequest } from '../engine/host/messages.js';
 import { defaultDbPath } from '../engine/paths.js';
 
 /**
@@ -18,25 +19,7 @@ const port = (process as unknown as { parentPort: ParentPort }).parentPort;
 const opening = EngineHost.open({ dbPath: process.env.FACELENS_DB ?? defaultDbPath(), door: 'electron' });
 
 port.on('message', ({ data }) => {
-  const msg = data as { id: number; method?: unknown; args?: unknown; file?: 'thumb' | 'photo'; key?: number };
-  void opening.then(
-    async (host) => {
-      if (msg.file) {
-        const path = msg.file === 'thumb' ? host.thumbFile(Number(msg.key)) : host.photoFile(Number(msg.key));
-        port.postMessage({ id: msg.id, path: path ?? null });
-      } else {
-        port.postMessage({ id: msg.id, result: await host.call(msg.method, msg.args) });
-      }
-    },
-    (err: unknown) =>
-      port.postMessage({
-        id: msg.id,
-        result: {
-          ok: false,
-          error: { code: 'engine', message: `the library could not be opened: ${(err as Error).message}` },
-        },
-      }),
-  );
+  void answer(opening, data as HostRequest).then((reply) => port.postMessage(reply));
 });
 const host = await opening;
 host.onEvent((e) => port.postMessage(e));
