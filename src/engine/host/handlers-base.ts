@@ -7,6 +7,7 @@ import { ApiError } from '../../shared/result.js';
 import { Settings } from '../../shared/schemas.js';
 import * as q from './queries.js';
 import type { Handlers, HostContext } from './context.js';
+import type { Progress } from '../arcface/trainer.js';
 
 /** The app's version from package.json (found from src/ or dist/, or inside a packaged app's asar). */
 function appVersion(): string {
@@ -80,3 +81,24 @@ function verifyFaces(ctx: HostContext, a: number, b: number) {
   const threshold = ctx.settings().verifyThreshold;
   return { similarity: s, threshold, same: s >= threshold, headId: ea.headId };
 }
+
+/** A running training job's progress event, from the trainer's progress (training and look-alike fine-tunes). */
+export function trainRunning<B extends object>(base: B, p: Progress): B & TrainRunning {
+  return {
+    ...base,
+    status: 'running',
+    epoch: p.epoch,
+    step: p.step,
+    loss: p.loss,
+    accuracy: p.accuracy,
+    samplesPerSecond: p.samplesPerSec,
+  };
+}
+type TrainRunning = {
+  status: 'running';
+  epoch: number;
+  step: number;
+  loss: number;
+  accuracy: number;
+  samplesPerSecond: number;
+};

@@ -7,7 +7,7 @@ import { separation } from '../lookalike/separation.js';
 import { getPerson, PeopleError } from '../people/ops.js';
 import type { Db } from '../store/db.js';
 import type { Handlers } from './context.js';
-import { notFound } from './handlers-base.js';
+import { notFound, trainRunning } from './handlers-base.js';
 
 /**
  * [Note: look-alikes from the UI] The Person page asks for the separation of this person and another one
@@ -63,16 +63,7 @@ export function lookalikeHandlers(): Handlers {
             seed: a.seed,
             userOnly: a.userOnly,
             signal: abort.signal,
-            onProgress: (p) =>
-              emit({
-                ...base,
-                status: 'running',
-                epoch: p.epoch,
-                step: p.step,
-                loss: p.loss,
-                accuracy: p.accuracy,
-                samplesPerSecond: p.samplesPerSec,
-              }),
+            onProgress: (p) => emit(trainRunning(base, p)),
           });
           const at = (s: typeof r.before) => s.stats.rates.find((x) => x.name === 'assignment')?.pairFmr ?? 0;
           emit({

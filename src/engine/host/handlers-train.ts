@@ -8,7 +8,7 @@ import { embedAll } from '../arcface/evaluate.js';
 import { activateHeadFast } from '../arcface/heads.js';
 import * as q from './queries.js';
 import type { Handlers, HostContext } from './context.js';
-import { notFound } from './handlers-base.js';
+import { notFound, trainRunning } from './handlers-base.js';
 
 /** Limits of the feature picture, in one place: a few identities, a bounded number of points each. */
 export const pictureOptions = { identities: 6, pointsPerIdentity: 80 };
@@ -71,16 +71,7 @@ export function trainHandlers(engine: Engine): Handlers {
           config: { epochs: a.epochs },
           embeddingDim: a.embeddingDim,
           signal: abort.signal,
-          onProgress: (p) =>
-            emit({
-              ...base,
-              status: 'running',
-              epoch: p.epoch,
-              step: p.step,
-              loss: p.loss,
-              accuracy: p.accuracy,
-              samplesPerSecond: p.samplesPerSec,
-            }),
+          onProgress: (p) => emit(trainRunning(base, p)),
         });
         if (small) {
           const d = prepared.dataset;
