@@ -2,6 +2,7 @@
 // Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
 // them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
 import { parseArgs } from 'node:util';
+import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { openDb } from '../src/engine/store/db.js';
 import { FaceStore } from '../src/engine/store/faces.js';
@@ -10,6 +11,8 @@ import { augment, exactTopK, hnswTable, measure, rng, type HnswSetting } from '.
 const { values } = parseArgs({
   options: {
     db: { type: 'string' },
+    /** Instead of a library: N synthetic faces around this many identity centres (src/engine/cluster/synthetic.ts). */
+    synthetic: { type: 'string' },
     n: { type: 'string' },
     queries: { type: 'string', default: '200' },
     m: { type: 'string', default: '8,16,32' },
@@ -17,18 +20,35 @@ const { values } = parseArgs({
     ef: { type: 'string', default: '16,32,64,128' },
   },
 });
-if (!values.db) {
+if (!values.db && !values.synthetic) {
   console.error(
-    'usage: node --import tsx bench/hnsw.ts --db LIBRARY.db [--n N] [--queries Q] [--m 8,16] [--efc 100,200] [--ef 32,64]',
+    'usage: node --import tsx bench/hnsw.ts (--db LIBRARY.db | --synthetic IDENTITIES --n N) [--n N] [--queries Q] [--m 8,16] [--efc 100,200] [--ef 32,64]',
   );
   process.exit(2);
 }
-const db = openDb(values.db, { readonly: true });
-const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);
-db.close();
-if (real.length < 20) throw new Error(`only ${real.length} embeddings in ${values.db}: import photos first`);
-const n = values.n ? Number(values.n) : real.length;
-const data = n > real.length ? augment(real, n) : real.slice(0, n);
+let data: Float32Array[];
+let what: string;
+if (values.synthetic) {
+  // [Note: synthetic spread] identities with the same-person spread measured on celeba (bench/cluster.ts defaults).
+  const n = Number(values.n ?? 100000);
+  const set = syntheticFaces({
+    identities: Number(values.synthetic),
+    faces: n,
+    sameCos: 0.6,
+    sameCosSpread: 0.45,
+    seed: 5,
+  });
+  data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
+  what = `${n} synthetic face embeddings around ${values.synthetic} identities`;
+} else {
+  const db = openDb(values.db!, { readonly: true });
+  const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);
+  db.close();
+  if (real.length < 20) throw new Error(`only ${real.length} embeddings in ${values.db}: import photos first`);
+  const n = values.n ? Number(values.n) : real.length;
+  data = n > real.length ? augment(real, n) : real.slice(0, n);
+  what = `${real.length} real face embeddings${n > real.length ? `, grown to ${n} with noisy copies` : ''}`;
+}
 const rand = rng(3);
 const queries = Array.from({ length: Math.min(Number(values.queries), data.length) }, () =>
   Math.floor(rand() * data.length),
@@ -41,6 +61,6 @@ for (const m of nums(values.m!))
 const t = performance.now();
 const truth = exactTopK(data, queries, 10);
 console.log(
-  `${real.length} real face embeddings${n > real.length ? `, grown to ${n} with noisy copies` : ''}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`,
+  `${what}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`,
 );
 console.log(hnswTable(measure(data, settings, queries, truth)));
