@@ -1,5 +1,6 @@
 // Test (e2e config): Playwright drives the web door in Debian's Chromium, and the Electron app when its binary is present.
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunch } from './test/e2e/chromium.js';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -16,16 +17,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.FACELENS_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      ...chromiumLaunch,
     },
   },
 });

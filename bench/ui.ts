@@ -7,6 +7,7 @@ import { openDb } from '../src/engine/store/db.js';
 import { EngineHost } from '../src/engine/host/host.js';
 import { projectRoot } from '../src/engine/paths.js';
 import { startWebDoor } from '../src/server/server.js';
+import { chromiumLaunch } from '../test/e2e/chromium.js';
 
 const FACES = Number(process.env.FACES ?? 100_000);
 const PER_PERSON = Number(process.env.PER_PERSON ?? 20);
@@ -42,16 +43,7 @@ try {
   const host = await EngineHost.open({ dbPath, door: 'web' });
   const door = await startWebDoor({ host, staticDir: join(projectRoot(), 'dist', 'renderer') });
   const browser = await chromium.launch({
-    executablePath: process.env.FACELENS_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    ...chromiumLaunch,
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   t = performance.now();
