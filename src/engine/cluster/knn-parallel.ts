@@ -37,8 +37,12 @@ export async function buildKnnGraphParallel(
   const want = k + 8;
   const shared = <T extends Float32Array | Int32Array>(make: (b: SharedArrayBuffer) => T, len: number) =>
     make(new SharedArrayBuffer(len * 4));
-  const sv = shared((b) => new Float32Array(b), n * dim);
-  sv.set(vectors);
+  // Vectors already in shared memory (loadFaces puts them there) are handed over as they are.
+  let sv = vectors;
+  if (!(vectors.buffer instanceof SharedArrayBuffer)) {
+    sv = shared((b) => new Float32Array(b), n * dim);
+    sv.set(vectors.subarray(0, n * dim));
+  }
   const pca = await pcaProject(vectors, n, dim, p);
   const basis = pca.basis;
   const projected = shared((b) => new Float32Array(b), n * p);

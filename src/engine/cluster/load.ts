@@ -1,5 +1,5 @@
 // Engine (cluster): reads the faces to cluster (active head's embeddings, quality gate) and their constraints from SQLite.
-import { blobToF32 } from '../store/blob.js';
+import { blobInto, blobToF32 } from '../store/blob.js';
 import type { Db } from '../store/db.js';
 import type { ClusterInput } from './input.js';
 
@@ -58,15 +58,28 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
     )
     .raw()
     .iterate(headId) as IterableIterator<[number, number, number | null, Buffer, number | null, string | null]>;
+  // [Note: one copy of the vectors] The rows are counted first and every vector is written straight into one
+  // shared buffer (the kNN workers read it without a copy): at 150k faces a second copy would be 300 MB more.
+  const total = (
+    db
+      .prepare('SELECT count(*) AS n FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.head_id = ?')
+      .get(headId) as { n: number }
+  ).n;
   const ids: number[] = [];
   const photos: number[] = [];
   const person: number[] = [];
   const user: number[] = [];
-  const vecs: Float32Array[] = [];
+  let all: Float32Array = new Float32Array(0);
   let gated = 0;
   let dim = 0;
   const low = { ids: [] as number[], photos: [] as number[], person: [] as number[], vecs: [] as Float32Array[] };
   for (const [id, photo, quality, vec, pid, source] of rows) {
+    if (dim === 0) {
+      dim = vec.byteLength / 4;
+      all = new Float32Array(new SharedArrayBuffer(total * dim * 4));
+    }
+    if (vec.byteLength !== dim * 4)
+      throw new Error(`face ${id}: embedding has ${vec.byteLength / 4} floats, others ${dim}`);
     const placed = source === 'user';
     if (!placed && quality !== null && quality < o.minQuality) {
       gated++;
@@ -76,18 +89,15 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
       low.vecs.push(blobToF32(vec));
       continue;
     }
-    const v = blobToF32(vec);
-    if (dim === 0) dim = v.length;
-    else if (v.length !== dim) throw new Error(`face ${id}: embedding has ${v.length} floats, others ${dim}`);
+    if (ids.length >= total) throw new Error('faces were added while they were being loaded');
+    blobInto(vec, all, ids.length * dim, dim);
     ids.push(id);
     photos.push(photo);
     person.push(pid ?? 0);
     user.push(placed ? 1 : 0);
-    vecs.push(v);
   }
   const n = ids.length;
-  const vectors = new Float32Array(n * dim);
-  vecs.forEach((v, i) => vectors.set(v, i * dim));
+  const vectors = all.subarray(0, n * dim);
   const index = new Map<number, number>();
   ids.forEach((id, i) => index.set(id, i));
   const lowIndex = new Map<number, number>();
@@ -107,9 +117,7 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
     m.set(k, list);
   }
   const lowVectors = new Float32Array(low.ids.length * (dim || 512));
-  low.vecs.forEach((v, i) => {
-    if (v.length === lowVectors.length / Math.max(1, low.ids.length)) lowVectors.set(v, i * v.length);
-  });
+  low.vecs.forEach((v, i) => lowVectors.set(v, i * dim));
   const personArr = Int32Array.from(person);
   const userArr = Uint8Array.from(user);
   return {

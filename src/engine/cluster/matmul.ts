@@ -55,11 +55,13 @@ export async function matmul(
   session ??= ort.InferenceSession.create(matmulModel(), { intraOpNumThreads: threads, executionProviders: ['cpu'] });
   const s = await session;
   const out = new Float32Array(m * n);
-  const block = Math.max(1, Math.floor(16_000_000 / Math.max(1, k)));
+  const block = Math.max(1, Math.floor(4_000_000 / Math.max(1, k)));
+  // onnxruntime-node refuses tensors on shared memory: such rows are copied a block (16 MB) at a time.
+  const rowsOf = a.buffer instanceof SharedArrayBuffer ? a.slice.bind(a) : a.subarray.bind(a);
   const tb = new ort.Tensor('float32', b, [k, n]);
   for (let r = 0; r < m; r += block) {
     const rows = Math.min(block, m - r);
-    const ta = new ort.Tensor('float32', a.subarray(r * k, (r + rows) * k), [rows, k]);
+    const ta = new ort.Tensor('float32', rowsOf(r * k, (r + rows) * k), [rows, k]);
     const res = await s.run({ A: ta, B: tb });
     out.set(res.Y!.data as Float32Array, r * n);
     res.Y!.dispose?.();

@@ -26,6 +26,12 @@ export function blobToF32(blob: Uint8Array, length?: number): Float32Array {
   return out;
 }
 
+/** Copies the blob's floats into `out` at float offset `at`, with no temporary; the blob must hold `length` floats. */
+export function blobInto(blob: Uint8Array, out: Float32Array, at: number, length: number): void {
+  if (blob.byteLength !== length * 4) throw new BlobSizeError(blob.byteLength, length * 4);
+  new Uint8Array(out.buffer, out.byteOffset + at * 4, length * 4).set(blob);
+}
+
 /** 5 landmark points as [x0, y0, x1, y1, ...] float32. */
 export function pointsToF32(
   points: readonly { x: number; y: number }[] | readonly (readonly [number, number])[],
