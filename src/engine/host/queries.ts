@@ -197,20 +197,27 @@ export function personFaces(
 }
 
 /** Faces in nobody, good ones or (lowQuality) the ones the quality gate keeps apart. */
+/** The unknown-faces page and its count (exported so a test can check they read the face order index). */
+export function unknownFacesSql(db: Db, lowQuality: boolean): { page: string; count: string } {
+  const people = hasTable(db, 'face_people');
+  const gate = lowQuality ? '(f.quality IS NOT NULL AND f.quality < ?)' : '(f.quality IS NULL OR f.quality >= ?)';
+  const where = `${people ? 'fp.person_id IS NULL AND ' : ''}${gate}`;
+  const from = people ? 'faces f LEFT JOIN face_people fp ON fp.face_id = f.id' : 'faces f';
+  return {
+    page: `${faceSelect(db)} WHERE ${where} ORDER BY coalesce(f.quality, 0) DESC, f.id LIMIT ? OFFSET ?`,
+    count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`,
+  };
+}
+
 export function unknownFaces(
   db: Db,
   o: { offset: number; limit: number; lowQuality: boolean },
   minQuality: number,
 ): { total: number; items: Face[] } {
-  const people = hasTable(db, 'face_people');
-  const gate = o.lowQuality ? '(f.quality IS NOT NULL AND f.quality < ?)' : '(f.quality IS NULL OR f.quality >= ?)';
-  const where = `${people ? 'fp.person_id IS NULL AND ' : ''}${gate}`;
-  const from = people ? 'faces f LEFT JOIN face_people fp ON fp.face_id = f.id' : 'faces f';
-  const rows = db
-    .prepare(`${faceSelect(db)} WHERE ${where} ORDER BY coalesce(f.quality, 0) DESC, f.id LIMIT ? OFFSET ?`)
-    .all(minQuality, o.limit, o.offset) as FaceRow[];
+  const sql = unknownFacesSql(db, o.lowQuality);
+  const rows = db.prepare(sql.page).all(minQuality, o.limit, o.offset) as FaceRow[];
   return {
-    total: count(db, `SELECT count(*) AS n FROM ${from} WHERE ${where}`, minQuality),
+    total: count(db, sql.count, minQuality),
     items: rows.map((r) => toFace(r, minQuality)),
   };
 }

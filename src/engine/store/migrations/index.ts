@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import * as m001 from './001_core.js';
 import * as m002 from './002_people.js';
 import * as m003 from './003_training.js';
+import * as m004 from './004_face_order.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'core', up: m001.up },
   { version: 2, name: 'people', up: m002.up },
   { version: 3, name: 'training', up: m003.up },
+  { version: 4, name: 'face-order', up: m004.up },
 ];
