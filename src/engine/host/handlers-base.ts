@@ -8,6 +8,7 @@ import { Settings } from '../../shared/schemas.js';
 import * as q from './queries.js';
 import type { Handlers, HostContext } from './context.js';
 import type { Progress } from '../arcface/trainer.js';
+import type { TrainProgress } from '../../shared/contract.js';
 
 /** The app's version from package.json (found from src/ or dist/, or inside a packaged app's asar). */
 function appVersion(): string {
@@ -102,3 +103,51 @@ type TrainRunning = {
   accuracy: number;
   samplesPerSecond: number;
 };
+
+/** What a training job's work gets: its progress base, an emitter, the cancel signal, and an idle progress. */
+export interface TrainJob {
+  base: { jobId: string; kind: 'train'; headId: null; message: null };
+  emit: (p: TrainProgress) => void;
+  signal: AbortSignal;
+  idle: { epoch: number; step: number; loss: null; accuracy: null; samplesPerSecond: null };
+}
+
+/**
+ * Starts a training job on the host (the Train page's runs and look-alike fine-tunes): registers it so the UI can
+ * list and cancel it, sends its first 'running' event, runs `work` in the background, turns a thrown error into
+ * a 'failed' event and unregisters the job when it ends. `work` sends the final event itself.
+ */
+export function startTrainJob(
+  ctx: HostContext,
+  label: string,
+  firstMessage: string,
+  work: (job: TrainJob) => Promise<void>,
+): { jobId: string } {
+  const jobId = ctx.newJobId('train');
+  const abort = new AbortController();
+  ctx.jobs.set(jobId, {
+    id: jobId,
+    kind: 'train',
+    status: 'running',
+    startedAt: Date.now(),
+    message: label,
+    cancel: () => abort.abort(),
+  });
+  const job: TrainJob = {
+    base: { jobId, kind: 'train', headId: null, message: null },
+    emit: (p) => ctx.emit('job.progress', p),
+    signal: abort.signal,
+    idle: { epoch: 0, step: 0, loss: null, accuracy: null, samplesPerSecond: null },
+  };
+  job.emit({ ...job.base, ...job.idle, status: 'running', message: firstMessage });
+  void (async () => {
+    try {
+      await work(job);
+    } catch (err) {
+      job.emit({ ...job.base, ...job.idle, status: 'failed', message: (err as Error).message });
+    } finally {
+      ctx.jobs.delete(jobId);
+    }
+  })();
+  return { jobId };
+}

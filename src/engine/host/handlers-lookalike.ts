@@ -1,5 +1,4 @@
 // Engine (host): contract handlers for look-alikes: the separation of two people, a fine-tune job to separate them, and its stored before/after.
-import type { TrainProgress } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
 import { listHeads } from '../arcface/heads.js';
 import { fineTuneLookalikes, storedLookalike } from '../lookalike/finetune.js';
@@ -7,7 +6,7 @@ import { separation } from '../lookalike/separation.js';
 import { getPerson, PeopleError } from '../people/ops.js';
 import type { Db } from '../store/db.js';
 import type { Handlers } from './context.js';
-import { notFound, trainRunning } from './handlers-base.js';
+import { notFound, startTrainJob, trainRunning } from './handlers-base.js';
 
 /**
  * [Note: look-alikes from the UI] The Person page asks for the separation of this person and another one
@@ -41,48 +40,27 @@ export function lookalikeHandlers(): Handlers {
     },
     'lookalike.fineTune': (a, ctx) => {
       checkPair(ctx.db, a.a, a.b);
-      const jobId = ctx.newJobId('train');
-      const abort = new AbortController();
-      ctx.jobs.set(jobId, {
-        id: jobId,
-        kind: 'train',
-        status: 'running',
-        startedAt: Date.now(),
-        message: 'look-alike fine-tune',
-        cancel: () => abort.abort(),
+      return startTrainJob(ctx, 'look-alike fine-tune', 'preparing', async ({ base, emit, signal, idle }) => {
+        const r = await fineTuneLookalikes(ctx.db, a.a, a.b, {
+          epochs: a.epochs,
+          holdout: a.holdout,
+          seed: a.seed,
+          userOnly: a.userOnly,
+          signal,
+          onProgress: (p) => emit(trainRunning(base, p)),
+        });
+        const at = (s: typeof r.before) => s.stats.rates.find((x) => x.name === 'assignment')?.pairFmr ?? 0;
+        emit({
+          ...base,
+          ...idle,
+          epoch: r.epochs,
+          status: r.cancelled ? 'cancelled' : 'complete',
+          headId: r.headId,
+          message: r.cancelled
+            ? 'cancelled'
+            : `A-vs-B false matches at the assignment threshold ${(100 * at(r.before)).toFixed(1)}% → ${(100 * at(r.after)).toFixed(1)}% (held-out faces)`,
+        });
       });
-      const base = { jobId, kind: 'train' as const, headId: null, message: null };
-      const emit = (p: TrainProgress) => ctx.emit('job.progress', p);
-      const idle = { epoch: 0, step: 0, loss: null, accuracy: null, samplesPerSecond: null };
-      emit({ ...base, ...idle, status: 'running', message: 'preparing' });
-      void (async () => {
-        try {
-          const r = await fineTuneLookalikes(ctx.db, a.a, a.b, {
-            epochs: a.epochs,
-            holdout: a.holdout,
-            seed: a.seed,
-            userOnly: a.userOnly,
-            signal: abort.signal,
-            onProgress: (p) => emit(trainRunning(base, p)),
-          });
-          const at = (s: typeof r.before) => s.stats.rates.find((x) => x.name === 'assignment')?.pairFmr ?? 0;
-          emit({
-            ...base,
-            ...idle,
-            epoch: r.epochs,
-            status: r.cancelled ? 'cancelled' : 'complete',
-            headId: r.headId,
-            message: r.cancelled
-              ? 'cancelled'
-              : `A-vs-B false matches at the assignment threshold ${(100 * at(r.before)).toFixed(1)}% → ${(100 * at(r.after)).toFixed(1)}% (held-out faces)`,
-          });
-        } catch (err) {
-          emit({ ...base, ...idle, status: 'failed', message: (err as Error).message });
-        } finally {
-          ctx.jobs.delete(jobId);
-        }
-      })();
-      return { jobId };
     },
   };
 }

@@ -1,6 +1,5 @@
 // Engine (host): contract handlers for training heads (a job with live progress), activating heads and the 2-D/3-D feature picture, on the arcface engine.
 import { ApiError } from '../../shared/result.js';
-import type { TrainProgress } from '../../shared/contract.js';
 import type { Engine } from '../engine.js';
 import { parseLoss } from '../arcface/loss-spec.js';
 import { prepare, runTraining } from '../arcface/run.js';
@@ -8,7 +7,7 @@ import { embedAll } from '../arcface/evaluate.js';
 import { activateHeadFast } from '../arcface/heads.js';
 import * as q from './queries.js';
 import type { Handlers, HostContext } from './context.js';
-import { notFound, trainRunning } from './handlers-base.js';
+import { notFound, startTrainJob, trainRunning } from './handlers-base.js';
 
 /** Limits of the feature picture, in one place: a few identities, a bounded number of points each. */
 export const pictureOptions = { identities: 6, pointsPerIdentity: 80 };
@@ -35,87 +34,49 @@ export function trainHandlers(engine: Engine): Handlers {
       );
     }
     const loss = parseLoss(a.loss, a.margins);
-    const jobId = ctx.newJobId('train');
-    const abort = new AbortController();
-    ctx.jobs.set(jobId, {
-      id: jobId,
-      kind: 'train',
-      status: 'running',
-      startedAt: Date.now(),
-      message: a.loss,
-      cancel: () => abort.abort(),
-    });
-    const base = { jobId, kind: 'train' as const, headId: null, message: null };
-    const emit = (p: TrainProgress) => ctx.emit('job.progress', p);
-    emit({
-      ...base,
-      status: 'running',
-      epoch: 0,
-      step: 0,
-      loss: null,
-      accuracy: null,
-      samplesPerSecond: null,
-      message: 'preparing features',
-    });
-    void (async () => {
-      try {
-        const prepared = await prepare(
-          ctx.db,
-          { labels: a.labelsDir, aligned: a.aligned, pipeline: () => engine.vision() },
-          { holdout: a.holdout, seed: a.seed },
-        );
-        const small = a.embeddingDim !== 512;
-        const report = await runTraining(ctx.db, prepared, {
-          loss,
-          mode: small ? 'train' : 'finetune',
-          config: { epochs: a.epochs },
-          embeddingDim: a.embeddingDim,
-          signal: abort.signal,
-          onProgress: (p) => emit(trainRunning(base, p)),
+    return startTrainJob(ctx, a.loss, 'preparing features', async ({ base, emit, signal }) => {
+      const prepared = await prepare(
+        ctx.db,
+        { labels: a.labelsDir, aligned: a.aligned, pipeline: () => engine.vision() },
+        { holdout: a.holdout, seed: a.seed },
+      );
+      const small = a.embeddingDim !== 512;
+      const report = await runTraining(ctx.db, prepared, {
+        loss,
+        mode: small ? 'train' : 'finetune',
+        config: { epochs: a.epochs },
+        embeddingDim: a.embeddingDim,
+        signal,
+        onProgress: (p) => emit(trainRunning(base, p)),
+      });
+      if (small) {
+        const d = prepared.dataset;
+        const emb = embedAll(report.weights, d.features);
+        const taken = new Map<number, number>();
+        const points: Picture['points'] = [];
+        d.labels.forEach((label, i) => {
+          if (label >= pictureOptions.identities) return;
+          const n = taken.get(label) ?? 0;
+          if (n >= pictureOptions.pointsPerIdentity) return;
+          taken.set(label, n + 1);
+          points.push({ label: d.identities[label] ?? String(label), v: [...emb[i]!] });
         });
-        if (small) {
-          const d = prepared.dataset;
-          const emb = embedAll(report.weights, d.features);
-          const taken = new Map<number, number>();
-          const points: Picture['points'] = [];
-          d.labels.forEach((label, i) => {
-            if (label >= pictureOptions.identities) return;
-            const n = taken.get(label) ?? 0;
-            if (n >= pictureOptions.pointsPerIdentity) return;
-            taken.set(label, n + 1);
-            points.push({ label: d.identities[label] ?? String(label), v: [...emb[i]!] });
-          });
-          pictures.set(jobId, { dim: a.embeddingDim as 2 | 3, points });
-        }
-        const last = report.curve.at(-1);
-        const figures = `held-out TAR@FAR1e-3 ${report.before.tarAtFar1e3.toFixed(3)} → ${report.after.tarAtFar1e3.toFixed(3)}, AUC ${report.before.auc.toFixed(4)} → ${report.after.auc.toFixed(4)}`;
-        emit({
-          ...base,
-          status: report.cancelled ? 'cancelled' : 'complete',
-          epoch: a.epochs,
-          step: last?.step ?? 0,
-          loss: last?.loss ?? null,
-          accuracy: last?.accuracy ?? null,
-          samplesPerSecond: report.samplesPerSec,
-          headId: report.headId ?? null,
-          message: report.cancelled ? 'cancelled' : figures,
-        });
-      } catch (err) {
-        emit({
-          ...base,
-          status: 'failed',
-          epoch: 0,
-          step: 0,
-          loss: null,
-          accuracy: null,
-          samplesPerSecond: null,
-          message: (err as Error).message,
-        });
-      } finally {
-        ctx.jobs.delete(jobId);
+        pictures.set(base.jobId, { dim: a.embeddingDim as 2 | 3, points });
       }
-    })();
-    return { jobId };
+      const last = report.curve.at(-1);
+      const figures = `held-out TAR@FAR1e-3 ${report.before.tarAtFar1e3.toFixed(3)} → ${report.after.tarAtFar1e3.toFixed(3)}, AUC ${report.before.auc.toFixed(4)} → ${report.after.auc.toFixed(4)}`;
+      emit({
+        ...base,
+        status: report.cancelled ? 'cancelled' : 'complete',
+        epoch: a.epochs,
+        step: last?.step ?? 0,
+        loss: last?.loss ?? null,
+        accuracy: last?.accuracy ?? null,
+        samplesPerSecond: report.samplesPerSec,
+        headId: report.headId ?? null,
+        message: report.cancelled ? 'cancelled' : figures,
+      });
+    });
   }
 
   return {
