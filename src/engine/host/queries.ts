@@ -133,7 +133,8 @@ interface PersonRow {
 const PERSON_ROWS = `
   SELECT p.id, p.name, p.hidden, p.cover_face_id, c.face_count
     FROM people p JOIN (SELECT person_id, count(*) AS face_count FROM face_people GROUP BY person_id) c ON c.person_id = p.id`;
-const BEST_FACE = `(SELECT fp2.face_id FROM face_people fp2 JOIN faces f2 ON f2.id = fp2.face_id
+// The quality of each face comes from faces_id_quality, not the face rows (see [Note: face order index]).
+const BEST_FACE = `(SELECT fp2.face_id FROM face_people fp2 JOIN faces f2 INDEXED BY faces_id_quality ON f2.id = fp2.face_id
     WHERE fp2.person_id = q.id ORDER BY coalesce(f2.quality, 0) DESC, f2.id LIMIT 1) AS best_face`;
 
 function toPerson(r: PersonRow): Person {
@@ -196,8 +197,10 @@ export function personFaces(
   };
 }
 
-/** Faces in nobody, good ones or (lowQuality) the ones the quality gate keeps apart. */
-/** The unknown-faces page and its count (exported so a test can check they read the face order index). */
+/**
+ * Faces in nobody, good ones or (lowQuality) the ones the quality gate keeps apart: the page and its count
+ * (exported so a test can check they read the face order index, see [Note: face order index]).
+ */
 export function unknownFacesSql(db: Db, lowQuality: boolean): { page: string; count: string } {
   const people = hasTable(db, 'face_people');
   const gate = lowQuality ? '(f.quality IS NOT NULL AND f.quality < ?)' : '(f.quality IS NULL OR f.quality >= ?)';
