@@ -1,4 +1,7 @@
 // Bench helper: recall@k against exact search, build time and query latency of HNSW settings on a set of unit vectors.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
 
 export interface HnswSetting {
@@ -13,6 +16,10 @@ export interface HnswResult extends HnswSetting {
   recall: number;
   p50Ms: number;
   p99Ms: number;
+  /** Size of the written index file: what the index holds in memory, give or take the allocator. */
+  indexMb: number;
+  /** The process's peak resident set so far (vectors, exact-search truth and every index built before included). */
+  peakRssMb: number;
 }
 
 /** Seeded PRNG (mulberry32). */
@@ -79,6 +86,8 @@ export function measure(
   queries: number[],
   truth: number[][],
   k = 10,
+  /** Called as each build's rows are measured, so a long run shows its results as it goes. */
+  onRow?: (r: HnswResult) => void,
 ): HnswResult[] {
   const out: HnswResult[] = [];
   const builds = new Map<string, HnswSetting[]>();
@@ -86,21 +95,27 @@ export function measure(
     const key = `${s.m}/${s.efConstruction}`;
     builds.set(key, [...(builds.get(key) ?? []), s]);
   }
-  const rows = data.map((v) => Array.from(v));
+  // Only the query rows are kept as plain arrays: at 1M x 512 a number[] copy of every vector would be 4 GB more.
+  const rows = new Map(queries.map((q) => [q, Array.from(data[q]!)]));
+  const dir = mkdtempSync(join(tmpdir(), 'facelens-hnsw-'));
   for (const group of builds.values()) {
     const { m, efConstruction } = group[0]!;
     const ix = new hnswlib.HierarchicalNSW('ip', data[0]!.length);
     const t0 = performance.now();
     ix.initIndex({ maxElements: data.length, m, efConstruction, randomSeed: 100 });
-    rows.forEach((r, i) => ix.addPoint(r, i));
+    data.forEach((v, i) => ix.addPoint(Array.from(v), i));
     const buildMs = performance.now() - t0;
+    const file = join(dir, 'index.bin');
+    ix.writeIndexSync(file);
+    const indexMb = statSync(file).size / 2 ** 20;
+    rmSync(file);
     for (const s of group) {
       ix.setEf(Math.max(s.ef, k + 1));
       const lat: number[] = [];
       let hits = 0;
       queries.forEach((q, qi) => {
         const t = performance.now();
-        const r = ix.searchKnn(rows[q]!, k + 1);
+        const r = ix.searchKnn(rows.get(q)!, k + 1);
         lat.push(performance.now() - t);
         const got = r.neighbors.filter((id) => id !== q).slice(0, k);
         const want = new Set(truth[qi]);
@@ -113,17 +128,24 @@ export function measure(
         recall: hits / (queries.length * k),
         p50Ms: pct(lat, 0.5),
         p99Ms: pct(lat, 0.99),
+        indexMb,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
       });
     }
+    if (onRow) for (const r of out.slice(-group.length)) onRow(r);
   }
+  rmSync(dir, { recursive: true, force: true });
   return out;
 }
 
+export const hnswHead =
+  '|       n |  M | efC |  ef | recall@10 | build s | index MB | peak RSS MB | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|';
+
+export function hnswRow(r: HnswResult): string {
+  const c = (v: string | number, w: number) => String(v).padStart(w);
+  return `| ${c(r.n, 7)} | ${c(r.m, 2)} | ${c(r.efConstruction, 3)} | ${c(r.ef, 3)} | ${c(r.recall.toFixed(4), 9)} | ${c((r.buildMs / 1000).toFixed(1), 7)} | ${c(r.indexMb.toFixed(0), 8)} | ${c(r.peakRssMb.toFixed(0), 11)} | ${c(r.p50Ms.toFixed(3), 6)} | ${c(r.p99Ms.toFixed(3), 6)} |`;
+}
+
 export function hnswTable(rows: HnswResult[]): string {
-  const head = '|      n |  M | efC |  ef | recall@10 | build s | p50 ms | p99 ms |';
-  const lines = rows.map(
-    (r) =>
-      `| ${String(r.n).padStart(6)} | ${String(r.m).padStart(2)} | ${String(r.efConstruction).padStart(3)} | ${String(r.ef).padStart(3)} | ${r.recall.toFixed(4).padStart(9)} | ${(r.buildMs / 1000).toFixed(1).padStart(7)} | ${r.p50Ms.toFixed(3).padStart(6)} | ${r.p99Ms.toFixed(3).padStart(6)} |`,
-  );
-  return [head, '|---|---|---|---|---|---|---|---|', ...lines].join('\n');
+  return [hnswHead, ...rows.map(hnswRow)].join('\n');
 }
