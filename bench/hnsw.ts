@@ -4,11 +4,12 @@
 // Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
 // them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
 import { parseArgs } from 'node:util';
+import { linkageOptions } from '../src/engine/cluster/linkage.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { openDb } from '../src/engine/store/db.js';
 import { FaceStore } from '../src/engine/store/faces.js';
-import { augment, exactTopK, hnswHead, hnswRow, measure, rng, type HnswSetting } from './hnsw-measure.js';
+import { augment, exactTopKScored, hnswHead, hnswRow, measure, rng, type HnswSetting } from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     efc: { type: 'string', default: '100,200' },
     /** Instead of every M x efC pair: the builds to make, as M/efC pairs (e.g. 16/200,32/100). */
     builds: { type: 'string' },
+    /** Cosine at which an exact neighbour could be the same person (the clustering threshold) for match recall. */
+    'match-cos': { type: 'string', default: String(linkageOptions.threshold) },
     ef: { type: 'string', default: '16,32,64,128' },
   },
 });
@@ -64,9 +67,16 @@ const builds = values.builds
   : nums(values.m!).flatMap((m) => nums(values.efc!).map((efc) => [m, efc] as [number, number]));
 for (const [m, efConstruction] of builds) for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef });
 const t = performance.now();
-const truth = exactTopK(data, queries, 10);
+const scored = exactTopKScored(data, queries, 10);
+const truth = scored.map((r) => r.map((b) => b.i));
+const scores = scored.map((r) => r.map((b) => b.s));
 console.log(
   `${what}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`,
 );
+const matchCos = Number(values['match-cos']);
+const matches = scores.flat().filter((s) => s >= matchCos).length;
+console.log(
+  `${matches} of the ${scores.flat().length} exact neighbours are at cosine >= ${matchCos} (match recall counts those)`,
+);
 console.log(hnswHead);
-measure(data, settings, queries, truth, 10, (r) => console.log(hnswRow(r)));
+measure(data, settings, queries, truth, 10, (r) => console.log(hnswRow(r)), { scores, cos: matchCos });
