@@ -91,6 +91,19 @@ test('search finds the exact nearest faces, most similar first, without the quer
   db.close();
 });
 
+test('queries search wider once the index holds largeFrom faces, and still find the nearest faces', () => {
+  const { db, path, faces, addFaces } = library(40);
+  const ix = FaceIndex.open(db, path, 1, { ef: 16, largeFrom: 50, largeEf: 48 });
+  assert.equal(ix.searchEf, 16);
+  for (const id of addFaces(20)) ix.add(id, faces.embedding(id)!.vec);
+  assert.equal(ix.size, 60);
+  assert.equal(ix.searchEf, 48);
+  const q = faces.embedding(7)!.vec;
+  const truth = new Set(exactTop(faces, q, 5, 7));
+  assert.ok(ix.search(q, 5, 7).filter((g) => truth.has(g.faceId)).length >= 4);
+  db.close();
+});
+
 test('a saved index is loaded as is; missing, corrupt or another head rebuilds it', () => {
   const { db, path } = library(50);
   FaceIndex.open(db, path, 1).save();
