@@ -20,18 +20,38 @@ interface Run {
   code: number | null;
   signal: NodeJS.Signals | null;
   stderr: string;
+  ms: number;
+}
+
+/**
+ * [Note: kill moments] A kill lands at a seeded random fraction (0.1-0.8) of how long the same command took
+ * when it ran to the end (`expect`), so the harness kills mid-way on a fast idle machine as on a loaded one; a
+ * fixed window in milliseconds let every run finish first on a fast machine. Each uncut run updates the estimate.
+ */
+class KillClock {
+  constructor(
+    private ms: number,
+    private readonly random: () => number,
+  ) {}
+  next(): number {
+    return this.ms * (0.1 + 0.7 * this.random());
+  }
+  saw(run: Run): void {
+    if (run.signal !== 'SIGKILL') this.ms = run.ms;
+  }
 }
 
 /** Runs the CLI; with `killAfterMs`, sends SIGKILL then (no clean-up of any kind can run). */
 function cli(args: string[], killAfterMs?: number): Promise<Run> {
   return new Promise((resolve) => {
+    const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stderr });
+      resolve({ code, signal, stderr, ms: performance.now() - t0 });
     });
   });
 }
@@ -92,6 +112,11 @@ describe('crash harness', { skip }, () => {
           .sort()
           .map((f) => join(wild, id, f)),
       );
+    // How long one run takes here: the first batch imported into a scratch library.
+    for (const src of more.slice(0, 12)) copyFileSync(src, join(folder, `wild-0-${src.split('/').pop()}`));
+    const calibration = await cli(['import', folder, '--db', join(root, 'scratch', 'library.db')]);
+    assert.equal(calibration.code, 0, calibration.stderr);
+    const clock = new KillClock(calibration.ms, random);
     let kills = 0;
     for (let trial = 0; trial < 20; trial++) {
       for (const src of more.slice(trial * 12, trial * 12 + 12))
@@ -100,7 +125,8 @@ describe('crash harness', { skip }, () => {
         const name = readdirSync(folder).find((f) => f.startsWith('person'))!;
         renameSync(join(folder, name), join(folder, `moved-${trial}-${name}`));
       }
-      const r = await cli(['import', folder, '--db', dbPath], 400 + random() * 2500);
+      const r = await cli(['import', folder, '--db', dbPath], clock.next());
+      clock.saw(r);
       if (r.signal === 'SIGKILL') kills++;
       else assert.equal(r.code, 0, r.stderr);
       const db = openDb(dbPath);
@@ -149,7 +175,8 @@ describe('crash harness', { skip }, () => {
     const folder = photoFolder(root);
     const dbPath = join(root, 'lib', 'library.db');
     assert.equal((await cli(['import', folder, '--db', dbPath])).code, 0);
-    assert.equal((await cli(['cluster', '--db', dbPath])).code, 0);
+    const uncut = await cli(['cluster', '--db', dbPath]);
+    assert.equal(uncut.code, 0, uncut.stderr);
     let db = openDb(dbPath);
     const faceIds = (
       db.prepare('SELECT id FROM faces WHERE quality IS NULL OR quality > 0 ORDER BY id').all() as { id: number }[]
@@ -164,9 +191,9 @@ describe('crash harness', { skip }, () => {
       rejections: db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY face_id').all(),
     };
     db.close();
-    const random = rng(7);
+    const clock = new KillClock(uncut.ms, rng(7));
     for (let trial = 0; trial < 6; trial++) {
-      await cli(['cluster', '--db', dbPath], 200 + random() * 1500);
+      clock.saw(await cli(['cluster', '--db', dbPath], clock.next()));
       db = openDb(dbPath);
       checkConsistent(db);
       assert.deepEqual(
@@ -220,8 +247,11 @@ describe('crash harness', { skip }, () => {
       };
       let heads = 1;
       let kills = 0;
-      for (let trial = 0; trial < 5; trial++) {
-        const r = await cli(args, 800 + random() * 5000);
+      // The first run goes to the end: it says how long a run takes here (and caches the features).
+      const clock = new KillClock(0, random);
+      for (let trial = 0; trial < 6; trial++) {
+        const r = await cli(args, trial === 0 ? undefined : clock.next());
+        clock.saw(r);
         if (r.signal === 'SIGKILL') kills++;
         else assert.equal(r.code, 0, r.stderr);
         const db = openDb(dbPath);
@@ -234,7 +264,7 @@ describe('crash harness', { skip }, () => {
           db.close();
         }
       }
-      assert.ok(kills >= 2, `only ${kills} of 5 training runs were killed mid-way`);
+      assert.ok(kills >= 3, `only ${kills} of 5 training runs were killed mid-way`);
       const final = await cli(args);
       assert.equal(final.code, 0, final.stderr);
       const db = openDb(dbPath);
