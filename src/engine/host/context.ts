@@ -19,5 +19,18 @@ export interface HostContext {
   newJobId(kind: Job['kind']): string;
 }
 
+/** Registers a new job (listed by jobs.list, cancellable by jobs.cancel); the caller deletes it when it ends. */
+export function registerJob(
+  ctx: HostContext,
+  kind: Job['kind'],
+  status: Job['status'],
+  message: string,
+): { jobId: string; signal: AbortSignal } {
+  const jobId = ctx.newJobId(kind);
+  const abort = new AbortController();
+  ctx.jobs.set(jobId, { id: jobId, kind, status, startedAt: Date.now(), message, cancel: () => abort.abort() });
+  return { jobId, signal: abort.signal };
+}
+
 export type Handler<M extends Method> = (args: ParsedArgs<M>, ctx: HostContext) => Value<M> | Promise<Value<M>>;
 export type Handlers = { [M in Method]?: Handler<M> };

@@ -6,7 +6,7 @@ import { currentBackend } from '../compute/backend.js';
 import { ApiError } from '../../shared/result.js';
 import { Settings } from '../../shared/schemas.js';
 import * as q from './queries.js';
-import type { Handlers, HostContext } from './context.js';
+import { registerJob, type Handlers, type HostContext } from './context.js';
 import type { Progress } from '../arcface/trainer.js';
 import type { TrainProgress } from '../../shared/contract.js';
 
@@ -123,20 +123,11 @@ export function startTrainJob(
   firstMessage: string,
   work: (job: TrainJob) => Promise<void>,
 ): { jobId: string } {
-  const jobId = ctx.newJobId('train');
-  const abort = new AbortController();
-  ctx.jobs.set(jobId, {
-    id: jobId,
-    kind: 'train',
-    status: 'running',
-    startedAt: Date.now(),
-    message: label,
-    cancel: () => abort.abort(),
-  });
+  const { jobId, signal } = registerJob(ctx, 'train', 'running', label);
   const job: TrainJob = {
     base: { jobId, kind: 'train', headId: null, message: null },
     emit: (p) => ctx.emit('job.progress', p),
-    signal: abort.signal,
+    signal,
     idle: { epoch: 0, step: 0, loss: null, accuracy: null, samplesPerSecond: null },
   };
   job.emit({ ...job.base, ...job.idle, status: 'running', message: firstMessage });

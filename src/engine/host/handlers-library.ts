@@ -6,7 +6,7 @@ import { FaceNotFoundError, FolderNotFoundError } from '../engine.js';
 import type { JobProgress } from '../jobs/progress.js';
 import { assignNewFaces } from '../cluster/incremental.js';
 import * as q from './queries.js';
-import type { Handlers, HostContext } from './context.js';
+import { registerJob, type Handlers, type HostContext } from './context.js';
 import { backendName, notFound } from './handlers-base.js';
 import { faceHandlers } from './handlers-faces.js';
 
@@ -88,16 +88,7 @@ export function libraryHandlers(engine: Engine): Handlers {
   };
 
   function startImport(ctx: HostContext, paths: string[]): { jobId: string } {
-    const jobId = ctx.newJobId('import');
-    const abort = new AbortController();
-    ctx.jobs.set(jobId, {
-      id: jobId,
-      kind: 'import',
-      status: 'queued',
-      startedAt: Date.now(),
-      message: paths.join(', '),
-      cancel: () => abort.abort(),
-    });
+    const { jobId, signal } = registerJob(ctx, 'import', 'queued', paths.join(', '));
     const facesAtStart = q.stats(ctx.db).faces;
     const emit = (p: ImportProgress) => {
       const job = ctx.jobs.get(jobId);
@@ -108,7 +99,7 @@ export function libraryHandlers(engine: Engine): Handlers {
       let last: JobProgress | undefined;
       try {
         const summary = await engine.importFolders(paths, {
-          signal: abort.signal,
+          signal,
           onProgress: (p) => {
             last = p;
             if (p.status === 'complete') return; // sent below, after people are assigned
