@@ -74,9 +74,10 @@ console.log(
   `${what}; ${queries.length} queries; exact search ${((performance.now() - t) / queries.length).toFixed(1)} ms/query`,
 );
 const matchCos = Number(values['match-cos']);
-const matches = scores.flat().filter((s) => s >= matchCos).length;
+const allScores = scores.flat();
+const matches = allScores.filter((s) => s >= matchCos).length;
 console.log(
-  `${matches} of the ${scores.flat().length} exact neighbours are at cosine >= ${matchCos} (match recall counts those)`,
+  `${matches} of the ${allScores.length} exact neighbours are at cosine >= ${matchCos} (match recall counts those)`,
 );
 console.log(hnswHead);
 measure(data, settings, queries, truth, 10, (r) => console.log(hnswRow(r)), { scores, cos: matchCos });

@@ -116,7 +116,7 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
     list.push(r.person_id);
     m.set(k, list);
   }
-  const lowVectors = new Float32Array(low.ids.length * (dim || 512));
+  const lowVectors = new Float32Array(low.ids.length * dim);
   low.vecs.forEach((v, i) => lowVectors.set(v, i * dim));
   const personArr = Int32Array.from(person);
   const userArr = Uint8Array.from(user);

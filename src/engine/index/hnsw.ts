@@ -25,7 +25,8 @@ import { FaceStore, FEATURE_DIM, type EmbeddingFingerprint } from '../store/face
  *                 0.990/0.996/0.996, p50 0.39/0.68/1.33 ms
  * M=32/efC=100 stays the default: better recall at every ef for 6% more memory and the same build time. Recall
  * falls with size at a fixed ef, so from `largeFrom` faces queries use `largeEf` (128): +3 points of match recall
- * for ~1 ms more per query; at 150k ef 128 gains nothing over 64. The switch point between the two measured sizes is a judgement.
+ * for ~1 ms more per query; at 150k ef 128 gains nothing over 64. The switch point between the two measured
+ * sizes is a judgement.
  */
 export const indexOptions = {
   m: 32,

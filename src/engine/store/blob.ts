@@ -22,7 +22,7 @@ export function blobToF32(blob: Uint8Array, length?: number): Float32Array {
   if (blob.byteLength % 4 !== 0) throw new BlobSizeError(blob.byteLength, Math.ceil(blob.byteLength / 4) * 4);
   if (length !== undefined && blob.byteLength !== length * 4) throw new BlobSizeError(blob.byteLength, length * 4);
   const out = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
+  blobInto(blob, out, 0, out.length);
   return out;
 }
 
