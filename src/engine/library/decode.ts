@@ -9,6 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { exifTakenAt } from './decode-exif.js';
+import { completeness, headerSize } from './structure.js';
 
 export const decodeOptions = {
   /** Refuse images with more pixels than this (about 100 MP). */
@@ -101,16 +102,18 @@ async function readInput(input: string | Uint8Array, maxFileBytes: number): Prom
   }
 }
 
-function classify(err: unknown, format: Sniffed): DecodeError {
-  const msg = (err as Error).message ?? String(err);
-  if (/pixel limit/i.test(msg)) return new DecodeError('too-large', 'the image has more pixels than the limit');
-  if (
-    /premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|short read|read error/i.test(msg)
-  )
+/** Why a decode failed, from the file's own bytes first (see [Note: bad-file classification]). */
+function classify(err: unknown, buf: Uint8Array, format: Sniffed, maxPixels: number): DecodeError {
+  const detail = ((err as Error).message ?? String(err)).split('\n')[0];
+  if (completeness(buf, format) === 'truncated')
     return new DecodeError('truncated', `the ${format} file is cut short (incomplete download or copy?)`);
-  if (/unsupported image format/i.test(msg))
-    return new DecodeError('not-image', 'the file is not an image this app can read');
-  return new DecodeError('decode', `the ${format} file is damaged and cannot be decoded (${msg.split('\n')[0]})`);
+  const size = headerSize(buf, format);
+  if (size && size.width * size.height > maxPixels)
+    return new DecodeError(
+      'too-large',
+      `the image is ${size.width}x${size.height}, more than the ${Math.round(maxPixels / 1e6)} MP limit`,
+    );
+  return new DecodeError('decode', `the ${format} file is damaged and cannot be decoded (${detail})`);
 }
 
 /** Decodes a photo into RGB pixels; throws DecodeError with a code and a message a user understands. */
@@ -160,6 +163,6 @@ export async function decodeImage(
     };
   } catch (err) {
     if (err instanceof DecodeError) throw err;
-    throw classify(err, format);
+    throw classify(err, buf, format, maxPixels);
   }
 }
