@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { headEmbed } from '../arcface/heads.js';
 import { FaceIndex, indexPathFor, type IndexMeta } from '../index/hnsw.js';
-import { decodeImage } from '../library/decode.js';
 import { sweepOrphans } from '../library/commit.js';
-import { thumbPath, thumbsDir, writeThumb } from '../library/thumbs.js';
+import { rebuildThumbs, thumbPath, thumbsDir } from '../library/thumbs.js';
+import { ThumbJournal } from '../store/thumbs.js';
 import type { Db } from '../store/db.js';
 import { blobToF32, f32ToBlob } from '../store/blob.js';
 import { FaceStore, FEATURE_DIM } from '../store/faces.js';
@@ -251,27 +251,14 @@ async function checkThumbs(c: Ctx): Promise<void> {
       repairable: true,
     });
     if (c.repair) {
-      const fileOf = c.db.prepare<[number], { path: string }>('SELECT path FROM files WHERE photo_id = ?');
-      let made = 0;
-      let photoId = -1;
-      let image: Awaited<ReturnType<typeof decodeImage>> | undefined;
-      for (const f of missing) {
-        if (f.photo_id !== photoId) {
-          photoId = f.photo_id;
-          image = undefined;
-          for (const { path } of fileOf.all(photoId)) {
-            try {
-              image = await decodeImage(path);
-              break;
-            } catch {
-              // try the photo's next file
-            }
-          }
-        }
-        if (!image) continue;
-        await writeThumb(thumbPath(c.dbPath, f.id), image, f);
-        made++;
-      }
+      const made = (
+        await rebuildThumbs(
+          c.db,
+          c.dbPath,
+          missing.map((f) => ({ id: f.id, photoId: f.photo_id, box: { x: f.x, y: f.y, w: f.w, h: f.h } })),
+        )
+      ).length;
+      new ThumbJournal(c.db).done(missing.map((f) => f.id));
       p.repaired = made === missing.length;
       c.actions.push(
         `rebuilt ${made} of ${missing.length} missing thumbnails${made < missing.length ? " (the others' photos could not be read)" : ''}`,

@@ -9,6 +9,7 @@ import { removeThumb, thumbPath, writeThumb } from '../library/thumbs.js';
 import { FaceStore } from '../store/faces.js';
 import { FolderStore } from '../store/folders.js';
 import { PhotoStore } from '../store/photos.js';
+import { ThumbJournal } from '../store/thumbs.js';
 import * as q from './queries.js';
 import { photoFile } from './files.js';
 import type { Handlers } from './context.js';
@@ -75,12 +76,14 @@ export function faceHandlers(engine: Engine, serial: <T>(fn: () => Promise<T>) =
             source: 'manual',
           });
           faces.putEmbedding(id, embedder.headId, vec!);
+          new ThumbJournal(ctx.db).add([id]);
           return id;
         })();
         const index = engine.index();
         index.add(id, vec!);
         index.save();
         await writeThumb(thumbPath(ctx.dbPath, id), image, box);
+        new ThumbJournal(ctx.db).done([id]);
         // A hand-drawn face is the user's word that a face is there: it is clustered like any other.
         assignNewFaces(ctx.db, { threshold: ctx.settings().assignThreshold, minQuality: ctx.settings().minQuality });
         ctx.emit('library.changed', { reason: 'manual face' });

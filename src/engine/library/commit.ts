@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import type { FaceStore } from '../store/faces.js';
 import { pointsToF32 } from '../store/blob.js';
 import type { PhotoStore } from '../store/photos.js';
+import { ThumbJournal } from '../store/thumbs.js';
 import type { FaceResult } from '../vision/pipeline.js';
 import type { DecodedImage } from './decode.js';
 import type { ScanTodo } from './scan.js';
@@ -61,6 +62,7 @@ export function commitPhoto(
       faces.putEmbedding(id, headId, vecs[i]!);
       return id;
     });
+    new ThumbJournal(db).add(faceIds); // see [Note: thumbnail journal]
     photos.upsertFile({
       folderId: todo.folderId,
       path: todo.path,

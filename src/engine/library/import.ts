@@ -12,7 +12,8 @@ import { DecodeError, decodeImage, type DecodedImage } from './decode.js';
 import { hashBytes } from './hash.js';
 import { ReadError, readPhotoFile } from './read.js';
 import { scanFolders, type ScanTodo } from './scan.js';
-import { removeThumb, thumbPath, writeThumb } from './thumbs.js';
+import { rebuildThumbs, removeThumb, thumbPath, writeThumb } from './thumbs.js';
+import { ThumbJournal } from '../store/thumbs.js';
 import type { WalkHooks, WalkOptions } from './walk.js';
 import { commitPhoto, linkFile, recordFileFailure, sweepOrphans } from './commit.js';
 
@@ -115,6 +116,14 @@ export async function importFolders(
   const stamp = nextStamp(ctx.db);
 
   try {
+    // Phase 0: what an earlier run left half-done (a kill between a photo's commit and its thumbnails).
+    const journal = new ThumbJournal(ctx.db);
+    const pendingThumbs = journal.pending();
+    if (pendingThumbs.length) {
+      await time('thumbs', () => rebuildThumbs(ctx.db, ctx.dbPath, pendingThumbs));
+      journal.done(pendingThumbs.map((f) => f.id));
+    }
+
     // Phase 1: scan.
     const scan = await scanFolders(
       ctx.db,
@@ -222,13 +231,18 @@ export async function importFolders(
         sum[t.known ? 'changed' : 'added']++;
         sum.facesFound += found.length;
       }
-      // Thumbnails are derived: written after the commit, in the background, bounded.
-      committed.faceIds.forEach((id, i) => {
-        const p = time('thumbs', () => writeThumb(thumbPath(ctx.dbPath, id), image, found[i]!.box))
-          .catch(() => undefined) // a missing thumbnail is rebuilt later; it never fails the photo
+      // Thumbnails are derived: written after the commit, in the background, bounded; the journal entry the commit
+      // made goes once they are on disk (a failed write leaves it for the next run: it never fails the photo).
+      if (committed.faceIds.length) {
+        const ids = committed.faceIds;
+        const p = time('thumbs', () =>
+          Promise.all(ids.map((id, i) => writeThumb(thumbPath(ctx.dbPath, id), image, found[i]!.box))),
+        )
+          .then(() => journal.done(ids))
+          .catch(() => undefined)
           .finally(() => thumbs.delete(p));
         thumbs.add(p);
-      });
+      }
       while (thumbs.size > o.thumbsInFlight) await Promise.race(thumbs);
       tracker.tick(false, t.path);
       await run.hooks?.afterCommit?.(t.path);

@@ -2,7 +2,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import type { Db } from '../store/db.js';
 import type { Box } from '../store/faces.js';
+import { PhotoStore } from '../store/photos.js';
+import type { FaceBox } from '../store/thumbs.js';
+import { decodeImage, type DecodedImage } from './decode.js';
 
 export const thumbOptions = {
   /** Side of the square thumbnail (px). */
@@ -15,7 +19,8 @@ export const thumbOptions = {
 /**
  * [Note: thumbnails are derived] A thumbnail is a cache of (photo, face box): it is written after the face's row
  * is committed (its name is the face id) and may be missing after a crash; `doctor` and the UI rebuild missing
- * ones from the photo. Folders are sharded by the low byte of the id so no folder holds more than ~1/256 of them.
+ * ones from the photo (rebuildThumbs), and [Note: thumbnail journal] makes the next import do it for faces a kill
+ * interrupted. Folders are sharded by the low byte of the id so no folder holds more than ~1/256 of them.
  */
 export function thumbsDir(dbPath: string): string {
   return join(dirname(dbPath), 'thumbs');
@@ -60,4 +65,32 @@ export async function writeThumb(
 
 export async function removeThumb(dbPath: string, faceId: number): Promise<void> {
   await rm(thumbPath(dbPath, faceId), { force: true });
+}
+
+/**
+ * Writes the thumbnails of `faces` from their photos (each photo decoded once, from the first of its files that
+ * reads); returns the ids written. A face whose photo cannot be read now is skipped, never an error.
+ */
+export async function rebuildThumbs(db: Db, dbPath: string, faces: readonly FaceBox[]): Promise<number[]> {
+  const photos = new PhotoStore(db);
+  const made: number[] = [];
+  const byPhoto = new Map<number, FaceBox[]>();
+  for (const f of faces) byPhoto.set(f.photoId, [...(byPhoto.get(f.photoId) ?? []), f]);
+  for (const [photoId, list] of byPhoto) {
+    let image: DecodedImage | undefined;
+    for (const file of photos.filesOfPhoto(photoId)) {
+      try {
+        image = await decodeImage(file.path);
+        break;
+      } catch {
+        // try the photo's next file
+      }
+    }
+    if (!image) continue;
+    for (const f of list) {
+      await writeThumb(thumbPath(dbPath, f.id), image, f.box);
+      made.push(f.id);
+    }
+  }
+  return made;
 }

@@ -7,6 +7,7 @@ import { FaceStore, type NewFace } from '../../../../src/engine/store/faces.js';
 import { FolderStore } from '../../../../src/engine/store/folders.js';
 import { MetaStore } from '../../../../src/engine/store/meta.js';
 import { PhotoStore } from '../../../../src/engine/store/photos.js';
+import { ThumbJournal } from '../../../../src/engine/store/thumbs.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 function lib(): Db {
@@ -166,5 +167,31 @@ test('folders are added once and meta holds text and JSON', () => {
   assert.equal(meta.getJson('k'), undefined);
   meta.delete('k');
   assert.equal(meta.get('k'), undefined);
+  db.close();
+});
+
+test('the thumbnail journal lists faces until done, and forgets faces that are deleted', () => {
+  const db = lib();
+  const photos = new PhotoStore(db);
+  const faces = new FaceStore(db);
+  const journal = new ThumbJournal(db);
+  const p = photo(photos, 'h-journal');
+  const [a, b] = [faces.insertFace(p, face(1)), faces.insertFace(p, face(2))];
+  journal.add([a, b]);
+  journal.add([a]); // twice is once
+  assert.deepEqual(
+    journal.pending().map((f) => [f.id, f.photoId, f.box.x]),
+    [
+      [a, p, 1],
+      [b, p, 2],
+    ],
+  );
+  journal.done([a]);
+  assert.deepEqual(
+    journal.pending().map((f) => f.id),
+    [b],
+  );
+  photos.deletePhoto(p); // faces cascade, and their journal rows with them
+  assert.equal(journal.count(), 0);
   db.close();
 });
