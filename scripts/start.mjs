@@ -1,4 +1,4 @@
-// Start the app (dev): the Electron window when its binary is installed, else the same UI through the web door.
+// Start the app (`npm start`): the Electron window when its binary is installed, else the same app through the web door in a browser.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,18 +15,23 @@ function electronBinary() {
 
 const extra = process.argv.slice(2);
 const electron = electronBinary();
-if (electron && !process.env.FACELENS_WEB) {
-  const child = spawn(electron, [root, ...extra], { stdio: 'inherit' });
-  child.on('exit', (code) => process.exit(code ?? 0));
-} else {
+const [cmd, args] =
+  electron && !process.env.FACELENS_WEB
+    ? [electron, [root, ...extra]]
+    : [process.execPath, [join(root, 'bin', 'facelens.js'), 'serve', '--open', ...extra]];
+if (cmd === process.execPath)
   console.log(
     electron
-      ? 'FACELENS_WEB is set: starting the web door.'
-      : "Electron's binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD?): starting the same app in your browser.",
+      ? 'FACELENS_WEB is set: starting Facelens in your browser.'
+      : "Electron's binary is not installed (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1?): starting Facelens in your browser instead of a window.",
   );
-  const child = spawn(process.execPath, [join(root, 'bin', 'facelens.js'), 'serve', '--open', ...extra], {
-    stdio: 'inherit',
-  });
-  process.on('SIGINT', () => child.kill('SIGINT'));
-  child.on('exit', (code) => process.exit(code ?? 0));
-}
+const child = spawn(cmd, args, { stdio: 'inherit' });
+// Ctrl-C reaches the child too (same terminal): wait for it to stop cleanly rather than dying first.
+const forward = (sig) => () => child.exitCode === null && child.kill(sig);
+process.on('SIGINT', forward('SIGINT'));
+process.on('SIGTERM', forward('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+child.on('error', (err) => {
+  console.error(`could not start Facelens: ${err.message}`);
+  process.exit(1);
+});

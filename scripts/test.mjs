@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ensureChromium } from './chromium.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const only = process.argv.slice(2); // optional: folders or files to run (e.g. test/unit)
@@ -62,16 +63,32 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
   const report = join(outDir, 'e2e.json');
   rmSync(report, { force: true });
   console.log('\nRunning end-to-end specs (Playwright) ...');
-  const r = spawnSync(
-    process.execPath,
-    [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: report, FORCE_COLOR: '0' },
-    },
-  );
-  if (existsSync(report)) {
+  // Never skipped silently: without a Chromium (and none installable) the run fails, saying what to run.
+  const chromium = ensureChromium();
+  if (chromium.error) {
+    console.error(`tests: ${chromium.error}`);
+    totals.failed += 1;
+    exit = 1;
+  }
+  const r = chromium.error
+    ? { status: 1 }
+    : spawnSync(
+        process.execPath,
+        [join(root, 'node_modules/@playwright/test/cli.js'), 'test', '--reporter=list,json'],
+        {
+          cwd: root,
+          stdio: 'inherit',
+          env: {
+            ...process.env,
+            FACELENS_CHROMIUM: chromium.path,
+            PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+            FORCE_COLOR: '0',
+          },
+        },
+      );
+  if (chromium.error) {
+    // counted above
+  } else if (existsSync(report)) {
     const json = JSON.parse(readFileSync(report, 'utf8'));
     const stats = json.stats ?? {};
     // Say why each skipped spec was skipped (the list reporter does not).

@@ -1,5 +1,4 @@
-// CLI (terminal door): dispatches `facelens <command>` to src/cli/commands/<command>.ts.
-import { pathToFileURL } from 'node:url';
+// CLI (terminal door): dispatches `facelens <command>` to src/cli/commands/<command>.ts (entry.ts runs it).
 import { CliError } from './args.js';
 
 /** Every command, with a one-line summary; each lives in commands/<name>.ts and exports `run(argv)`. */
@@ -57,16 +56,4 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-      process.exitCode = 1;
-    },
-  );
 }

@@ -1,6 +1,9 @@
-// Test (e2e) and bench: how Facelens launches Debian's Chromium here (no download, no background network).
+// Test (e2e) and bench: how Facelens launches Chromium here (found by scripts/chromium.mjs; no background network).
+import { findChromium } from '../../scripts/chromium.mjs';
+
 export const chromiumLaunch = {
-  executablePath: process.env.FACELENS_CHROMIUM ?? '/usr/bin/chromium',
+  // scripts/test.mjs installs one first when none is found, and passes its path in FACELENS_CHROMIUM.
+  executablePath: findChromium() ?? '/usr/bin/chromium',
   args: [
     '--no-sandbox',
     '--disable-gpu',

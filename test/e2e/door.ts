@@ -1,4 +1,4 @@
-// Test helper (e2e): starts `facelens serve` on a fresh library (its own profile folder) and waits for its ready line.
+// Test helper (e2e): starts the built `facelens serve` (bin/facelens.js, as a user runs it) on a fresh library (its own profile folder) and waits for its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,8 +16,11 @@ export interface Door {
 
 /** Why the web-door specs cannot run here, or undefined when they can. */
 export function whyNotRunnable(): string | undefined {
-  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html')))
-    return 'the renderer is not built: run `npm run build` (or `npx vite build --config renderer/vite.config.ts`) first';
+  if (
+    !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) ||
+    !existsSync(join(ROOT, 'dist', 'src', 'cli', 'entry.js'))
+  )
+    return 'the app is not built: run `npm run build` first (npm test does)';
   if (!existsSync(join(DATA, 'fixtures')))
     return `needs ../shared/data/fixtures (real photos; absent in this checkout)`;
   return undefined;
@@ -26,15 +29,11 @@ export function whyNotRunnable(): string | undefined {
 export async function startDoor(): Promise<Door> {
   const home = mkdtempSync(join(tmpdir(), 'facelens-e2e-'));
   let out = '';
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'serve', '--port', '0'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'facelens.js'), 'serve', '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((res, rej) => {

@@ -1,0 +1,126 @@
+// Integration tests (the product as a user starts it): `npm start`, `npx facelens --help`, `npx facelens import` and `stats`, from the built tree.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { COMMANDS } from '../../src/cli/main.js';
+import { dataPath, skipUnlessData } from '../helpers/data.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const built = existsSync(join(ROOT, 'dist', 'src', 'cli', 'entry.js'))
+  ? false
+  : 'the product is not built: run `npm run build` (npm test does it first)';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const hasElectron = existsSync(join(ROOT, 'node_modules', 'electron', 'path.txt'));
+
+/** A user's environment: their own home and data folder, no display (so no browser can open). */
+function userEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+  for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'FACELENS_HOME', 'FACELENS_DB', 'npm_config_prefix']) delete env[k];
+  // Where Electron's binary is installed, `npm start` opens its window: this test is about the machine without it.
+  if (hasElectron) env.FACELENS_WEB = '1';
+  return env;
+}
+
+describe('the product starts as the README says', { skip: built }, () => {
+  test('`npm start` serves the app on 127.0.0.1, says what to open, and stops on Ctrl-C', async () => {
+    const home = tempDir();
+    const child = spawn(npm, ['start'], {
+      cwd: ROOT,
+      env: userEnv(home),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d));
+    child.stderr!.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL within 120 s:\n${out}`)), 120_000);
+        const look = () => {
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        child.stdout!.on('data', look);
+        void exited.then((code) => reject(new Error(`npm start exited (${code}) before serving:\n${out}`)));
+      });
+      for (let i = 0; i < 50 && !/Opening it in|Not opening a browser/.test(out); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, /Not opening a browser: no graphical display/, 'it says why no browser opened');
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /<title>Facelens<\/title>/);
+      assert.match(html, /<script type="module"/);
+      // The address's token opens the API: the app answers as the user's library, in the user's data folder.
+      const token = new URL(url).searchParams.get('t');
+      assert.ok(token && token.length >= 40, 'a session token in the address');
+      const origin = new URL(url).origin;
+      const status = await fetch(`${origin}/api/app.status`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.json() as Promise<{ ok: boolean; value: { dbPath: string; door: string } }>);
+      assert.ok(status.ok);
+      assert.equal(status.value.door, 'web');
+      assert.equal(status.value.dbPath, join(home, '.config', 'Facelens', 'library.db'));
+      const refused = await fetch(`${origin}/api/app.status`, { method: 'POST', body: '{}' });
+      assert.equal(refused.status, 401);
+
+      // Ctrl-C in the terminal: SIGINT to the whole foreground process group.
+      process.kill(-child.pid!, 'SIGINT');
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 20_000)),
+      ]);
+      assert.ok(stopped, `npm start did not stop within 20 s of Ctrl-C:\n${out}`);
+      assert.match(out, /stopped/);
+      await assert.rejects(fetch(url), 'nothing listens any more');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  test('`npx facelens --help` lists every command', () => {
+    const r = spawnSync(npx, ['facelens', '--help'], { cwd: ROOT, encoding: 'utf8', env: userEnv(tempDir()) });
+    assert.equal(r.status, 0, r.stderr);
+    for (const name of Object.keys(COMMANDS)) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'), name);
+    // The bin file itself, as a global or linked install runs it.
+    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8' });
+    assert.equal(direct.stdout, r.stdout);
+  });
+
+  test(
+    '`npx facelens import` then `npx facelens stats --json` counts the photos',
+    { skip: skipUnlessData('fixtures', 'bbt') },
+    () => {
+      const home = tempDir();
+      const folder = dataPath('fixtures', 'bbt')!;
+      const photos = (readdirSync(folder, { recursive: true }) as string[]).filter((f) =>
+        /\.(png|jpe?g)$/i.test(f),
+      ).length;
+      const env = userEnv(home);
+      const imp = spawnSync(npx, ['facelens', 'import', folder], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(imp.status, 0, imp.stderr);
+      assert.match(imp.stdout, new RegExp(`photos added: +${photos}`));
+      const stats = spawnSync(npx, ['facelens', 'stats', '--json'], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(stats.status, 0, stats.stderr);
+      const s = JSON.parse(stats.stdout) as { photos: number; faces: number };
+      assert.equal(s.photos, photos);
+      assert.ok(s.faces >= photos * 0.9, `faces found: ${s.faces}`);
+      // The default library lives in the user's data folder.
+      assert.ok(existsSync(join(home, '.config', 'Facelens', 'library.db')));
+    },
+  );
+});
