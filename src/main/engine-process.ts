@@ -1,26 +1,34 @@
-// Main (Electron utilityProcess): the engine off the main thread — one EngineHost answering contract calls and file lookups over the parent port.
+// Main (Electron utilityProcess; also a Node child for the tests): the engine off the main thread — one EngineHost answering the window's calls.
 import { EngineHost } from '../engine/host/host.js';
-import { answer, type HostRequest } from '../engine/host/messages.js';
+import { serveHost, type EnginePort } from '../engine/host/messages.js';
 import { defaultDbPath } from '../engine/paths.js';
 
 /**
  * [Note: ML IPC] Decoding, detection, embedding, clustering and training take 100 ms to minutes; on Electron's
  * main process they would freeze the window. They run here, in a utilityProcess (a Node child Electron manages),
- * and talk to main by messages: {id, method, args} -> {id, result}; {id, file: 'thumb'|'photo', key} -> {id, path};
- * events flow out as {event, payload}. The host validates again, so this process trusts nothing it is sent.
+ * and speak [Note: engine messages] with main's EngineClient. The same file runs as a plain Node child
+ * (child_process.fork) so the supervision can be tested where Electron's binary is absent.
  */
-interface ParentPort {
+interface ElectronParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
   postMessage(message: unknown): void;
 }
 
-const port = (process as unknown as { parentPort: ParentPort }).parentPort;
-// Listen before the library opens, so no message sent meanwhile is lost; each one waits for the host.
-const opening = EngineHost.open({ dbPath: process.env.FACELENS_DB ?? defaultDbPath(), door: 'electron' });
+function parentPort(): EnginePort {
+  const electron = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+  if (electron)
+    return {
+      postMessage: (m) => electron.postMessage(m),
+      onMessage: (l) => electron.on('message', (e) => l(e.data)),
+      close: () => process.exit(0),
+    };
+  if (!process.send) throw new Error('engine-process runs as a child of Electron main (or of a Node parent)');
+  return {
+    postMessage: (m) => process.send!(m),
+    onMessage: (l) => process.on('message', l),
+    close: () => process.disconnect(),
+  };
+}
 
-port.on('message', ({ data }) => {
-  void answer(opening, data as HostRequest).then((reply) => port.postMessage(reply));
-});
-const host = await opening;
-host.onEvent((e) => port.postMessage(e));
-port.postMessage({ ready: true });
+const dbPath = process.env.FACELENS_DB ?? defaultDbPath();
+serveHost(parentPort(), EngineHost.open({ dbPath, door: 'electron' }), dbPath);

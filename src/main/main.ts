@@ -14,65 +14,59 @@ import {
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Method } from '../shared/contract.js';
-import { fail, type Result } from '../shared/result.js';
-import { staticFile } from '../server/static.js';
+import type { Result } from '../shared/result.js';
+import { EngineClient, type EngineChild } from '../engine/host/client.js';
+import { appFile } from '../engine/host/files.js';
+import { errorPage } from './error-page.js';
 import { registerContract } from './ipc.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';
 import { buildMenu } from './menu.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url)); // dist/src/main
 const rendererDir = join(here, '..', '..', 'renderer'); // dist/renderer
-let engine: UtilityProcess | undefined;
 let win: BrowserWindow | undefined;
-let nextId = 1;
-const pending = new Map<number, (v: unknown) => void>();
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'facelens', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-function ask<T>(msg: Record<string, unknown>): Promise<T> {
-  return new Promise((resolve) => {
-    if (!engine) return resolve({ ok: false, error: { code: 'engine', message: 'the engine is not running' } } as T);
-    const id = nextId++;
-    pending.set(id, resolve as (v: unknown) => void);
-    engine.postMessage({ ...msg, id });
-  });
-}
-const callEngine = (method: Method, args: unknown) => ask<Result<unknown>>({ method, args });
-
-function startEngine(): void {
-  engine = utilityProcess.fork(join(here, 'engine-process.js'), [], {
+/** The engine utilityProcess as the client sees it (see [Note: engine supervision]). */
+function engineChild(): EngineChild {
+  const child: UtilityProcess = utilityProcess.fork(join(here, 'engine-process.js'), [], {
     serviceName: 'Facelens engine',
     stdio: 'inherit',
   });
-  engine.on(
-    'message',
-    (m: { id?: number; result?: unknown; path?: string | null; event?: string; payload?: unknown }) => {
-      if (m.id !== undefined) {
-        pending.get(m.id)?.(m.result ?? m.path);
-        pending.delete(m.id);
-      } else if (m.event) win?.webContents.send(`facelens:event:${m.event}`, m.payload);
-    },
-  );
-  engine.on('exit', (code) => {
-    for (const resolve of pending.values()) resolve(fail('engine', `the engine stopped (exit ${code})`));
-    pending.clear();
-    engine = undefined;
-  });
+  return {
+    postMessage: (m) => child.postMessage(m),
+    onMessage: (l) => child.on('message', l),
+    onExit: (l) => child.once('exit', l),
+    kill: () => void child.kill(),
+  };
 }
+const engine = new EngineClient(engineChild);
+const callEngine = (method: Method, args: unknown): Promise<Result<unknown>> => engine.call(method, args);
+engine.onEvent((e) => win?.webContents.send(`facelens:event:${e.event}`, e.payload));
+// An engine that cannot run replaces the app with a page saying why and what to do.
+engine.onState((s) => {
+  if (s === 'failed') win?.webContents.reload();
+});
 
-/** facelens://app/... is the built renderer (never a path outside it); facelens://thumb/N and /photo/N ask the engine. */
+/**
+ * facelens://app/... is the built renderer (never a path outside it), or the engine's error page while the engine
+ * cannot run; facelens://thumb/N and /photo/N ask the engine.
+ */
 function registerProtocol(): void {
   protocol.handle('facelens', async (req) => {
     const url = new URL(req.url);
     if (url.host === 'app') {
-      const file = staticFile(rendererDir, url.pathname);
+      if (engine.failure && (url.pathname === '/' || url.pathname.endsWith('.html')))
+        return new Response(errorPage(engine.failure), { headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+      const file = appFile(rendererDir, url.pathname);
       return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
     }
     const id = Number(url.pathname.slice(1));
     if ((url.host === 'thumb' || url.host === 'photo') && Number.isSafeInteger(id) && id > 0) {
-      const path = await ask<string | null>({ file: url.host, key: id });
+      const path = url.host === 'thumb' ? await engine.thumbFile(id) : await engine.photoFile(id);
       if (path) return net.fetch(pathToFileURL(path).href);
     }
     return new Response('not found', { status: 404 });
@@ -107,7 +101,6 @@ app.enableSandbox();
 app.whenReady().then(() => {
   lockSession(session.defaultSession);
   registerProtocol();
-  startEngine();
   registerContract(ipcMain, (id) => win?.webContents.id === id, callEngine);
   ipcMain.handle('facelens:pickFolders', (e) => (win && e.sender.id === win.webContents.id ? pickFolders() : []));
   Menu.setApplicationMenu(
@@ -124,6 +117,5 @@ app.whenReady().then(() => {
   createWindow();
 });
 app.on('window-all-closed', () => {
-  engine?.kill();
-  app.quit();
+  void engine.close().finally(() => app.quit());
 });

@@ -2,7 +2,9 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { HostEvent } from '../engine/host/host.js';
+import { EngineClient, type EngineChild } from '../engine/host/client.js';
+import type { HostEvent } from '../engine/host/messages.js';
+import { openFailureText } from '../engine/host/open-error.js';
 import type { Result } from '../shared/result.js';
 
 /** What a door needs from the engine, in this process or another thread. */
@@ -16,92 +18,36 @@ export interface DoorHost {
 
 /**
  * [Note: web door thread] The web door serves many small requests while the engine runs long synchronous
- * work (clustering 100k faces, re-embedding, evaluating pairs). The host lives in a worker thread; the door
- * posts contract calls to it and relays its events, as Electron's main does with its utilityProcess. From .ts
+ * work (clustering 100k faces, re-embedding, evaluating pairs). The host lives in a worker thread, supervised by
+ * the same EngineClient Electron's main uses for its utilityProcess (see [Note: engine supervision]). From .ts
  * sources (tsx) a small bootstrap registers tsx inside the worker first (see arcface/train-thread.ts).
  */
-export class ThreadHost implements DoorHost {
-  readonly #worker: Worker;
-  readonly #pending = new Map<number, (m: { result?: Result<unknown>; path?: string | null }) => void>();
-  readonly #listeners = new Set<(e: HostEvent) => void>();
-  #next = 1;
-  #exited = false;
+export function workerChild(workerData: { dbPath: string; checkResults: boolean }): EngineChild {
+  const ext = extname(fileURLToPath(import.meta.url)) || '.js';
+  const url = new URL(`./engine-worker${ext}`, import.meta.url);
+  const worker = url.pathname.endsWith('.ts')
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
+        eval: true,
+        workerData,
+      })
+    : new Worker(url, { workerData });
+  worker.on('error', () => undefined); // an uncaught error ends the thread: 'exit' follows and the client restarts it
+  return {
+    postMessage: (m) => worker.postMessage(m),
+    onMessage: (l) => worker.on('message', l),
+    onExit: (l) => worker.once('exit', l),
+    kill: () => void worker.terminate(),
+  };
+}
 
-  private constructor(worker: Worker) {
-    this.#worker = worker;
-    worker.on('message', (m: { id?: number; event?: string; result?: Result<unknown>; path?: string | null }) => {
-      if (m.id !== undefined) {
-        this.#pending.get(m.id)?.(m);
-        this.#pending.delete(m.id);
-      } else if (m.event) for (const l of this.#listeners) l(m as HostEvent);
-    });
-    worker.on('exit', (code) => {
-      this.#exited = true;
-      for (const resolve of this.#pending.values())
-        resolve({
-          result: { ok: false, error: { code: 'engine', message: `the engine stopped (exit ${code})` } },
-          path: null,
-        });
-      this.#pending.clear();
-    });
+/** Starts the engine thread on a library; resolves once it has opened, or rejects saying why it cannot. */
+export async function openThreadHost(o: { dbPath: string; checkResults?: boolean }): Promise<EngineClient> {
+  const client = new EngineClient(() => workerChild({ dbPath: o.dbPath, checkResults: o.checkResults ?? false }));
+  try {
+    await client.ready();
+  } catch (failure) {
+    await client.close();
+    throw new Error(openFailureText(failure as Parameters<typeof openFailureText>[0]));
   }
-
-  static async open(o: { dbPath: string; checkResults?: boolean }): Promise<ThreadHost> {
-    const ext = extname(fileURLToPath(import.meta.url)) || '.js';
-    const url = new URL(`./engine-worker${ext}`, import.meta.url);
-    const workerData = { dbPath: o.dbPath, checkResults: o.checkResults ?? false };
-    const worker = url.pathname.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, {
-          eval: true,
-          workerData,
-        })
-      : new Worker(url, { workerData });
-    await new Promise<void>((resolve, reject) => {
-      const onMsg = (m: { ready?: boolean; failed?: string }) => {
-        if (m.ready) resolve();
-        else if (m.failed) reject(new Error(`the library could not be opened: ${m.failed}`));
-        else return;
-        worker.off('message', onMsg);
-      };
-      worker.on('message', onMsg);
-      worker.once('error', reject);
-    });
-    return new ThreadHost(worker);
-  }
-
-  #send(msg: Record<string, unknown>): Promise<{ result?: Result<unknown>; path?: string | null }> {
-    if (this.#exited)
-      return Promise.resolve({
-        result: { ok: false, error: { code: 'engine', message: 'the engine has stopped' } },
-        path: null,
-      });
-    const id = this.#next++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#worker.postMessage({ ...msg, id });
-    });
-  }
-
-  async call(method: unknown, args: unknown): Promise<Result<unknown>> {
-    return (await this.#send({ method, args })).result!;
-  }
-
-  onEvent(listener: (e: HostEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  async thumbFile(faceId: number): Promise<string | undefined> {
-    return (await this.#send({ file: 'thumb', key: faceId })).path ?? undefined;
-  }
-
-  async photoFile(photoId: number): Promise<string | undefined> {
-    return (await this.#send({ file: 'photo', key: photoId })).path ?? undefined;
-  }
-
-  async close(): Promise<void> {
-    if (this.#exited) return;
-    await this.#send({ close: true });
-    await this.#worker.terminate();
-  }
+  return client;
 }

@@ -15,7 +15,8 @@ import {
   readBody,
   tokenMatches,
 } from './guard.js';
-import { mimeOf, readStatic, staticFile, webCsp } from './static.js';
+import { mimeOf, readStatic, webCsp } from './static.js';
+import { appFile } from '../engine/host/files.js';
 
 export interface WebDoorOptions {
   /** The engine: in this process (tests) or in a worker thread (`facelens serve`). */
@@ -125,9 +126,9 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
       return sendFile(res, file, 'private, max-age=3600');
     }
 
-    const file = staticFile(o.staticDir, url.pathname);
+    const file = appFile(o.staticDir, url.pathname);
     if (!file) {
-      const built = staticFile(o.staticDir, '/');
+      const built = appFile(o.staticDir, '/');
       return send(res, 404, built ? 'not found' : 'the renderer is not built: run `npm run build`', 'text/plain');
     }
     if (file.endsWith('.html')) {

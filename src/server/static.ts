@@ -1,7 +1,6 @@
-// Server (web door): serving the built renderer from dist/renderer — never a path outside it.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-import { isInside } from '../engine/host/files.js';
+// Server (web door): how the built renderer is served — content types, the page's CSP (files are found by engine/host/files.ts appFile).
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
 
 export const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -23,32 +22,6 @@ export const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/**
- * The file under `root` that a URL path names, or undefined. The path is percent-decoded once; NUL bytes,
- * backslashes, '..' segments and anything whose real path (symlinks resolved) leaves `root` are refused.
- * '/' is index.html. See [Note: no path outside].
- */
-export function staticFile(root: string, urlPath: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0') || decoded.includes('\\') || !decoded.startsWith('/')) return undefined;
-  if (decoded.split('/').some((seg) => seg === '..')) return undefined;
-  const rel = decoded === '/' ? 'index.html' : normalize(decoded.slice(1));
-  if (rel.split(sep).some((seg) => seg.startsWith('.'))) return undefined; // no dotfiles, no '..'
-  try {
-    const realRoot = realpathSync(resolve(root));
-    const real = realpathSync(join(realRoot, rel));
-    if (!isInside(realRoot, real)) return undefined;
-    return statSync(real).isFile() ? real : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function mimeOf(path: string): string {
   return MIME[extname(path).toLowerCase()] ?? 'application/octet-stream';

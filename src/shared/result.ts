@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict' // the request contradicts the library's state (e.g. merging a person into itself)
   | 'unauthorized' // web door: missing or wrong session token
   | 'too-large' // web door: request body over the limit
+  | 'busy' // too many calls at once: try again
   | 'engine'; // the engine failed; the message says how
 
 export interface WireError {

@@ -1,6 +1,6 @@
-// Engine (host): the files a door may send to the UI (face thumbnails, photos), each checked to lie inside the place it must come from.
+// Engine (host): the files a door may send to the UI (the built app, face thumbnails, photos), each checked to lie inside the place it must come from.
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
 import type { Db } from '../store/db.js';
 
 /**
@@ -39,4 +39,30 @@ export function photoFile(db: Db, photoId: number): string | undefined {
     if (ok) return ok;
   }
   return undefined;
+}
+
+/**
+ * The file under `root` that a URL path names, or undefined. The path is percent-decoded once; NUL bytes,
+ * backslashes, '..' segments and anything whose real path (symlinks resolved) leaves `root` are refused.
+ * '/' is index.html. See [Note: no path outside].
+ */
+export function appFile(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0') || decoded.includes('\\') || !decoded.startsWith('/')) return undefined;
+  if (decoded.split('/').some((seg) => seg === '..')) return undefined;
+  const rel = decoded === '/' ? 'index.html' : normalize(decoded.slice(1));
+  if (rel.split(sep).some((seg) => seg.startsWith('.'))) return undefined; // no dotfiles, no '..'
+  try {
+    const realRoot = realpathSync(resolve(root));
+    const real = realpathSync(join(realRoot, rel));
+    if (!isInside(realRoot, real)) return undefined;
+    return statSync(real).isFile() ? real : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -16,6 +16,8 @@ import {
 } from '../../shared/contract.js';
 import { fail, ok, toWireError, type Result } from '../../shared/result.js';
 import type { Handlers, HostContext, RunningJob } from './context.js';
+import type { HostEvent } from './messages.js';
+export type { HostEvent } from './messages.js';
 import { baseHandlers } from './handlers-base.js';
 import { engineHandlers } from './handlers-engine.js';
 import { containedFile, photoFile } from './files.js';
@@ -28,8 +30,6 @@ export interface HostOptions {
   checkResults?: boolean;
   engine?: EngineOptions;
 }
-
-export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
 /**
  * [Note: one host, two doors] Electron's utilityProcess and the web door both hold one EngineHost and pass it

@@ -1,38 +1,86 @@
-// Engine (host): the message protocol both off-main engines speak (the web door's worker, Electron's utilityProcess).
+// Engine (host): the message protocol between a door and its off-main engine (the web door's worker thread, Electron's utilityProcess), and the engine side of it.
+import type { EventName, EventPayload } from '../../shared/contract.js';
+import { describeOpenError, openFailureText, type OpenFailure } from './open-error.js';
 
-/** {id, method, args} -> {id, result}; {id, file, key} -> {id, path}; events flow out as {event, payload}. */
-export interface HostRequest {
-  id: number;
-  method?: unknown;
-  args?: unknown;
-  file?: 'thumb' | 'photo';
-  key?: number;
+/** An event as it travels from the host to a door. */
+export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+/**
+ * [Note: engine messages] Door -> engine: {id, method, args} a contract call; {id, file: 'thumb'|'photo', key} a file
+ * lookup; {id, close: true} close the library. Engine -> door: {id, result} / {id, path} / {id} answers,
+ * {event, payload} events, and once at start either {ready: true} or {failed: OpenFailure}. The engine trusts
+ * nothing it is sent: the host validates every call again (see [Note: one host, two doors]).
+ */
+export type ToEngine =
+  | { id: number; method: unknown; args?: unknown }
+  | { id: number; file: 'thumb' | 'photo'; key: number }
+  | { id: number; close: true };
+
+export type FromEngine =
+  | { id: number; result?: unknown; path?: string | null }
+  | { event: string; payload: unknown }
+  | { ready: true }
+  | { failed: OpenFailure };
+
+/** What the engine side needs of its transport (worker_threads' parentPort, Electron's parentPort, process.send). */
+export interface EnginePort {
+  postMessage(message: FromEngine): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Ends the transport after the library closed (the process or thread then exits by itself). */
+  close(): void;
 }
 
-export interface HostReply {
-  id: number;
-  result?: unknown;
-  path?: string | null;
-}
-
-interface Answering {
+/** What serveHost needs of an open host. */
+export interface Answering {
   call(method: unknown, args: unknown): Promise<unknown>;
   thumbFile(faceId: number): string | undefined;
   photoFile(photoId: number): string | undefined;
+  onEvent(listener: (e: { event: string; payload: unknown }) => void): () => void;
+  close(): Promise<void>;
 }
 
-/** Answers one request once the host has opened, or says why the library could not be opened. */
-export async function answer(opening: Promise<Answering>, msg: HostRequest): Promise<HostReply> {
-  let host: Answering;
-  try {
-    host = await opening;
-  } catch (err) {
-    const error = { code: 'engine', message: `the library could not be opened: ${(err as Error).message}` };
-    return { id: msg.id, result: { ok: false, error }, path: null };
-  }
-  if (msg.file) {
-    const path = msg.file === 'thumb' ? host.thumbFile(Number(msg.key)) : host.photoFile(Number(msg.key));
-    return { id: msg.id, path: path ?? null };
-  }
-  return { id: msg.id, result: await host.call(msg.method, msg.args) };
+function isRequest(m: unknown): m is ToEngine {
+  return typeof m === 'object' && m !== null && Number.isSafeInteger((m as { id?: unknown }).id);
+}
+
+/**
+ * The engine side: answers the door's messages once the host has opened. Listens before the library opens, so no
+ * message sent meanwhile is lost; when it cannot open, says why once ({failed}) and answers every call with it.
+ */
+export function serveHost(port: EnginePort, opening: Promise<Answering>, dbPath: string): void {
+  let failure: OpenFailure | undefined;
+  const ready = opening.then(
+    (host) => {
+      host.onEvent((e) => port.postMessage(e));
+      port.postMessage({ ready: true });
+      return host;
+    },
+    (err: unknown) => {
+      failure = describeOpenError(err, dbPath);
+      port.postMessage({ failed: failure });
+      return undefined;
+    },
+  );
+  port.onMessage((m) => {
+    if (!isRequest(m)) return;
+    void ready.then(async (host) => {
+      if ('close' in m) {
+        await host?.close().catch(() => undefined);
+        port.postMessage({ id: m.id });
+        port.close();
+        return;
+      }
+      if (!host) {
+        const error = { code: 'engine', message: `the library could not be opened: ${openFailureText(failure!)}` };
+        port.postMessage({ id: m.id, result: { ok: false, error }, path: null });
+        return;
+      }
+      if ('file' in m) {
+        const path = m.file === 'thumb' ? host.thumbFile(Number(m.key)) : host.photoFile(Number(m.key));
+        port.postMessage({ id: m.id, path: path ?? null });
+        return;
+      }
+      port.postMessage({ id: m.id, result: await host.call(m.method, m.args) });
+    });
+  });
 }

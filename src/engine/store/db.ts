@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { currentRuntime, explainLoadError, sqliteBinding } from './native.js';
+import { projectRoot } from '../paths.js';
 
 export type Db = Database.Database;
 
@@ -38,6 +40,19 @@ export function migrate(db: Db, list: readonly Migration[] = MIGRATIONS): number
   return latest;
 }
 
+/** better-sqlite3 with the addon built for this runtime (see [Note: one install, two runtimes]). */
+function openAddon(path: string, readonly: boolean): Db {
+  const runtime = currentRuntime();
+  const binding = runtime.electron
+    ? sqliteBinding(runtime, projectRoot(), (process as { resourcesPath?: string }).resourcesPath)
+    : undefined;
+  try {
+    return new Database(path, { readonly, ...(binding ? { nativeBinding: binding } : {}) });
+  } catch (err) {
+    throw explainLoadError(err, 'better-sqlite3') ?? err;
+  }
+}
+
 export interface OpenOptions {
   readonly?: boolean;
 }
@@ -45,7 +60,7 @@ export interface OpenOptions {
 /** Opens (creating when needed) the library database at `path` and brings its schema up to date. */
 export function openDb(path: string, opts: OpenOptions = {}): Db {
   if (path !== ':memory:' && !opts.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: opts.readonly ?? false });
+  const db = openAddon(path, opts.readonly ?? false);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

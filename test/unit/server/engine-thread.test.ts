@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ThreadHost } from '../../../src/server/engine-thread.js';
+import { openThreadHost } from '../../../src/server/engine-thread.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'facelens-thread-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('a worker-thread host answers contract calls, relays events and closes cleanly', async () => {
-  const host = await ThreadHost.open({ dbPath: join(dir, 'library.db'), checkResults: true });
+  const host = await openThreadHost({ dbPath: join(dir, 'library.db'), checkResults: true });
   try {
     const status = await host.call('app.status', {});
     assert.ok(status.ok && (status.value as { door: string }).door === 'web');
