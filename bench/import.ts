@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
-import { Engine } from '../src/engine/engine.js';
-import { decodeImage } from '../src/engine/library/decode.js';
+import { Engine } from '../src/engine/api/engine.js';
+import { decodeImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
@@ -57,14 +57,14 @@ async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const s = await engine.importFolders([values.folder!], {
+  const s = await engine.library.importFolders([values.folder!], {
     options: { ahead: Number(values.ahead), lanes: Number(values.lanes) },
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const analysed = s.added + s.changed;
   const t1 = performance.now();
-  const again = await engine.importFolders([values.folder!]);
+  const again = await engine.library.importFolders([values.folder!]);
   const reimportS = (performance.now() - t1) / 1000;
   if (again.added + again.changed + again.removed !== 0)
     throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
-import { people, personFaces, unknownFaces } from '../src/engine/host/queries.js';
+import { people, personFaces, unknownFaces } from '../src/engine/store/views.js';
 import { indexPathFor } from '../src/engine/index/hnsw.js';
 import { openDb, type Db } from '../src/engine/store/db.js';
 import { f32ToBlob } from '../src/engine/store/blob.js';

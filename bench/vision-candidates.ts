@@ -5,11 +5,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { decodeImage } from '../src/engine/library/decode.js';
+import { decodeImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
-import { cosine, summarize } from '../src/engine/verify/metrics.js';
+import { summarize } from '../src/engine/verify/metrics.js';
+import { cosine } from '../src/engine/vectors.js';
 import { parseLfwPairs } from '../src/engine/verify/pairs.js';
-import { pickSubject } from '../src/engine/verify/run.js';
+import { pickSubject } from '../src/engine/vision/subject.js';
 import { ALIGNED_SIZE, warpSimilarity } from '../src/engine/vision/align.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import type { Detection } from '../src/engine/vision/types.js';

@@ -4,9 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { decodeImage, type DecodedImage } from '../src/engine/library/decode.js';
+import { decodeImage, type DecodedImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
-import { auc, cosine, tarAtFar } from '../src/engine/verify/metrics.js';
+import { auc, tarAtFar } from '../src/engine/verify/metrics.js';
+import { cosine } from '../src/engine/vectors.js';
 import { alignFace } from '../src/engine/vision/align.js';
 import { fiveFrom68 } from '../src/engine/vision/landmarks.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';

@@ -1,5 +1,6 @@
 // CLI (terminal door): argument parsing shared by every command, on node:util parseArgs.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Engine } from '../engine/api/engine.js';
 import { defaultDbPath } from '../engine/paths.js';
 
 /** An error the user can fix; printed without a stack, with this exit code. */
@@ -39,4 +40,38 @@ export function num(value: string | boolean | undefined, name: string, fallback:
   const n = Number(value);
   if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number, got '${value}'`);
   return n;
+}
+
+/** Opens the library `--db` names (or the user's default one) on the engine facade, runs `fn`, closes it. */
+export async function withEngine<T>(
+  values: { db?: string | boolean | undefined },
+  fn: (engine: Engine) => Promise<T> | T,
+): Promise<T> {
+  const engine = Engine.open(dbPathOf(values), { door: 'cli' });
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** A list of positive whole numbers (ids) from the command line. */
+export function ids(xs: string[], what: string): number[] {
+  return xs.map((x) => {
+    const n = num(x, what, NaN);
+    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got '${x}'`);
+    return n;
+  });
+}
+
+/** Writes a progress line to stderr at most every `everyMs` (always the last one): rewritten in place on a terminal. */
+export function progressWriter(everyMs = 1000): (line: string, last: boolean) => void {
+  let at = 0;
+  const tty = process.stderr.isTTY;
+  return (line, last) => {
+    const now = Date.now();
+    if (!last && now - at < everyMs) return;
+    at = now;
+    process.stderr.write(tty ? `\r\x1b[K${line}${last ? '\n' : ''}` : `${line}\n`);
+  };
 }

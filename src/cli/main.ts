@@ -1,4 +1,5 @@
 // CLI (terminal door): dispatches `facelens <command>` to src/cli/commands/<command>.ts (entry.ts runs it).
+import { isEngineError, wireError } from '../engine/api/errors.js';
 import { CliError } from './args.js';
 
 /** Every command, with a one-line summary; each lives in commands/<name>.ts and exports `run(argv)`. */
@@ -54,6 +55,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`facelens ${name}: ${err.message}`);
       return err.exitCode;
     }
-    throw err;
+    // What the engine reports on purpose (see [Note: one error map]) is a message, not a stack.
+    if (!isEngineError(err)) throw err;
+    const wire = wireError(err);
+    console.error(`facelens ${name}: ${wire.message}`);
+    return wire.code === 'invalid-args' ? 2 : 1;
   }
 }

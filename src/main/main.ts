@@ -16,7 +16,7 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Method } from '../shared/contract.js';
 import type { Result } from '../shared/result.js';
 import { EngineClient, type EngineChild } from '../engine/host/client.js';
-import { appFile } from '../engine/host/files.js';
+import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
 import { registerContract } from './ipc.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';

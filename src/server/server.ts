@@ -16,7 +16,7 @@ import {
   tokenMatches,
 } from './guard.js';
 import { mimeOf, readStatic, webCsp } from './static.js';
-import { appFile } from '../engine/host/files.js';
+import { appFile } from '../engine/contained.js';
 
 export interface WebDoorOptions {
   /** The engine: in this process (tests) or in a worker thread (`facelens serve`). */

@@ -1,4 +1,4 @@
-// Server (web door): how the built renderer is served — content types, the page's CSP (files are found by engine/host/files.ts appFile).
+// Server (web door): how the built renderer is served — content types, the page's CSP (files are found by engine/contained.ts appFile).
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 

@@ -44,9 +44,7 @@ export const contract = {
       dbPath: z.string(),
       dataDir: z.string(),
       backend: z.string(),
-      door: z.enum(['electron', 'web']),
-      /** Methods whose engine part is present in this build; the others answer 'not-available'. */
-      available: z.array(z.string()),
+      door: z.enum(['electron', 'web', 'cli']),
     }),
   },
   'library.stats': { args: none, result: Stats },
@@ -298,9 +296,27 @@ export type Events = typeof events;
 export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.infer<Events[E]>;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
+/** One event as the engine sends it to the doors. */
+export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
 /** The namespaced API both doors give the renderer: `api.people.merge(args)` returns the value or throws ApiError. */
 export type Namespace = Method extends `${infer NS}.${string}` ? NS : never;
+/**
+ * The engine's side of the same contract: every method is a service method of the engine facade
+ * (`engine.people.merge(args)`), taking the parsed args and giving the value. The facade declares it implements
+ * this type, so a method in the contract without an engine operation does not compile.
+ */
+export type EngineApi = {
+  [NS in Namespace]: {
+    [M in Method as M extends `${NS}.${infer Verb}` ? Verb : never]: (
+      args: ParsedArgs<M>,
+    ) => Value<M> | Promise<Value<M>>;
+  };
+};
+
+/** One namespace of EngineApi: what a service of the facade implements (`class PeopleService implements Service<'people'>`). */
+export type Service<NS extends Namespace> = EngineApi[NS];
+
 export type Api = {
   [NS in Namespace]: {
     [M in Method as M extends `${NS}.${infer Verb}` ? Verb : never]: (

@@ -4,7 +4,6 @@
 export type ErrorCode =
   | 'invalid-args' // the arguments failed the method's schema
   | 'unknown-method' // no such method in the contract
-  | 'not-available' // the engine part behind this method is not built yet or failed to load
   | 'not-found' // the person, face, photo, head or job does not exist
   | 'conflict' // the request contradicts the library's state (e.g. merging a person into itself)
   | 'unauthorized' // web door: missing or wrong session token
@@ -22,7 +21,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError }
 /**
  * [Note: errors cross the boundary] Handlers never throw across IPC or HTTP: they answer a Result, and the
  * caller turns `{ ok: false }` back into an ApiError with the same code, so the renderer can tell "not
- * available yet" from "not found" from a bug, whichever door carried the call (Signal-Desktop's sql channel).
+ * found" from "conflict" from a bug, whichever door carried the call (Signal-Desktop's sql channel).
  */
 export class ApiError extends Error {
   constructor(

@@ -25,6 +25,10 @@ export const Person = z.object({
   faceCount: z.int().nonnegative(),
   coverFaceId: Id.nullable(),
   hidden: z.boolean(),
+  /** Faces the user placed in this person (confirm, move, split): kept by every re-cluster. */
+  placedCount: z.int().nonnegative(),
+  /** Faces the user said are not this person. */
+  rejectedCount: z.int().nonnegative(),
 });
 export type Person = z.infer<typeof Person>;
 
@@ -45,11 +49,15 @@ export type Failure = z.infer<typeof Failure>;
 
 export const Stats = z.object({
   photos: z.int().nonnegative(),
+  /** Files showing those photos (a moved or duplicate file shows a photo already counted). */
+  files: z.int().nonnegative(),
+  folders: z.int().nonnegative(),
   faces: z.int().nonnegative(),
   people: z.int().nonnegative(),
   unknownFaces: z.int().nonnegative(),
   failures: z.int().nonnegative(),
   indexSize: z.int().nonnegative(),
+  activeHead: Id,
   backend: z.string(),
 });
 export type Stats = z.infer<typeof Stats>;

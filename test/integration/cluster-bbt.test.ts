@@ -2,9 +2,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assignNewFaces } from '../../src/engine/cluster/incremental.js';
 import { recluster } from '../../src/engine/cluster/recluster.js';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/api/engine.js';
 import { undo } from '../../src/engine/people/history.js';
 import { confirm, merge, reject, rename } from '../../src/engine/people/ops.js';
 import { suggestions } from '../../src/engine/people/suggest.js';
@@ -65,12 +64,11 @@ test(
       };
 
       // 1. the crops, clustered from scratch
-      await engine.importFolders([bbt]);
+      await engine.library.importFolders([bbt]);
       recluster(db);
       const first = checkEight();
-      // 2. the group photos arrive later: their faces join the eight people incrementally, no new people
-      await engine.importFolders([groups]);
-      const inc = assignNewFaces(db);
+      // 2. the group photos arrive later: the import gives their faces to the eight people, no new people
+      const inc = (await engine.library.importFolders([groups])).assigned!;
       assert.ok(inc.joined >= 15, `only ${inc.joined} group faces joined someone`);
       assert.equal(inc.newPeople, 0);
       const second = checkEight();

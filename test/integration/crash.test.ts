@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runDoctor } from '../../src/engine/doctor/doctor.js';
 import { rng } from '../../src/engine/cluster/synthetic.js';
-import { Engine } from '../../src/engine/engine.js';
-import { hashBytes } from '../../src/engine/library/hash.js';
+import { Engine } from '../../src/engine/api/engine.js';
+import { hashBytes } from '../../src/engine/image/hash.js';
 import { confirm, createPerson, reject, rename } from '../../src/engine/people/ops.js';
 import { openDb, type Db } from '../../src/engine/store/db.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
@@ -172,7 +172,7 @@ describe('crash harness', { skip }, () => {
 
     const engine = Engine.open(dbPath);
     try {
-      assert.equal(engine.stats().indexSize, faces);
+      assert.equal(engine.library.stats().indexSize, faces);
     } finally {
       await engine.close();
     }

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { rng } from '../../src/engine/cluster/synthetic.js';
-import { Engine } from '../../src/engine/engine.js';
-import { DecodeError, decodeImage } from '../../src/engine/library/decode.js';
+import { Engine } from '../../src/engine/api/engine.js';
+import { DecodeError, decodeImage } from '../../src/engine/image/decode.js';
 import { openDb } from '../../src/engine/store/db.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
@@ -108,7 +108,7 @@ describe('hostile input', { skip }, () => {
     const engine = Engine.open(dbPath, { loadVision: async (lane) => visions[lane]! });
     let summary;
     try {
-      summary = await engine.importFolders([dir]);
+      summary = await engine.library.importFolders([dir]);
     } finally {
       clearInterval(writer);
       await engine.close();
@@ -189,7 +189,7 @@ describe('hostile input', { skip }, () => {
     const dbPath = join(tempDir(), 'fuzz.db');
     const engine = Engine.open(dbPath, { loadVision: async (lane) => visions[lane]! });
     try {
-      const s = await engine.importFolders([folder]);
+      const s = await engine.library.importFolders([folder]);
       assert.equal(s.status, 'complete');
     } finally {
       await engine.close();

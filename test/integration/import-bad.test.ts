@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/api/engine.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -59,7 +59,7 @@ test('every kind of bad file is recorded with its reason while the good photos i
 
   const engine = Engine.open(join(tempDir(), 'library.db'), { loadVision: async (lane) => visions[lane]! });
   try {
-    const s = await engine.importFolders([dir], {
+    const s = await engine.library.importFolders([dir], {
       hooks: { beforeReadDir: (p) => void (p.endsWith('/gone') && rmSync(p, { recursive: true })) },
     });
     const codes = Object.fromEntries(s.failures.map((f) => [f.path.slice(dir.length + 1), f.code]));
@@ -91,11 +91,11 @@ test('every kind of bad file is recorded with its reason while the good photos i
     );
     assert.equal(engine.db.pragma('integrity_check', { simple: true }), 'ok');
     assert.deepEqual(engine.db.pragma('foreign_key_check'), []);
-    assert.equal(engine.stats().failures, Object.keys(expected).length);
+    assert.equal(engine.library.stats().failures, Object.keys(expected).length);
 
     // Unchanged bad files are not retried, and are still listed; a fixed one imports and its failure is gone.
     writeFileSync(join(dir, 'text.jpg'), wild('person08/img23.jpg'));
-    const again = await engine.importFolders([dir]);
+    const again = await engine.library.importFolders([dir]);
     assert.equal(again.added, 1);
     assert.deepEqual(
       again.failures.map((f) => f.path.slice(dir.length + 1)).sort(),

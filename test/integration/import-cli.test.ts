@@ -55,6 +55,6 @@ test(
     assert.ok(out.neighbours[0].similarity >= out.neighbours[3].similarity);
     const missing = cli(['similar', '--face', '999999', '--db', db]);
     assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /no face with id 999999/);
+    assert.match(missing.stderr, /face 999999 does not exist/);
   },
 );

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/engine/api/engine.js';
 import type { JobProgress } from '../../src/engine/jobs/progress.js';
 import { thumbPath } from '../../src/engine/library/thumbs.js';
 import { FaceStore } from '../../src/engine/store/faces.js';
@@ -80,7 +80,7 @@ test(
     try {
       const events: JobProgress[] = [];
       const folder = dataPath('fixtures', 'group-photos')!;
-      const s = await engine.importFolders([folder], { onProgress: (e) => events.push(e) });
+      const s = await engine.library.importFolders([folder], { onProgress: (e) => events.push(e) });
       checkProgress(events);
       assert.equal(s.added, 5);
       assert.deepEqual(s.failures, []);
@@ -115,15 +115,19 @@ test(
         assert.ok(existsSync(thumbPath(engine.dbPath, id)), `thumbnail of face ${id}`);
       }
       consistent(engine);
-      const similar = engine.similar(1, 3);
+      const similar = engine.faces.similar({ faceId: 1, k: 3 });
       assert.equal(similar.length, 3);
-      assert.ok(similar.every((n) => n.faceId !== 1 && n.path?.startsWith(folder)));
-      const again = await engine.importFolders([folder]);
+      assert.ok(
+        similar.every(
+          (n) => n.face.id !== 1 && engine.photos.get({ photoId: n.face.photoId }).path?.startsWith(folder),
+        ),
+      );
+      const again = await engine.library.importFolders([folder]);
       assert.deepEqual(
         [again.added, again.changed, again.linked, again.removed, again.unchanged, again.total],
         [0, 0, 0, 0, 5, 0],
       );
-      assert.equal(engine.stats().faces, s.facesFound);
+      assert.equal(engine.library.stats().faces, s.facesFound);
     } finally {
       await engine.close();
     }
@@ -134,7 +138,7 @@ test('wild photos: same-person pairs score above different-person pairs', { skip
   const engine = open();
   try {
     const root = dataPath('fixtures', 'wild')!;
-    const s = await engine.importFolders([root]);
+    const s = await engine.library.importFolders([root]);
     assert.ok(s.added >= 60, `${s.added} photos added`);
     const faces = new FaceStore(engine.db);
     const main = (file: string) => {
@@ -172,7 +176,7 @@ test(
     const dir = copyPhotos(WILD.slice(0, 5));
     const engine = open();
     try {
-      const first = await engine.importFolders([dir]);
+      const first = await engine.library.importFolders([dir]);
       assert.equal(first.added, 5);
       const faceIds = () =>
         (engine.db.prepare('SELECT id FROM faces ORDER BY id').all() as { id: number }[]).map((r) => r.id);
@@ -180,7 +184,7 @@ test(
       const [a, b, c] = readdirSync(dir).sort();
       mkdirSync(join(dir, 'sub'));
       renameSync(join(dir, a!), join(dir, 'sub', 'renamed.jpg'));
-      const moved = await engine.importFolders([dir]);
+      const moved = await engine.library.importFolders([dir]);
       assert.deepEqual(
         [moved.added, moved.linked, moved.removed, moved.filesRemoved, moved.unchanged],
         [0, 1, 0, 1, 4],
@@ -192,18 +196,18 @@ test(
         .all(join(dir, b!)) as { id: number }[];
       assert.ok(gone.length > 0);
       rmSync(join(dir, b!));
-      const removed = await engine.importFolders([dir]);
+      const removed = await engine.library.importFolders([dir]);
       assert.deepEqual([removed.added, removed.removed, removed.unchanged], [0, 1, 4]);
       for (const { id } of gone) {
         assert.equal(new FaceStore(engine.db).face(id), undefined);
         assert.ok(!existsSync(thumbPath(engine.dbPath, id)), 'thumbnail removed');
       }
-      assert.equal(engine.stats().photos, 4);
+      assert.equal(engine.library.stats().photos, 4);
 
       writeFileSync(join(dir, c!), readFileSync(dataPath('fixtures', 'wild', WILD[6]!)!)); // new content under an old name
-      const changed = await engine.importFolders([dir]);
+      const changed = await engine.library.importFolders([dir]);
       assert.deepEqual([changed.added, changed.changed, changed.removed], [0, 1, 1]);
-      assert.equal(engine.stats().photos, 4);
+      assert.equal(engine.library.stats().photos, 4);
       consistent(engine);
     } finally {
       await engine.close();
@@ -218,14 +222,14 @@ test('an interrupted import resumes where it stopped and imports every photo onc
   const ac = new AbortController();
   let commits = 0;
   const events: JobProgress[] = [];
-  const s1 = await engine.importFolders([dir], {
+  const s1 = await engine.library.importFolders([dir], {
     signal: ac.signal,
     onProgress: (e) => events.push(e),
     hooks: { afterCommit: () => void (++commits === 3 && ac.abort()) },
   });
   checkProgress(events, ['cancelled']);
   assert.equal(s1.status, 'cancelled');
-  const committed = engine.stats().photos;
+  const committed = engine.library.stats().photos;
   assert.ok(
     committed >= 3 && committed <= 4,
     `${committed} photos committed: the 3rd and the one the other lane was analysing`,
@@ -235,10 +239,10 @@ test('an interrupted import resumes where it stopped and imports every photo onc
   const again = open(lib);
   try {
     assert.equal(again.index().openedBecause, 'loaded');
-    const s2 = await again.importFolders([dir]);
+    const s2 = await again.library.importFolders([dir]);
     assert.equal(s2.status, 'complete');
     assert.deepEqual([s2.added, s2.unchanged, s2.total], [WILD.length - committed, committed, WILD.length - committed]);
-    assert.equal(again.stats().photos, WILD.length);
+    assert.equal(again.library.stats().photos, WILD.length);
     const dup = again.db
       .prepare('SELECT count(*) AS n FROM (SELECT hash FROM photos GROUP BY hash HAVING count(*) > 1)')
       .get() as { n: number };

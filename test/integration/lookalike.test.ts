@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { l2normalize } from '../../src/engine/arcface/embedder.js';
+import { l2normalize } from '../../src/engine/vectors.js';
 import { featuresOf } from '../../src/engine/arcface/features.js';
 import { listHeads } from '../../src/engine/arcface/heads.js';
 import { fineTuneLookalikes, storedLookalike } from '../../src/engine/lookalike/finetune.js';

@@ -23,7 +23,7 @@ test('verify --aligned --json on a slice of celebs24', { skip: skipUnlessData('c
   const diff = rows.filter((r) => r.trim().endsWith(',0')).slice(0, 40);
   const csv = join(tempDir(), 'slice.csv');
   writeFileSync(csv, [head, ...same, ...diff].join('\n') + '\n');
-  const r = cli(['--pairs', csv, '--root', dir, '--aligned', '--json', '--threads', '1']);
+  const r = cli(['--pairs', csv, '--root', dir, '--aligned', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim()) as Record<string, number>;
   assert.deepEqual(Object.keys(out).sort(), [...KEYS].sort());
@@ -48,7 +48,7 @@ test(
     pick.push('person01/does-not-exist.jpg,person01/img1.jpg,1');
     const csv = join(tempDir(), 'wild.csv');
     writeFileSync(csv, ['file_x,file_y,same', ...pick].join('\n'));
-    const r = cli(['--pairs', csv, '--root', dir, '--json', '--threads', '1']);
+    const r = cli(['--pairs', csv, '--root', dir, '--json']);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout.trim()) as Record<string, number>;
     assert.equal(out.pairs, 20);

@@ -1,20 +1,15 @@
 // CLI (terminal door): `facelens cluster` — group the library's faces into people (full re-cluster, preview, or new faces only).
-import { algorithmByName, ALGORITHMS, DEFAULT_ALGORITHM } from '../../engine/cluster/algorithms.js';
-import { assignNewFaces, incrementalOptions } from '../../engine/cluster/incremental.js';
-import { linkageOptions } from '../../engine/cluster/linkage.js';
-import { thresholdOptions, thresholdReport } from '../../engine/cluster/thresholds.js';
-import { suggestOptions } from '../../engine/people/suggest.js';
-import { reclusterAsync } from '../../engine/cluster/recluster.js';
-import { openDb } from '../../engine/store/db.js';
-import { CliError, dbPathOf, num, parse } from '../args.js';
+import { algorithmByName, ALGORITHMS, DEFAULT_ALGORITHM, thresholdOptions } from '../../engine/api/cluster.js';
+import { CliError, num, parse, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens cluster [--algorithm NAME] [--preview | --new] [--set KEY=VALUE ...] [--min-quality Q] [--json]
   (default)          full re-cluster; keeps every name, confirmation, rejection and merge; undo with 'people undo'
   --preview          show what a full re-cluster would change, change nothing
-  --new              only faces in nobody: join existing people when close enough, group the rest
+  --new              only faces in nobody: join existing people when close enough (the library's assignment
+                     threshold, or --set threshold=X), group the rest
   --algorithm NAME   ${Object.keys(ALGORITHMS).join(' | ')} (default ${DEFAULT_ALGORITHM})
   --set KEY=VALUE    override one threshold of the algorithm (e.g. --set threshold=0.45); repeatable
-  --min-quality Q    quality gate (faces below stay out, default 0.35)
+  --min-quality Q    quality gate (faces below stay out; default: the library's setting)
   --explain          what the thresholds mean here: TAR and FAR on your named people (changes nothing)`;
 
 export function parseSets(sets: string[] | undefined, defaults: Record<string, number>): Record<string, number> {
@@ -54,20 +49,13 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((err as Error).message);
   }
   const options = parseSets(values.set, algo.defaults);
-  const minQuality = num(values['min-quality'], 'min-quality', 0.35);
-  const db = openDb(dbPathOf(values));
-  try {
+  const minQuality = values['min-quality'] === undefined ? undefined : num(values['min-quality'], 'min-quality', NaN);
+  return withEngine(values, async (engine) => {
     if (values.explain) {
-      const t = { ...linkageOptions, ...options };
-      const r = thresholdReport(
-        db,
-        [
-          { name: 'clustering (mean cosine to a group)', value: t.threshold },
-          { name: 'joining a person on import', value: incrementalOptions.threshold },
-          { name: '"Is this X?" suggestions', value: suggestOptions.minSimilarity },
-        ],
-        { minQuality },
-      );
+      const r = engine.cluster.explain({
+        ...(options.threshold !== undefined ? { clusterThreshold: options.threshold } : {}),
+        ...(minQuality !== undefined ? { minQuality } : {}),
+      });
       if (values.json) console.log(JSON.stringify(r));
       else if (r.points.length === 0)
         console.log(
@@ -85,9 +73,9 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (values.new) {
-      const r = assignNewFaces(db, {
+      const r = await engine.cluster.assignNew({
         algorithm: name,
-        minQuality,
+        ...(minQuality !== undefined ? { minQuality } : {}),
         ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
       });
       if (values.json) console.log(JSON.stringify(r));
@@ -97,7 +85,12 @@ export async function run(argv: string[]): Promise<number> {
         );
       return 0;
     }
-    const r = await reclusterAsync(db, { algorithm: name, options, minQuality, preview: values.preview });
+    const r = await engine.cluster.run({
+      algorithm: name,
+      options,
+      preview: values.preview,
+      ...(minQuality !== undefined ? { minQuality } : {}),
+    });
     const p = r.plan;
     if (values.json) {
       const { faceIds: _f, target: _t, current: _c, ...rest } = p;
@@ -135,7 +128,5 @@ export async function run(argv: string[]): Promise<number> {
         `applied: ${r.applied!.people} people, ${r.applied!.unknown} faces in nobody (undo: facelens people undo)`,
       );
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,9 +1,7 @@
 // CLI (terminal door): `facelens doctor [--repair] [--json]`: check the library and repair what can be repaired.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliError, dbPathOf, parse } from '../args.js';
-import { runDoctor } from '../../engine/doctor/doctor.js';
-import { openDb } from '../../engine/store/db.js';
+import { CliError, dbPathOf, parse, withEngine } from '../args.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, { repair: { type: 'boolean', default: false } }, false);
@@ -15,9 +13,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const path = resolve(dbPathOf(values));
   if (!existsSync(path)) throw new CliError(`no library at ${path}`);
-  const db = openDb(path);
-  try {
-    const report = await runDoctor(db, path, { repair: values.repair });
+  return withEngine(values, async (engine) => {
+    const report = await engine.care.doctor({ repair: values.repair });
     if (values.json) console.log(JSON.stringify(report));
     else {
       console.log(`library ${path}`);
@@ -31,7 +28,5 @@ export async function run(argv: string[]): Promise<number> {
       console.log(report.ok ? 'ok' : 'problems remain');
     }
     return report.ok ? 0 : 1;
-  } finally {
-    db.close();
-  }
+  });
 }

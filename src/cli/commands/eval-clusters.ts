@@ -1,7 +1,7 @@
 // CLI (terminal door): `facelens eval-clusters` — clustering quality on a folder with one sub-folder per identity.
 import { existsSync, statSync } from 'node:fs';
-import { ALGORITHMS, DEFAULT_ALGORITHM } from '../../engine/cluster/algorithms.js';
-import { evaluateClusters } from '../../engine/cluster/evaluate.js';
+import { ALGORITHMS, DEFAULT_ALGORITHM } from '../../engine/api/cluster.js';
+import { evaluateTruth } from '../../engine/api/evaluate.js';
 import { CliError, num, parse } from '../args.js';
 import { parseSets } from './cluster.js';
 
@@ -12,7 +12,7 @@ const USAGE = `usage: facelens eval-clusters --truth DIR [--aligned] [--algorith
   --compare LIST     also score these algorithms on the same embeddings (default: density, unless it is the algorithm)
   --set KEY=VALUE    override a threshold of --algorithm; repeatable
   --library PATH     keep the imported library at PATH and reuse it next time (default: a temporary one)
-  --min-quality Q    quality gate (default 0.35)
+  --min-quality Q    quality gate (default: the engine's default gate)
   --min-photos N     only identities with at least N photos (LFW: 2)
   --json             {pairwiseP, pairwiseR, pairwiseF, bcubedP, bcubedR, bcubedF, nmi, clusters, identities, unknownShare, ...}`;
 
@@ -46,13 +46,13 @@ export async function run(argv: string[]): Promise<number> {
   const compare = (values.compare ?? (algorithm === 'density' ? '' : 'density')).split(',').filter(Boolean);
   for (const c of compare) if (!ALGORITHMS[c]) throw new CliError(`unknown algorithm '${c}' in --compare`);
   const options = parseSets(values.set, ALGORITHMS[algorithm]!.defaults);
-  const r = await evaluateClusters({
+  const r = await evaluateTruth({
     truthDir: values.truth,
     aligned: values.aligned,
     algorithms: [algorithm, ...compare.filter((c) => c !== algorithm)],
     options,
     ...(values.library ? { library: values.library } : {}),
-    minQuality: num(values['min-quality'], 'min-quality', 0.35),
+    ...(values['min-quality'] !== undefined ? { minQuality: num(values['min-quality'], 'min-quality', NaN) } : {}),
     minPhotos: num(values['min-photos'], 'min-photos', 1),
     log: (l) => process.stderr.write(`${l}\n`),
   });

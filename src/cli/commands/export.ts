@@ -1,9 +1,7 @@
 // CLI (terminal door): `facelens export FILE`: back up people, names, corrections, hand-drawn faces and heads (not photos).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CliError, dbPathOf, parse } from '../args.js';
-import { exportBackup } from '../../engine/backup/export.js';
-import { openDb } from '../../engine/store/db.js';
+import { CliError, dbPathOf, parse, withEngine } from '../args.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {});
@@ -11,18 +9,14 @@ export async function run(argv: string[]): Promise<number> {
     console.log('usage: facelens export FILE [--db PATH] [--json]');
     return values.help ? 0 : 2;
   }
-  const path = resolve(dbPathOf(values));
-  if (!existsSync(path)) throw new CliError(`no library at ${path}`);
-  const db = openDb(path);
-  try {
-    const s = exportBackup(db, resolve(positionals[0]!));
+  if (!existsSync(resolve(dbPathOf(values)))) throw new CliError(`no library at ${resolve(dbPathOf(values))}`);
+  return withEngine(values, (engine) => {
+    const s = engine.care.exportBackup(resolve(positionals[0]!));
     if (values.json) console.log(JSON.stringify(s));
     else
       console.log(
         `wrote ${s.path}: ${s.people} people, ${s.assignments} face assignments, ${s.rejections} rejections, ${s.manualFaces} hand-drawn faces, ${s.heads} heads (${s.bytes} bytes)`,
       );
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

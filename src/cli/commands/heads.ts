@@ -1,7 +1,5 @@
 // CLI (terminal door): `facelens heads list|activate ID` — ArcFace head versions and switching the active one.
-import { CliError, dbPathOf, parse } from '../args.js';
-import { activateHeadFast, listHeads } from '../../engine/arcface/heads.js';
-import { openDb } from '../../engine/store/db.js';
+import { CliError, ids, parse, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens heads list [--json] [--db PATH]
        facelens heads activate ID [--json] [--db PATH]   re-embeds every face with head ID and rebuilds the index`;
@@ -15,11 +13,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const dbPath = dbPathOf(values);
-  const db = openDb(dbPath);
-  try {
+  return withEngine(values, async (engine) => {
     if (verb === 'list') {
-      const heads = listHeads(db);
+      const heads = engine.heads.list();
       if (values.json) {
         console.log(JSON.stringify(heads.map((h) => ({ ...h, metrics: { ...h.metrics, curve: undefined } }))));
         return 0;
@@ -37,24 +33,18 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     if (verb === 'activate') {
-      const id = Number(arg);
-      if (!Number.isInteger(id) || id < 1) throw new CliError(`activate needs a head id, got '${arg ?? ''}'\n${USAGE}`);
-      let r;
-      try {
-        r = await activateHeadFast(db, id, dbPath);
-      } catch (err) {
-        throw new CliError((err as Error).message, 1);
-      }
+      const [id] = ids([arg ?? ''], 'head id');
+      const t0 = performance.now();
+      const r = await engine.heads.activate({ headId: id! });
+      const seconds = (performance.now() - t0) / 1000;
       if (values.json)
-        console.log(JSON.stringify({ headId: id, faces: r.faces, seconds: r.seconds, index: r.index ?? null }));
+        console.log(JSON.stringify({ headId: id, faces: r.reembedded, seconds, index: engine.indexPath }));
       else
         console.log(
-          `head ${id} active: ${r.faces} faces re-embedded in ${r.seconds.toFixed(2)} s${r.index ? `, index rebuilt at ${r.index}` : ''}`,
+          `head ${id} active: ${r.reembedded} faces re-embedded in ${seconds.toFixed(2)} s, index rebuilt at ${engine.indexPath}`,
         );
       return 0;
     }
     throw new CliError(`unknown verb '${verb}'\n${USAGE}`);
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,8 +1,6 @@
 // CLI (terminal door): `facelens import-backup FILE`: apply a backup to the library (one undoable step for its people part).
 import { resolve } from 'node:path';
-import { CliError, dbPathOf, parse } from '../args.js';
-import { BackupFormatError, readBackup, restoreBackup } from '../../engine/backup/restore.js';
-import { openDb } from '../../engine/store/db.js';
+import { parse, withEngine } from '../args.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { 'no-activate': { type: 'boolean', default: false } });
@@ -12,24 +10,13 @@ export async function run(argv: string[]): Promise<number> {
     );
     return values.help ? 0 : 2;
   }
-  let backup;
-  try {
-    backup = readBackup(resolve(positionals[0]!));
-  } catch (err) {
-    if (err instanceof BackupFormatError) throw new CliError(err.message);
-    throw err;
-  }
-  const path = resolve(dbPathOf(values));
-  const db = openDb(path);
-  try {
-    const s = restoreBackup(db, backup, { dbPath: path, activate: !values['no-activate'] });
+  return withEngine(values, async (engine) => {
+    const s = await engine.care.importBackup(resolve(positionals[0]!), { activate: !values['no-activate'] });
     if (values.json) console.log(JSON.stringify(s));
     else {
-      console.log(`restored into ${path}:`);
+      console.log(`restored into ${engine.dbPath}:`);
       for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(20)} ${v}`);
     }
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

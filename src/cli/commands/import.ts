@@ -1,10 +1,8 @@
 // CLI (terminal door): `facelens import <folder...> [--db PATH] [--json]`: import photo folders with live progress.
 import { existsSync } from 'node:fs';
-import { CliError, dbPathOf, parse } from '../args.js';
-import { Engine, FolderNotFoundError, ImportRunningError } from '../../engine/engine.js';
-import { LockedError } from '../../engine/jobs/lock.js';
+import { CliError, parse, progressWriter, withEngine } from '../args.js';
+import type { LibraryImport } from '../../engine/api/library.js';
 import type { JobProgress } from '../../engine/jobs/progress.js';
-import type { ImportSummary } from '../../engine/library/import.js';
 
 const HELP = `usage: facelens import <folder...> [--db PATH] [--json]
   Finds the faces in the photos under each folder (recursively) and adds them to the library.
@@ -33,7 +31,7 @@ export function progressLine(p: JobProgress): string {
   }
 }
 
-export function summaryText(s: ImportSummary): string {
+export function summaryText(s: LibraryImport): string {
   const lines = [
     `${s.status === 'complete' ? 'Import complete' : 'Import stopped (resume by running it again)'} in ${formatDuration(s.elapsedMs)}`,
     `  photos added:     ${s.added}`,
@@ -43,6 +41,11 @@ export function summaryText(s: ImportSummary): string {
     `  unchanged:        ${s.unchanged}`,
     `  faces found:      ${s.facesFound}`,
     `  failures:         ${s.failures.length}`,
+    ...(s.assigned
+      ? [
+          `  people:           ${s.assigned.joined} faces joined people, ${s.assigned.newPeopleFaces} formed ${s.assigned.newPeople} new groups`,
+        ]
+      : []),
     ...s.failures.map((f) => `    ${JSON.stringify(f.path).slice(1, -1)}: ${f.reason} [${f.code}]`),
   ];
   return lines.join('\n');
@@ -55,44 +58,33 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new CliError(`no folder given\n${HELP}`);
-  const engine = Engine.open(dbPathOf(values));
-  const ac = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nstopping after the current photo (Ctrl-C again to quit now; nothing is lost either way)\n',
-      );
-      ac.abort();
-    } else process.exit(130); // every photo is its own transaction: quitting now loses at most the current one
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  const tty = process.stderr.isTTY;
-  let last = 0;
-  const onProgress = (p: JobProgress) => {
-    const line = progressLine(p);
-    if (tty) process.stderr.write(`\r\x1b[K${line}`);
-    else if (p.status !== 'running' || Date.now() - last > 2000) {
-      process.stderr.write(`${line}\n`);
-      last = Date.now();
+  for (const f of positionals) if (!existsSync(f)) console.error(`facelens import: warning: ${f} does not exist now`);
+  return withEngine(values, async (engine) => {
+    const ac = new AbortController();
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        process.stderr.write(
+          '\nstopping after the current photo (Ctrl-C again to quit now; nothing is lost either way)\n',
+        );
+        ac.abort();
+      } else process.exit(130); // every photo is its own transaction: quitting now loses at most the current one
+    };
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigint);
+    const write = progressWriter(2000);
+    try {
+      const summary = await engine.library.importFolders(positionals, {
+        signal: ac.signal,
+        onProgress: (p) => write(progressLine(p), p.status !== 'running' && p.status !== 'scanning'),
+      });
+      if (values.json) console.log(JSON.stringify({ ...summary, indexSize: engine.index().size }));
+      else console.log(summaryText(summary));
+      return summary.status === 'complete' ? 0 : 130;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
     }
-    if (tty && p.status !== 'running' && p.status !== 'scanning') process.stderr.write('\n');
-  };
-  try {
-    for (const f of positionals) if (!existsSync(f)) console.error(`facelens import: warning: ${f} does not exist now`);
-    const summary = await engine.importFolders(positionals, { onProgress, signal: ac.signal });
-    if (values.json) console.log(JSON.stringify({ ...summary, indexSize: engine.index().size }));
-    else console.log(summaryText(summary));
-    return summary.status === 'complete' ? 0 : 130;
-  } catch (err) {
-    if (err instanceof FolderNotFoundError || err instanceof LockedError || err instanceof ImportRunningError)
-      throw new CliError(err.message, 1);
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    await engine.close();
-  }
+  });
 }

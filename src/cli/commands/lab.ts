@@ -1,9 +1,6 @@
 // CLI (terminal door): `facelens lab` — the loss lab: each margin loss trained on one split, one table in the seed's shape.
-import { CliError, dbPathOf, num, parse } from '../args.js';
-import type { BackendName } from '../../engine/compute/backend.js';
-import { labTable, runLab, targetLogitCurves, tinyEmbeddings } from '../../engine/arcface/lab.js';
-import { parseLoss, SEED_LOSSES } from '../../engine/arcface/loss-spec.js';
-import { openDb } from '../../engine/store/db.js';
+import { CliError, num, parse, withEngine } from '../args.js';
+import { labText, parseLoss, SEED_LOSSES, type BackendName } from '../../engine/api/train.js';
 import { configOverrides, lossOverrides, prepareFrom, progressPrinter, TRAIN_OPTIONS } from './train.js';
 
 const USAGE = `usage: facelens lab --labels DIR [--aligned] [--losses a,b,...] [--unseen-pairs FILE --unseen-root DIR] [--json]
@@ -42,16 +39,16 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError((err as Error).message);
     }
   }
-  if (values.curves) {
-    console.log(JSON.stringify(targetLogitCurves(losses)));
-    return 0;
-  }
   const dim = values['embedding-dim'] === undefined ? undefined : num(values['embedding-dim'], 'embedding-dim', NaN);
   if (dim !== undefined && dim !== 2 && dim !== 3) throw new CliError(`--embedding-dim must be 2 or 3, got ${dim}`);
-  const dbPath = dbPathOf(values);
-  const db = openDb(dbPath);
-  try {
-    const p = await prepareFrom(db, v, values.json === true);
+  return withEngine(values, async (engine) => {
+    if (values.curves) {
+      console.log(
+        JSON.stringify(engine.train.curves({ curves: losses.map((loss) => ({ loss, margins: lossOverrides(v) })) })),
+      );
+      return 0;
+    }
+    const p = await prepareFrom(engine, v, values.json === true);
     const keep = values.identities === undefined ? undefined : num(values.identities, 'identities', NaN);
     if (keep !== undefined) {
       if (!(Number.isInteger(keep) && keep >= 2))
@@ -72,12 +69,12 @@ export async function run(argv: string[]): Promise<number> {
         : { onProgress: (loss: string, pr: Parameters<ReturnType<typeof progressPrinter>>[0]) => printer(loss)(pr) }),
     };
     if (dim !== undefined) {
-      const sets = await tinyEmbeddings(db, p, losses, dim as 2 | 3, common);
+      const sets = await engine.train.tiny(p, losses, dim as 2 | 3, common);
       console.log(JSON.stringify(sets));
       return 0;
     }
     const blend = values.blend === undefined ? undefined : num(values.blend, 'blend', NaN);
-    const r = await runLab(db, p, {
+    const r = await engine.train.lab(p, {
       ...common,
       losses,
       mode: values['from-scratch'] ? 'train' : 'finetune',
@@ -91,10 +88,8 @@ export async function run(argv: string[]): Promise<number> {
       console.log(
         `loss lab on ${p.dataset.identities.length} identities (${p.train.length} training faces, ${p.test.length} held out), backend ${r.backend}`,
       );
-      console.log(labTable(r));
+      console.log(labText(r));
     }
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

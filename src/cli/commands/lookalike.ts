@@ -1,14 +1,12 @@
 // CLI (terminal door): `facelens lookalike` — how well two people are told apart, and a fine-tune of the ArcFace head to separate them.
 import { existsSync, statSync } from 'node:fs';
-import { CliError, dbPathOf, num, parse } from '../args.js';
-import { activateHeadFast } from '../../engine/arcface/heads.js';
-import { fineTuneLookalikes, type LookalikeReport, type LookalikeRunOptions } from '../../engine/lookalike/finetune.js';
-import { separation } from '../../engine/lookalike/separation.js';
-import { histogramText, ratesTable } from '../../engine/lookalike/text.js';
-import { truthLookalikes } from '../../engine/lookalike/truth.js';
-import { PeopleError } from '../../engine/people/ops.js';
-import { openDb } from '../../engine/store/db.js';
-import { FacePipeline } from '../../engine/vision/pipeline.js';
+import { CliError, ids, num, parse, progressWriter, withEngine } from '../args.js';
+import {
+  histogramText,
+  ratesTable,
+  type LookalikeReport,
+  type LookalikeRunOptions,
+} from '../../engine/api/lookalike.js';
 import { progressPrinter } from './train.js';
 
 const USAGE = `usage: facelens lookalike --a ID --b ID [--head ID] [--train [--epochs N --holdout 0.5 --seed N --loss arcface
@@ -100,7 +98,6 @@ export async function run(argv: string[]): Promise<number> {
       'user-only': { type: 'boolean', default: false },
       control: { type: 'boolean', default: false },
       activate: { type: 'boolean', default: false },
-      threads: { type: 'string' },
     },
     false,
   );
@@ -110,26 +107,21 @@ export async function run(argv: string[]): Promise<number> {
   }
   const v = values as Values;
   const json = values.json === true;
-  const dbPath = dbPathOf(values);
   if (values.truth !== undefined) {
-    if (!existsSync(values.truth) || !statSync(values.truth).isDirectory())
-      throw new CliError(`--truth ${values.truth} is not a folder`);
-    const db = openDb(dbPath);
-    try {
-      const threads = num(v.threads, 'threads', 2);
-      let last = 0;
-      const r = await truthLookalikes(
-        db,
+    const root = values.truth;
+    if (!existsSync(root) || !statSync(root).isDirectory()) throw new CliError(`--truth ${root} is not a folder`);
+    return withEngine(values, async (engine) => {
+      const write = progressWriter();
+      const r = await engine.lookalike.truth(
         {
-          root: values.truth,
+          root,
           aligned: values.aligned === true,
-          pipeline: () => FacePipeline.load({ threads }),
-          releasePipeline: true,
-          onFeatures: (done, total, cached) => {
-            if (json || (Date.now() - last < 1000 && done < total)) return;
-            last = Date.now();
-            process.stderr.write(`\rfeatures: ${done}/${total} (${cached} cached)   ${done === total ? '\n' : ''}`);
-          },
+          ...(json
+            ? {}
+            : {
+                onFeatures: (done: number, total: number, cached: number) =>
+                  write(`features: ${done}/${total} (${cached} cached)`, done === total),
+              }),
         },
         { ...(values.a !== undefined ? { a: values.a } : {}), ...(values.b !== undefined ? { b: values.b } : {}) },
         { ...runOptions(v, json), control: values.control === true },
@@ -137,20 +129,17 @@ export async function run(argv: string[]): Promise<number> {
       if (json) console.log(JSON.stringify(r));
       else printReport(r);
       return 0;
-    } catch (err) {
-      if (err instanceof CliError) throw err;
-      throw new CliError((err as Error).message, 1);
-    } finally {
-      db.close();
-    }
+    });
   }
   if (values.a === undefined || values.b === undefined) throw new CliError(`--a and --b are required\n${USAGE}`);
-  const a = num(values.a, 'a', NaN);
-  const b = num(values.b, 'b', NaN);
-  const db = openDb(dbPath);
-  try {
+  const [a, b] = ids([values.a, values.b], 'person id');
+  return withEngine(values, async (engine) => {
     if (!values.train) {
-      const s = separation(db, a, b, values.head !== undefined ? num(values.head, 'head', NaN) : undefined);
+      const s = engine.lookalike.separation({
+        a: a!,
+        b: b!,
+        ...(values.head !== undefined ? { headId: ids([values.head], 'head id')[0]! } : {}),
+      });
       if (json) {
         console.log(JSON.stringify(s));
         return 0;
@@ -168,8 +157,11 @@ export async function run(argv: string[]): Promise<number> {
       console.log(`\n${histogramText(cols)}`);
       return 0;
     }
-    const r = await fineTuneLookalikes(db, a, b, { ...runOptions(v, json), userOnly: values['user-only'] === true });
-    if (values.activate && r.headId !== null) await activateHeadFast(db, r.headId, dbPath);
+    const r = await engine.lookalike.run(a!, b!, {
+      ...runOptions(v, json),
+      userOnly: values['user-only'] === true,
+      activate: values.activate === true,
+    });
     if (json) console.log(JSON.stringify(r));
     else {
       printReport(r);
@@ -179,10 +171,5 @@ export async function run(argv: string[]): Promise<number> {
         );
     }
     return 0;
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError((err as Error).message, err instanceof PeopleError ? 2 : 1);
-  } finally {
-    db.close();
-  }
+  });
 }

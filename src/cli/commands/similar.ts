@@ -1,6 +1,5 @@
 // CLI (terminal door): `facelens similar --face ID [-k N] [--json]`: the faces most like a face, from the HNSW index.
-import { CliError, dbPathOf, num, parse } from '../args.js';
-import { Engine, FaceNotFoundError } from '../../engine/engine.js';
+import { CliError, num, parse, withEngine } from '../args.js';
 
 const HELP = `usage: facelens similar --face ID [-k N] [--db PATH] [--json]
   Lists the N faces (default 10) most similar to face ID (cosine similarity of the active head's embeddings).`;
@@ -16,11 +15,16 @@ export async function run(argv: string[]): Promise<number> {
   const k = num(values.k, 'k', 10);
   if (!Number.isInteger(faceId) || faceId < 1)
     throw new CliError(`--face must be a face id (a positive integer), got '${values.face}'`);
-  if (!Number.isInteger(k) || k < 1 || k > 10_000)
-    throw new CliError(`-k must be an integer from 1 to 10000, got '${values.k}'`);
-  const engine = Engine.open(dbPathOf(values));
-  try {
-    const found = engine.similar(faceId, k);
+  if (!Number.isInteger(k) || k < 1 || k > 500)
+    throw new CliError(`-k must be an integer from 1 to 500, got '${values.k}'`);
+  return withEngine(values, (engine) => {
+    const found = engine.faces.similar({ faceId, k }).map((s) => ({
+      faceId: s.face.id,
+      similarity: s.similarity,
+      photoId: s.face.photoId,
+      path: engine.photos.get({ photoId: s.face.photoId }).path,
+      box: s.face.box,
+    }));
     if (values.json) console.log(JSON.stringify({ face: faceId, k, neighbours: found }));
     else {
       console.log(`faces most like face ${faceId}:`);
@@ -31,10 +35,5 @@ export async function run(argv: string[]): Promise<number> {
       if (found.length === 0) console.log('  (no other faces in the library)');
     }
     return 0;
-  } catch (err) {
-    if (err instanceof FaceNotFoundError) throw new CliError(err.message, 1);
-    throw err;
-  } finally {
-    await engine.close();
-  }
+  });
 }

@@ -1,6 +1,5 @@
-// CLI (terminal door): `facelens stats [--json]`: what the library holds (photos, faces, failures, index, backend).
-import { dbPathOf, parse } from '../args.js';
-import { Engine } from '../../engine/engine.js';
+// CLI (terminal door): `facelens stats [--json]`: what the library holds (photos, faces, people, failures, index, backend).
+import { parse, withEngine } from '../args.js';
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(argv, {}, false);
@@ -8,16 +7,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log('usage: facelens stats [--db PATH] [--json]');
     return 0;
   }
-  const engine = Engine.open(dbPathOf(values));
-  try {
-    const s = engine.stats();
+  return withEngine(values, (engine) => {
+    const s = engine.library.stats();
     if (values.json) console.log(JSON.stringify(s));
     else {
       console.log(`library ${engine.dbPath}`);
-      for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(11)} ${v}`);
+      for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(12)} ${v}`);
     }
     return 0;
-  } finally {
-    await engine.close();
-  }
+  });
 }

@@ -1,10 +1,8 @@
 // CLI (terminal door): `facelens suggest --person ID` — "Is this X?": faces that may be this person, best first.
-import { PeopleError } from '../../engine/people/ops.js';
-import { suggestions } from '../../engine/people/suggest.js';
-import { openDb } from '../../engine/store/db.js';
-import { CliError, dbPathOf, num, parse } from '../args.js';
+import { CliError, ids, num, parse, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens suggest --person ID [--limit N] [--min-similarity S] [--json]
+  (default minimum: the library's suggestion threshold)
   faces in nobody or placed elsewhere by a guess, ranked by mean similarity to the person's faces;
   never a rejected face, never a face from a photo that already shows the person`;
 
@@ -19,26 +17,21 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.person === undefined) throw new CliError(`--person is required\n${USAGE}`);
-  const person = num(values.person, 'person', 0);
-  const db = openDb(dbPathOf(values));
-  try {
-    const opts =
+  const [personId] = ids([values.person], 'person');
+  return withEngine(values, (engine) => {
+    const list = engine.people.suggestions(
+      { personId: personId!, limit: num(values.limit, 'limit', 20) },
       values['min-similarity'] !== undefined
-        ? { minSimilarity: num(values['min-similarity'], 'min-similarity', 0.25) }
-        : {};
-    const list = suggestions(db, person, num(values.limit, 'limit', 20), opts);
+        ? { minSimilarity: num(values['min-similarity'], 'min-similarity', NaN) }
+        : {},
+    );
     if (values.json) console.log(JSON.stringify(list));
-    else if (list.length === 0) console.log(`no suggestions for person ${person}`);
+    else if (list.length === 0) console.log(`no suggestions for person ${personId}`);
     else
       for (const s of list)
         console.log(
-          `face ${s.faceId}\t${s.similarity.toFixed(3)}\t${s.currentPersonId ? `now in person ${s.currentPersonId}` : 'unknown'}`,
+          `face ${s.face.id}\t${s.similarity.toFixed(3)}\t${s.face.personId ? `now in ${s.face.personName ?? `person ${s.face.personId}`}` : 'unknown'}`,
         );
     return 0;
-  } catch (err) {
-    if (err instanceof PeopleError) throw new CliError(err.message, 1);
-    throw err;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -1,15 +1,18 @@
 // CLI (terminal door): `facelens train` — train or fine-tune an ArcFace head on labelled photos or named people, before/after.
 import { existsSync, statSync } from 'node:fs';
-import { CliError, dbPathOf, num, parse } from '../args.js';
-import type { BackendName } from '../../engine/compute/backend.js';
-import { activateHeadFast } from '../../engine/arcface/heads.js';
-import { LOSS_NAMES, parseLoss, type LossOverrides, type LossSpec } from '../../engine/arcface/loss-spec.js';
-import { prepare, runTraining, type Prepared, type RunReport } from '../../engine/arcface/run.js';
-import type { TrainConfig } from '../../engine/arcface/trainer.js';
-import type { Verification } from '../../engine/arcface/evaluate.js';
-import { PairsError } from '../../engine/verify/pairs.js';
-import { openDb, type Db } from '../../engine/store/db.js';
-import { FacePipeline } from '../../engine/vision/pipeline.js';
+import { CliError, num, parse, progressWriter, withEngine } from '../args.js';
+import type { Engine } from '../../engine/api/engine.js';
+import {
+  LOSS_NAMES,
+  parseLoss,
+  type BackendName,
+  type LossOverrides,
+  type LossSpec,
+  type Prepared,
+  type RunReport,
+  type TrainConfig,
+  type Verification,
+} from '../../engine/api/train.js';
 
 const USAGE = `usage: facelens train [--labels DIR [--aligned]] [--loss NAME] [--s 64 --m1 1 --m2 0.5 --m3 0] [--epochs N]
                       [--holdout 0.5] [--seed N] [--unseen-pairs FILE --unseen-root DIR] [--json] [--db PATH]
@@ -47,7 +50,6 @@ export const TRAIN_OPTIONS = {
   'unseen-aligned': { type: 'boolean', default: false },
   'from-scratch': { type: 'boolean', default: false },
   backend: { type: 'string' },
-  threads: { type: 'string' },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -88,7 +90,7 @@ export function configOverrides(v: Values): Partial<TrainConfig> {
 }
 
 /** Features, split and unseen pairs, with progress on stderr. */
-export async function prepareFrom(db: Db, v: Values, json: boolean): Promise<Prepared> {
+export async function prepareFrom(engine: Engine, v: Values, json: boolean): Promise<Prepared> {
   const labels = typeof v.labels === 'string' ? v.labels : undefined;
   if (labels && (!existsSync(labels) || !statSync(labels).isDirectory()))
     throw new CliError(`--labels ${labels} is not a folder`);
@@ -98,36 +100,21 @@ export async function prepareFrom(db: Db, v: Values, json: boolean): Promise<Pre
     throw new CliError('--unseen-pairs and --unseen-root go together');
   if (typeof root === 'string' && (!existsSync(root) || !statSync(root).isDirectory()))
     throw new CliError(`--unseen-root ${root} is not a folder`);
-  const threads = num(v.threads, 'threads', 2);
-  let last = 0;
-  try {
-    return await prepare(
-      db,
-      {
-        ...(labels ? { labels } : {}),
-        aligned: v.aligned === true,
-        pipeline: () => FacePipeline.load({ threads }),
-        releasePipeline: true,
-        onFeatures: (done, total, cached) => {
-          const now = Date.now();
-          if (json || (now - last < 1000 && done < total)) return;
-          last = now;
-          process.stderr.write(`\rfeatures: ${done}/${total} (${cached} cached)   ${done === total ? '\n' : ''}`);
-        },
-      },
-      {
-        holdout: num(v.holdout, 'holdout', 0.5),
-        seed: num(v.seed, 'seed', 1),
-        ...(typeof pairs === 'string' && typeof root === 'string'
-          ? { unseen: { pairs, root, aligned: v['unseen-aligned'] === true } }
-          : {}),
-      },
-    );
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    if (err instanceof PairsError) throw new CliError(err.message);
-    throw new CliError((err as Error).message, 1);
-  }
+  const write = progressWriter();
+  return engine.train.prepare({
+    ...(labels ? { labels } : {}),
+    aligned: v.aligned === true,
+    holdout: num(v.holdout, 'holdout', 0.5),
+    seed: num(v.seed, 'seed', 1),
+    ...(typeof pairs === 'string' && typeof root === 'string'
+      ? { unseen: { pairs, root, aligned: v['unseen-aligned'] === true } }
+      : {}),
+    ...(json
+      ? {}
+      : {
+          onFeatures: (done, total, cached) => write(`features: ${done}/${total} (${cached} cached)`, done === total),
+        }),
+  });
 }
 
 /** A progress line on stderr, at most every half second. */
@@ -196,10 +183,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const v = values as Values;
   const loss = lossOf(String(values.loss), v);
-  const dbPath = dbPathOf(values);
-  const db = openDb(dbPath);
-  try {
-    const p = await prepareFrom(db, v, values.json === true);
+  return withEngine(values, async (engine) => {
+    const p = await prepareFrom(engine, v, values.json === true);
     for (const f of p.dataset.failures.slice(0, 10)) process.stderr.write(`train: skipped ${f.file}: ${f.reason}\n`);
     if (p.dataset.failures.length > 10)
       process.stderr.write(`train: ... and ${p.dataset.failures.length - 10} more skipped\n`);
@@ -210,21 +195,23 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', onSigint);
     const blend = opt(v, 'blend');
-    const r = await runTraining(db, p, {
-      loss,
-      mode: values['from-scratch'] ? 'train' : 'finetune',
-      config: configOverrides(v),
-      ...(blend !== undefined ? { blend } : {}),
-      ...(typeof values.backend === 'string' ? { backend: values.backend as BackendName } : {}),
-      signal: ac.signal,
-      ...(values.json ? {} : { onProgress: progressPrinter('train') }),
-    }).finally(() => process.off('SIGINT', onSigint));
+    const t0 = performance.now();
+    const { report: r, activated } = await engine.train
+      .run(p, {
+        loss,
+        mode: values['from-scratch'] ? 'train' : 'finetune',
+        config: configOverrides(v),
+        ...(blend !== undefined ? { blend } : {}),
+        ...(typeof values.backend === 'string' ? { backend: values.backend as BackendName } : {}),
+        signal: ac.signal,
+        activate: values.activate === true,
+        ...(values.json ? {} : { onProgress: progressPrinter('train') }),
+      })
+      .finally(() => process.off('SIGINT', onSigint));
     if (r.cancelled) {
       process.stderr.write('train: cancelled\n');
       return 130;
     }
-    let activated: Awaited<ReturnType<typeof activateHeadFast>> | undefined;
-    if (values.activate && r.headId !== undefined) activated = await activateHeadFast(db, r.headId, dbPath);
     if (values.json) {
       console.log(
         JSON.stringify({
@@ -241,19 +228,17 @@ export async function run(argv: string[]): Promise<number> {
           testFaces: r.testFaces,
           seconds: r.seconds,
           samplesPerSec: r.samplesPerSec,
-          ...(activated ? { activated: activated.faces } : {}),
+          ...(activated ? { activated: activated.reembedded } : {}),
         }),
       );
     } else {
       printReport(r, p);
       if (activated)
         console.log(
-          `activated head ${r.headId}: ${activated.faces} faces re-embedded in ${activated.seconds.toFixed(1)} s, index rebuilt`,
+          `activated head ${r.headId}: ${activated.reembedded} faces re-embedded, index rebuilt (${((performance.now() - t0) / 1000).toFixed(1)} s in all)`,
         );
       else if (r.headId !== undefined) console.log(`make it active with: facelens heads activate ${r.headId}`);
     }
     return 0;
-  } finally {
-    db.close();
-  }
+  });
 }

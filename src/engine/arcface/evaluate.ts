@@ -1,7 +1,7 @@
 // Engine (arcface): before/after verification of heads: all pairs of held-out faces, and a pairs file of unseen identities.
-import { l2normalize } from './embedder.js';
+import { dot, l2normalize } from '../vectors.js';
 import { applyFolded, foldHead, rng, type HeadWeights } from './head-weights.js';
-import { FAILED_PAIR_SCORE } from '../verify/run.js';
+import { pairScores } from '../verify/score.js';
 import { summarize, type VerificationSummary } from '../verify/metrics.js';
 import type { PairSet } from '../verify/pairs.js';
 
@@ -25,12 +25,6 @@ export interface Verification {
 /** Unit embeddings of raw backbone features through `head` (undefined = the identity head). */
 export function embedAll(head: HeadWeights | undefined, features: readonly Float32Array[]): Float32Array[] {
   return head ? applyFolded(foldHead(head), features) : features.map(l2normalize);
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 function pick(s: VerificationSummary): Verification {
@@ -80,7 +74,7 @@ export function verifyPairs(
   return pick(summarize(scores, pairs.same, EVAL_OPTIONS.folds));
 }
 
-/** A pairs file (e.g. LFW) scored with `head`; files without a feature score FAILED_PAIR_SCORE. */
+/** A pairs file (e.g. LFW) scored with `head`; files without a feature score lowest (verify/score.ts). */
 export function verifyPairSet(
   head: HeadWeights | undefined,
   set: PairSet,
@@ -92,11 +86,7 @@ export function verifyPairSet(
     head,
     files.map((f) => features.get(f)!),
   ).forEach((e, i) => emb.set(files[i]!, e));
-  const scores = set.pairs.map((p) => {
-    const ea = emb.get(p.a);
-    const eb = emb.get(p.b);
-    return ea && eb ? dot(ea, eb) : FAILED_PAIR_SCORE;
-  });
+  const scores = pairScores(set, emb);
   return pick(
     summarize(
       scores,

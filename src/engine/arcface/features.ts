@@ -3,10 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { f32ToBlob, blobToF32 } from '../store/blob.js';
 import type { Db } from '../store/db.js';
-import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../library/decode.js';
-import { hashBytes } from '../library/hash.js';
+import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../image/decode.js';
+import { hashBytes } from '../image/hash.js';
 import { modelsDir } from '../paths.js';
-import { pickSubject } from '../verify/run.js';
+import { pickSubject } from '../vision/subject.js';
 import { MODEL_FILES, type FacePipeline } from '../vision/pipeline.js';
 import { modelPath, sha256File } from '../vision/ort.js';
 

@@ -1,8 +1,9 @@
 // Engine (arcface): head versions in SQLite: store a trained head, list, load, activate (re-embed every face, rebuild HNSW).
 import type { Db } from '../store/db.js';
-import { blobToF32, f32ToBlob } from '../store/blob.js';
+import { FaceStore } from '../store/faces.js';
+import { HeadStore, type HeadKind, type HeadRow } from '../store/heads.js';
 import { FaceIndex, indexPathFor } from '../index/hnsw.js';
-import { l2normalize } from './embedder.js';
+import { l2normalize } from '../vectors.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { currentBackend, initBackend } from '../compute/backend.js';
 import { mm } from '../compute/matmul.js';
@@ -22,18 +23,7 @@ export const ACTIVATE_OPTIONS = {
   batch: 2048,
 };
 
-export type HeadKind = 'identity' | 'trained' | 'finetuned';
-
-export interface HeadRow {
-  id: number;
-  name: string;
-  kind: HeadKind;
-  parentId: number | null;
-  createdAt: number;
-  active: boolean;
-  config: Record<string, unknown>;
-  metrics: Record<string, unknown>;
-}
+export type { HeadKind, HeadRow } from '../store/heads.js';
 
 export function saveHead(
   db: Db,
@@ -50,61 +40,24 @@ export function saveHead(
     throw new Error(
       `a library head maps ${FEATURE_DIM} -> ${FEATURE_DIM} values (got ${h.weights.dimIn} -> ${h.weights.dimOut})`,
     );
-  const r = db
-    .prepare(
-      'INSERT INTO heads (name, kind, parent_id, created_at, config, metrics, weights, active) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
-    )
-    .run(
-      h.name,
-      h.kind,
-      h.parentId,
-      Date.now(),
-      JSON.stringify(h.config),
-      JSON.stringify(h.metrics),
-      serializeHead(h.weights),
-    );
-  return Number(r.lastInsertRowid);
+  return new HeadStore(db).insert({ ...h, weights: serializeHead(h.weights) });
 }
 
 export function updateHeadMetrics(db: Db, id: number, metrics: unknown): void {
-  db.prepare('UPDATE heads SET metrics = ? WHERE id = ?').run(JSON.stringify(metrics), id);
+  new HeadStore(db).setMetrics(id, metrics);
 }
 
 export function listHeads(db: Db): HeadRow[] {
-  const rows = db
-    .prepare('SELECT id, name, kind, parent_id, created_at, active, config, metrics FROM heads ORDER BY id')
-    .all() as {
-    id: number;
-    name: string;
-    kind: HeadKind;
-    parent_id: number | null;
-    created_at: number;
-    active: number;
-    config: string;
-    metrics: string; // prettier-ignore
-  }[];
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    parentId: r.parent_id,
-    createdAt: r.created_at,
-    active: r.active === 1,
-    config: JSON.parse(r.config) as Record<string, unknown>,
-    metrics: JSON.parse(r.metrics) as Record<string, unknown>,
-  }));
+  return new HeadStore(db).list();
 }
 
 export function activeHeadId(db: Db): number {
-  const r = db.prepare('SELECT id FROM heads WHERE active = 1').get() as { id: number } | undefined;
-  if (!r) throw new Error('no active head in this library');
-  return r.id;
+  return new HeadStore(db).active().id;
 }
 
 /** The head's weights; undefined for the identity head. Throws for an unknown id. */
 export function loadHeadWeights(db: Db, id: number): HeadWeights | undefined {
-  const r = db.prepare('SELECT kind, weights FROM heads WHERE id = ?').get(id) as
-    { kind: HeadKind; weights: Buffer | null } | undefined;
+  const r = new HeadStore(db).weights(id);
   if (!r) throw new Error(`no head ${id} in this library (see 'facelens heads list')`);
   if (r.kind === 'identity') return undefined;
   if (!r.weights) throw new Error(`head ${id} has no weights stored`);
@@ -151,33 +104,27 @@ export function activateHead(db: Db, id: number, dbPath?: string): { faces: numb
   const t0 = performance.now();
   const w = loadHeadWeights(db, id);
   const folded = w ? foldHead(w) : undefined;
-  const select = db.prepare<[number, number], { id: number; feature: Buffer }>(
-    'SELECT id, feature FROM faces WHERE id > ? ORDER BY id LIMIT ?',
-  );
-  const upsert = db.prepare<[number, number, Buffer]>(
-    'INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec',
-  );
-  let faces = 0;
+  const faces = new FaceStore(db);
+  let count = 0;
   db.transaction(() => {
     let after = 0;
     for (;;) {
-      const rows = select.all(after, ACTIVATE_OPTIONS.batch);
+      const rows = faces.featuresAfter(after, ACTIVATE_OPTIONS.batch);
       if (rows.length === 0) break;
       const vecs = embedChunk(
         folded,
-        rows.map((r) => blobToF32(r.feature, FEATURE_DIM)),
+        rows.map((r) => r.feature),
       );
-      rows.forEach((r, i) => upsert.run(r.id, id, f32ToBlob(vecs[i]!)));
-      faces += rows.length;
+      rows.forEach((r, i) => faces.putEmbedding(r.id, id, vecs[i]!));
+      count += rows.length;
       after = rows[rows.length - 1]!.id;
     }
-    db.prepare('UPDATE heads SET active = 0 WHERE active = 1').run();
-    db.prepare('UPDATE heads SET active = 1 WHERE id = ?').run(id);
+    new HeadStore(db).setActive(id);
   })();
   const path = dbPath && dbPath !== ':memory:' ? indexPathFor(dbPath) : undefined;
   const index = FaceIndex.build(db, path, id, {}, 'other-head');
   index.save();
-  return { faces, seconds: (performance.now() - t0) / 1000, ...(path ? { index: path } : {}) };
+  return { faces: count, seconds: (performance.now() - t0) / 1000, ...(path ? { index: path } : {}) };
 }
 
 /** activateHead on the tfjs backend (initialised first): a 100k-face library re-embeds in seconds. */

@@ -2,7 +2,7 @@
 import type { Db } from '../store/db.js';
 import type { BackendName } from '../compute/backend.js';
 import { embedAll } from './evaluate.js';
-import { parseLoss, targetLogitCurves, type LossOverrides } from './loss-spec.js';
+import { parseLoss, type LossOverrides } from './loss-spec.js';
 import { runTraining, type Prepared, type RunOptions } from './run.js';
 import type { Progress, TrainConfig } from './trainer.js';
 
@@ -85,9 +85,6 @@ export function labTable(r: LabResult, unseenName = 'unseen'): string {
     `${x.loss.padEnd(22)} ${pct(x.heldOutAccuracy).padStart(12)} ${pct(x.tarAtFar1e3).padStart(12)} ${pct(x.unseenAccuracy).padStart(12)}`;
   return [head, '-'.repeat(head.length), line(r.start), ...r.rows.map(line)].join('\n');
 }
-
-/** The seed's first figure: target logit ÷ s against θ (degrees) for each margin. */
-export { targetLogitCurves };
 
 export interface TinyEmbedding {
   loss: string;

@@ -146,20 +146,23 @@ export function targetCos(spec: LossSpec, theta: number): number {
   return Math.cos(spec.m1 * theta + spec.m2) - spec.m3;
 }
 
-/** The seed's figure: target logit (÷ s) against θ in degrees for each loss, as series the UI can draw. */
+/**
+ * The seed's figure: target logit (÷ s) against θ in degrees, one series per loss, 0..180° in `points` steps, as
+ * the UI draws it and `facelens lab --curves` prints it. Margins of the combined family are named in the label.
+ */
 export function targetLogitCurves(
-  losses: readonly string[],
+  specs: readonly LossSpec[],
   points = 181,
-): { name: string; theta: number[]; logit: number[] }[] {
-  return losses.map((name) => {
-    const spec = parseLoss(name);
-    const theta: number[] = [];
-    const logit: number[] = [];
+): { label: string; x: number[]; y: number[] }[] {
+  return specs.map((spec) => {
+    const x: number[] = [];
+    const y: number[] = [];
     for (let i = 0; i < points; i++) {
       const deg = (180 * i) / (points - 1);
-      theta.push(deg);
-      logit.push(targetCos(spec, (deg * Math.PI) / 180));
+      x.push(deg);
+      y.push(targetCos(spec, (deg * Math.PI) / 180));
     }
-    return { name: spec.name, theta, logit };
+    const m = spec.base === 'margin' ? ` (m1 ${spec.m1}, m2 ${spec.m2}, m3 ${spec.m3})` : '';
+    return { label: `${spec.name}${m}`, x, y };
   });
 }

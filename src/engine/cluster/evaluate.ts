@@ -1,15 +1,10 @@
 // Engine (cluster): clustering quality on a labelled folder (one sub-folder per identity) through the real import pipeline.
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, sep } from 'node:path';
-import sharp from 'sharp';
-import { activeEmbedder } from '../arcface/embedder.js';
-import { Engine } from '../engine.js';
-import { IMAGE_EXTENSIONS } from '../library/decode.js';
+import { IMAGE_EXTENSIONS } from '../image/decode.js';
 import type { Db } from '../store/db.js';
-import { FaceStore } from '../store/faces.js';
-import { ARCFACE_TEMPLATE, ALIGNED_SIZE } from '../vision/align.js';
+import { PhotoStore } from '../store/photos.js';
 import { loadOptions } from './load.js';
 import { scoreClustering, type ClusterScores } from './metrics.js';
 import { reclusterAsync } from './recluster.js';
@@ -28,6 +23,14 @@ export interface EvalOptions {
   /** Overrides of the first algorithm's options object. */
   options?: Record<string, number>;
   log?: (line: string) => void;
+}
+
+/** The library a truth folder is imported into: the engine facade opens it (see api/evaluate.ts). */
+export interface EvalLibrary {
+  readonly db: Db;
+  importFolders(paths: string[]): Promise<unknown>;
+  importAligned(files: { identity: string; path: string }[], log: (line: string) => void): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 export interface EvalReport {
@@ -68,7 +71,7 @@ export function truthFiles(dir: string): { identity: string; path: string }[] {
  * in the background) are clustered but left out of the score. Every algorithm is scored on the same stored
  * embeddings, by planning a re-cluster without applying it, so the figures compare methods and nothing else.
  */
-export async function evaluateClusters(o: EvalOptions): Promise<EvalReport> {
+export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) => EvalLibrary): Promise<EvalReport> {
   const log = o.log ?? (() => {});
   const root = realpathSync(o.truthDir);
   const all = truthFiles(root);
@@ -78,10 +81,10 @@ export async function evaluateClusters(o: EvalOptions): Promise<EvalReport> {
   if (files.length === 0) throw new Error(`${o.truthDir} holds no identity sub-folders with images`);
   const tmp = o.library ? undefined : mkdtempSync(join(tmpdir(), 'facelens-eval-'));
   const dbPath = o.library ?? join(tmp!, 'library.db');
-  const engine = Engine.open(dbPath);
+  const engine = open(dbPath);
   try {
     const t0 = performance.now();
-    if (o.aligned) await importAligned(engine, files, log);
+    if (o.aligned) await engine.importAligned(files, log);
     else {
       const identities = [...new Set(files.map((f) => f.identity))];
       log(`importing ${files.length} photos of ${identities.length} identities from ${root}`);
@@ -148,13 +151,7 @@ export function labelledFaces(
   db: Db,
   root: string,
 ): { labelled: Map<number, string>; photos: number; missed: number; faces: number } {
-  const rows = db
-    .prepare(
-      `SELECT fi.path, fi.photo_id, fa.id AS face_id, fa.w * fa.h AS area
-         FROM files fi LEFT JOIN faces fa ON fa.photo_id = fi.photo_id
-        WHERE fi.path LIKE ? ORDER BY fi.path, area DESC, fa.id`,
-    )
-    .all(`${root}${sep}%`) as { path: string; photo_id: number | null; face_id: number | null; area: number | null }[];
+  const rows = new PhotoStore(db).filesWithFacesUnder(root);
   const labelled = new Map<number, string>();
   const seenPhoto = new Set<number>();
   const seenPath = new Set<string>();
@@ -173,63 +170,4 @@ export function labelledFaces(
     labelled.set(r.face_id, relative(root, r.path).split(sep)[0]!);
   }
   return { labelled, photos: seenPath.size, missed, faces };
-}
-
-/**
- * Aligned crops (celebs24) skip detection: each file is resized to 112x112 RGB and embedded as it is, stored as
- * one photo with one full-frame face whose landmarks are the template's. Files already in the library are skipped.
- */
-async function importAligned(
-  engine: Engine,
-  files: { identity: string; path: string }[],
-  log: (l: string) => void,
-): Promise<void> {
-  const db = engine.db;
-  const faces = new FaceStore(db);
-  const embedder = activeEmbedder(db);
-  const folder = db.prepare(
-    'INSERT INTO folders (path, added_at) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET path = excluded.path RETURNING id',
-  );
-  const known = db.prepare('SELECT 1 FROM files WHERE path = ?');
-  const todo = files.filter((f) => !known.get(f.path));
-  if (todo.length === 0) return;
-  log(`embedding ${todo.length} aligned crops`);
-  const vision = await engine.vision();
-  const landmarks = Float32Array.from(ARCFACE_TEMPLATE.flatMap((p) => [p[0], p[1]]));
-  const folderId = (folder.get(join(files[0]!.path, '..', '..'), Date.now()) as { id: number }).id;
-  const insPhoto = db.prepare(
-    `INSERT INTO photos (hash, width, height, orientation, status, processed_at, face_count) VALUES (?, ?, ?, 1, 'done', ?, 1)
-     ON CONFLICT(hash) DO UPDATE SET hash = excluded.hash RETURNING id`,
-  );
-  const insFile = db.prepare(
-    'INSERT INTO files (folder_id, path, size, mtime_ms, photo_id, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  let done = 0;
-  for (const f of todo) {
-    const bytes = readFileSync(f.path);
-    const { data } = await sharp(bytes)
-      .removeAlpha()
-      .resize(ALIGNED_SIZE, ALIGNED_SIZE, { fit: 'fill' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const [feature] = await vision.embedAligned([new Uint8Array(data)]);
-    const [vec] = embedder.embed([feature!]);
-    const st = statSync(f.path);
-    db.transaction(() => {
-      const hash = createHash('sha256').update(bytes).digest('hex');
-      const photoId = (insPhoto.get(hash, ALIGNED_SIZE, ALIGNED_SIZE, Date.now()) as { id: number }).id;
-      insFile.run(folderId, f.path, st.size, Math.round(st.mtimeMs), photoId, Date.now());
-      if (faces.faceIdsOfPhoto(photoId).length === 0) {
-        const id = faces.insertFace(photoId, {
-          box: { x: 0, y: 0, w: ALIGNED_SIZE, h: ALIGNED_SIZE },
-          score: 1,
-          landmarks,
-          feature: feature!,
-          quality: null,
-        });
-        faces.putEmbedding(id, embedder.headId, vec!);
-      }
-    })();
-    if (++done % 500 === 0) log(`  ${done}/${todo.length}`);
-  }
 }

@@ -1,27 +1,18 @@
-// Engine (host): dispatches contract calls from any door (Electron IPC, web door) to the engine: validate, run, answer a Result.
-import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
-import { thumbPath, thumbsDir } from '../library/thumbs.js';
+// Engine (host): the engine side of every door (Electron's engine process, the web door's thread): check a contract call, run it on the facade, answer a Result.
 import { z } from 'zod';
-import type { Db } from '../store/db.js';
-import { Engine, type EngineOptions } from '../engine.js';
 import {
   contract,
   events,
   isMethod,
-  METHODS,
   type EventName,
   type EventPayload,
-  type Method,
+  type HostEvent,
 } from '../../shared/contract.js';
-import { fail, ok, toWireError, type Result } from '../../shared/result.js';
-import type { Handlers, HostContext, RunningJob } from './context.js';
-import type { HostEvent } from './messages.js';
-export type { HostEvent } from './messages.js';
-import { baseHandlers } from './handlers-base.js';
-import { engineHandlers } from './handlers-engine.js';
-import { containedFile, photoFile } from './files.js';
-import { loadSettings, saveSettings } from './settings.js';
+import { fail, ok, type Result } from '../../shared/result.js';
+import { Engine, type EngineOptions } from '../api/engine.js';
+import { wireError } from '../api/errors.js';
+
+export type { HostEvent } from '../../shared/contract.js';
 
 export interface HostOptions {
   dbPath: string;
@@ -34,53 +25,25 @@ export interface HostOptions {
 /**
  * [Note: one host, two doors] Electron's utilityProcess and the web door both hold one EngineHost and pass it
  * (method name, raw args) exactly as they came off the wire. The host checks the name against the contract,
- * parses the args with the method's zod schema (defaults filled, unknown keys refused), runs the handler, and
- * answers a Result; it never throws. A method whose engine part is missing answers 'not-available'.
+ * parses the args with the method's zod schema (defaults filled, unknown keys refused), runs the method on the
+ * engine facade (see [Note: engine facade]), and answers a Result with the error map's code; it never throws.
  */
 export class EngineHost {
-  readonly #db: Db;
   readonly #engine: Engine;
   readonly #opts: HostOptions;
-  readonly #emitter = new EventEmitter();
-  readonly #jobs = new Map<string, RunningJob>();
-  readonly #handlers: Handlers;
-  readonly #ctx: HostContext;
   #closed = false;
 
-  private constructor(engine: Engine, opts: HostOptions, extra: Handlers) {
-    const db = engine.db;
+  private constructor(engine: Engine, opts: HostOptions) {
     this.#engine = engine;
-    this.#db = db;
     this.#opts = opts;
-    this.#emitter.setMaxListeners(100);
-    this.#handlers = {
-      ...baseHandlers(
-        () => this.available(),
-        () => engine.stats().backend,
-      ),
-      ...extra,
-    };
-    const emitter = this.#emitter;
-    this.#ctx = {
-      db,
-      dbPath: opts.dbPath,
-      door: opts.door,
-      settings: () => loadSettings(db),
-      saveSettings: (s) => saveSettings(db, s),
-      emit: (event, payload) => emitter.emit('event', { event, payload } as HostEvent),
-      jobs: this.#jobs,
-      newJobId: (kind) => `${kind}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-    };
   }
 
   static async open(opts: HostOptions): Promise<EngineHost> {
-    const engine = Engine.open(opts.dbPath, opts.engine);
-    return new EngineHost(engine, opts, await engineHandlers(engine));
+    return new EngineHost(Engine.open(opts.dbPath, { ...opts.engine, door: opts.door }), opts);
   }
 
-  /** Methods with a handler in this build. */
-  available(): Method[] {
-    return METHODS.filter((m) => this.#handlers[m] !== undefined);
+  get engine(): Engine {
+    return this.#engine;
   }
 
   async call(method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
@@ -88,11 +51,8 @@ export class EngineHost {
     if (!isMethod(method)) return fail('unknown-method', `no method '${String(method).slice(0, 80)}' in the contract`);
     const parsed = contract[method].args.safeParse(rawArgs ?? {});
     if (!parsed.success) return fail('invalid-args', `${method}: ${z.prettifyError(parsed.error)}`);
-    const handler = this.#handlers[method] as ((a: unknown, c: HostContext) => unknown) | undefined;
-    if (!handler)
-      return fail('not-available', `${method} is not available yet: its part of the engine is not in this build`);
     try {
-      const value = await handler(parsed.data, this.#ctx);
+      const value = await this.#engine.call(method, parsed.data as never);
       if (this.#opts.checkResults) {
         const checked = contract[method].result.safeParse(value);
         if (!checked.success)
@@ -100,42 +60,34 @@ export class EngineHost {
       }
       return ok(value);
     } catch (err) {
-      return { ok: false, error: toWireError(err) };
+      return { ok: false, error: wireError(err) };
     }
   }
 
   /** Every event (job progress, library and people changes); returns the unsubscribe function. */
   onEvent(listener: (e: HostEvent) => void): () => void {
-    this.#emitter.on('event', listener);
-    return () => this.#emitter.off('event', listener);
+    return this.#engine.on(listener);
   }
 
-  /** Emits an event after checking it against the contract (a malformed event is a bug: it throws). */
+  /** Sends an event to the doors after checking it against the contract (a malformed event is a bug: it throws). */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     events[event].parse(payload);
-    this.#ctx.emit(event, payload);
+    this.#engine.emit(event, payload);
   }
 
   /** The thumbnail JPEG of a face, when it exists inside the library's thumbs folder. */
   thumbFile(faceId: number): string | undefined {
-    if (!Number.isSafeInteger(faceId) || faceId <= 0) return undefined;
-    return containedFile(thumbsDir(this.#opts.dbPath), thumbPath(this.#opts.dbPath, faceId));
+    return this.#engine.library.thumbFile(faceId);
   }
 
   /** A photo's file, when it lies inside a folder the user added. */
   photoFile(photoId: number): string | undefined {
-    return photoFile(this.#db, photoId);
-  }
-
-  get db(): Db {
-    return this.#db;
+    return this.#engine.library.photoFile(photoId);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of this.#jobs.values()) job.cancel();
-    this.#emitter.removeAllListeners();
     await this.#engine.close();
   }
 }

@@ -1,9 +1,6 @@
 // Engine (host): the message protocol between a door and its off-main engine (the web door's worker thread, Electron's utilityProcess), and the engine side of it.
-import type { EventName, EventPayload } from '../../shared/contract.js';
 import { describeOpenError, openFailureText, type OpenFailure } from './open-error.js';
-
-/** An event as it travels from the host to a door. */
-export type HostEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+export type { HostEvent } from '../../shared/contract.js';
 
 /**
  * [Note: engine messages] Door -> engine: {id, method, args} a contract call; {id, file: 'thumb'|'photo', key} a file

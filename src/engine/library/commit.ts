@@ -5,7 +5,7 @@ import { pointsToF32 } from '../store/blob.js';
 import type { PhotoStore } from '../store/photos.js';
 import { ThumbJournal } from '../store/thumbs.js';
 import type { FaceResult } from '../vision/pipeline.js';
-import type { DecodedImage } from './decode.js';
+import type { DecodedImage } from '../image/decode.js';
 import type { ScanTodo } from './scan.js';
 
 /**

@@ -6,7 +6,7 @@ import type { Db } from '../store/db.js';
 import type { Box } from '../store/faces.js';
 import { PhotoStore } from '../store/photos.js';
 import type { FaceBox } from '../store/thumbs.js';
-import { decodeImage, type DecodedImage } from './decode.js';
+import { decodeImage, type DecodedImage } from '../image/decode.js';
 
 export const thumbOptions = {
   /** Side of the square thumbnail (px). */

@@ -2,8 +2,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
 import { extname } from 'node:path';
-import { IMAGE_EXTENSIONS } from './decode.js';
-import { describeFsError, kindOf } from './read.js';
+import { IMAGE_EXTENSIONS } from '../image/decode.js';
+import { describeFsError, kindOf } from '../image/read.js';
 
 export const walkOptions = {
   /** Deeper folders are not entered (a guard against pathological trees; loops are caught before this). */

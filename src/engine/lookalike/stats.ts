@@ -3,6 +3,7 @@ import { linkageOptions } from '../cluster/linkage.js';
 import { incrementalOptions } from '../cluster/incremental.js';
 import { suggestOptions } from '../people/suggest.js';
 import { auc } from '../verify/metrics.js';
+import { dot } from '../vectors.js';
 
 export const lookalikeOptions = {
   /** Histogram bins over cosine [-1, 1] (width 2 / bins). */
@@ -78,12 +79,6 @@ export interface FarPoint {
 /** Bin of cosine `s` among `bins` equal bins over [-1, 1] (values outside clamp to the end bins). */
 export function binOf(s: number, bins: number): number {
   return Math.min(bins - 1, Math.max(0, Math.floor(((s + 1) / 2) * bins)));
-}
-
-function dot(x: Float32Array, y: Float32Array): number {
-  let s = 0;
-  for (let d = 0; d < x.length; d++) s += x[d]! * y[d]!;
-  return s;
 }
 
 function sumOf(vs: readonly Float32Array[]): Float64Array {

@@ -28,7 +28,8 @@ export interface FaceRecord extends NewFace {
   createdAt: number;
 }
 
-interface FaceRowRaw {
+/** One row of the faces table as SQLite gives it: the one face row type every query of faces builds on. */
+export interface FaceRow {
   id: number;
   photo_id: number;
   x: number;
@@ -58,8 +59,8 @@ export class FaceStore {
         `INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, source, created_at)
          VALUES (@photoId, @x, @y, @w, @h, @score, @landmarks, @feature, @quality, @source, @createdAt)`,
       ),
-      face: db.prepare<[number], FaceRowRaw>('SELECT * FROM faces WHERE id = ?'),
-      facesOfPhoto: db.prepare<[number], FaceRowRaw>('SELECT * FROM faces WHERE photo_id = ? ORDER BY id'),
+      face: db.prepare<[number], FaceRow>('SELECT * FROM faces WHERE id = ?'),
+      facesOfPhoto: db.prepare<[number], FaceRow>('SELECT * FROM faces WHERE photo_id = ? ORDER BY id'),
       faceIdsOfPhoto: db.prepare<[number], { id: number }>('SELECT id FROM faces WHERE photo_id = ? ORDER BY id'),
       upsertEmbedding: db.prepare<[number, number, Buffer]>(
         'INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec',
@@ -81,6 +82,9 @@ export class FaceStore {
       ),
       fingerprintUpTo: db.prepare<[number, number], { count: number; idSum: number | null; maxId: number | null }>(
         'SELECT count(*) AS count, sum(face_id) AS idSum, max(face_id) AS maxId FROM embeddings WHERE head_id = ? AND face_id <= ?',
+      ),
+      featuresAfter: db.prepare<[number, number], { id: number; feature: Buffer }>(
+        'SELECT id, feature FROM faces WHERE id > ? ORDER BY id LIMIT ?',
       ),
       counts: db.prepare<[], { faces: number; embeddings: number }>(
         'SELECT (SELECT count(*) FROM faces) AS faces, (SELECT count(*) FROM embeddings) AS embeddings',
@@ -150,12 +154,19 @@ export class FaceStore {
     return { count: r.count, idSum: r.idSum ?? 0, maxId: r.maxId ?? 0 };
   }
 
+  /** Up to `limit` stored features of faces with ids above `afterId`, ascending (a chunked scan of every face). */
+  featuresAfter(afterId: number, limit: number): { id: number; feature: Float32Array }[] {
+    return this.#s.featuresAfter
+      .all(afterId, limit)
+      .map((r) => ({ id: r.id, feature: blobToF32(r.feature, FEATURE_DIM) }));
+  }
+
   counts(): { faces: number; embeddings: number } {
     return this.#s.counts.get()!;
   }
 }
 
-function toRecord(r: FaceRowRaw): FaceRecord {
+function toRecord(r: FaceRow): FaceRecord {
   return {
     id: r.id,
     photoId: r.photo_id,

@@ -182,14 +182,3 @@ export function summarize(
     pairs: scores.length,
   };
 }
-
-/** Cosine similarity of two vectors (0 when either is zero). */
-export function cosine(a: Float32Array, b: Float32Array): number {
-  let d = 0, na = 0, nb = 0; // prettier-ignore
-  for (let i = 0; i < a.length; i++) {
-    d += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na > 0 && nb > 0 ? d / Math.sqrt(na * nb) : 0;
-}

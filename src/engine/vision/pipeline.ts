@@ -7,7 +7,7 @@
 //   p.alignFace(image, landmarks) -> Uint8Array 112x112x3;  p.provider;  await p.dispose()
 // Calls on one pipeline run one at a time (they share input buffers; overlapping calls queue up), so decode the next
 // photo meanwhile: ORT runs on its own threads (see [Note: ORT threads]). Two pipelines may run side by side.
-import type { DecodedImage } from '../library/decode.js';
+import type { DecodedImage } from '../image/decode.js';
 import { alignFace as align } from './align.js';
 import { FaceDetector, detectorOptions, type DetectorOptions } from './detector.js';
 import { LandmarkModel, fiveFrom68, landmarkOptions, type LandmarkOptions } from './landmarks.js';

@@ -18,12 +18,7 @@ class Notices {
     this.#push('info', text);
   }
   error(err: unknown): void {
-    const text =
-      err instanceof ApiError
-        ? err.code === 'not-available'
-          ? `Not available yet: ${err.message}`
-          : err.message
-        : String((err as Error)?.message ?? err);
+    const text = err instanceof ApiError ? err.message : String((err as Error)?.message ?? err);
     this.#push('error', text);
   }
   dismiss(id: number): void {

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { featuresOf, listLabelled, recognizerId } from '../../../../src/engine/arcface/features.js';
-import { hashBytes } from '../../../../src/engine/library/hash.js';
+import { hashBytes } from '../../../../src/engine/image/hash.js';
 import { f32ToBlob } from '../../../../src/engine/store/blob.js';
 import { openDb } from '../../../../src/engine/store/db.js';
 import { tempDir } from '../../../helpers/tmp.js';

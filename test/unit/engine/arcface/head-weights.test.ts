@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src/engine/compute/backend.js';
-import { l2normalize } from '../../../../src/engine/arcface/embedder.js';
+import { l2normalize } from '../../../../src/engine/vectors.js';
 import { TrainableHead } from '../../../../src/engine/arcface/head.js';
 import { l2rows } from '../../../../src/engine/arcface/losses.js';
 import {

@@ -66,9 +66,10 @@ test('loss names: presets, extra terms, overrides and clear errors', () => {
 });
 
 test('target logit curves for the seed figure span 0..180° and start at 1 − m3 (or cos m2)', () => {
-  const [arc, cos] = targetLogitCurves(['arcface', 'cosface'], 181);
-  assert.equal(arc!.theta.length, 181);
-  assert.equal(arc!.theta.at(-1), 180);
-  close(arc!.logit[0]!, Math.cos(0.5));
-  close(cos!.logit[0]!, 0.65);
+  const [arc, cos] = targetLogitCurves([parseLoss('arcface'), parseLoss('cosface')], 181);
+  assert.equal(arc!.x.length, 181);
+  assert.equal(arc!.x.at(-1), 180);
+  close(arc!.y[0]!, Math.cos(0.5));
+  close(cos!.y[0]!, 0.65);
+  assert.equal(arc!.label, 'arcface (m1 1, m2 0.5, m3 0)');
 });

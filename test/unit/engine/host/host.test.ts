@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineHost, type HostEvent } from '../../../../src/engine/host/host.js';
-import { peoplePairs } from '../../../../src/engine/host/handlers-verify.js';
+import { peoplePairs } from '../../../../src/engine/api/verify.js';
 import { openDb } from '../../../../src/engine/store/db.js';
 import { FaceStore } from '../../../../src/engine/store/faces.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { l2normalize } from '../../../../src/engine/arcface/embedder.js';
+import { l2normalize } from '../../../../src/engine/vectors.js';
 import { gaussian } from '../../../../src/engine/arcface/head-weights.js';
 import { EngineHost, type HostEvent } from '../../../../src/engine/host/host.js';
 import { openDb } from '../../../../src/engine/store/db.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gaussian, identityWeights } from '../../../../src/engine/arcface/head-weights.js';
 import { saveHead } from '../../../../src/engine/arcface/heads.js';
-import { l2normalize } from '../../../../src/engine/arcface/embedder.js';
+import { l2normalize } from '../../../../src/engine/vectors.js';
 import type { Dataset } from '../../../../src/engine/arcface/dataset.js';
 import { createPerson } from '../../../../src/engine/people/ops.js';
 import { lookalikeDataset } from '../../../../src/engine/lookalike/faces.js';

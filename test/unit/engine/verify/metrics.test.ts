@@ -5,13 +5,13 @@ import {
   accuracyAt,
   auc,
   bestThreshold,
-  cosine,
   eer,
   kFoldAccuracy,
   roc,
   summarize,
   tarAtFar,
 } from '../../../../src/engine/verify/metrics.js';
+import { cosine } from '../../../../src/engine/vectors.js';
 
 const close = (a: number, b: number, eps = 1e-9) => assert.ok(Math.abs(a - b) < eps, `${a} vs ${b}`);
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { unknownFaces, unknownFacesSql } from '../../../../src/engine/host/queries.js';
+import { unknownFaces, unknownFacesSql } from '../../../../src/engine/store/views.js';
 import { openDb } from '../../../../src/engine/store/db.js';
 import { f32ToBlob } from '../../../../src/engine/store/blob.js';
 import { tempDir } from '../../../helpers/tmp.js';
@@ -38,7 +38,7 @@ test('unknown faces come best quality first (no score last), split by the gate, 
   );
 
   for (const lowQuality of [false, true]) {
-    const sql = unknownFacesSql(db, lowQuality);
+    const sql = unknownFacesSql(lowQuality);
     const plan = (q: string, ...args: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
     const page = plan(sql.page, 0.3, 10, 0);

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { hashBytes, hashFile } from '../../../../src/engine/library/hash.js';
-import { ReadError, readPhotoFile } from '../../../../src/engine/library/read.js';
+import { hashBytes, hashFile } from '../../../../src/engine/image/hash.js';
+import { ReadError, readPhotoFile } from '../../../../src/engine/image/read.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 test('sha256 of known content', async () => {

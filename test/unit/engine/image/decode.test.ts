@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { decodeImage, DecodeError, IMAGE_EXTENSIONS, sniffFormat } from '../../../../src/engine/library/decode.js';
-import { exifTakenAt, parseExifDate } from '../../../../src/engine/library/decode-exif.js';
+import { decodeImage, DecodeError, IMAGE_EXTENSIONS, sniffFormat } from '../../../../src/engine/image/decode.js';
+import { exifTakenAt, parseExifDate } from '../../../../src/engine/image/decode-exif.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const solid = (width: number, height: number, background: string | object, channels: 3 | 4 = 3) =>

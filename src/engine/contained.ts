@@ -1,7 +1,6 @@
-// Engine (host): the files a door may send to the UI (the built app, face thumbnails, photos), each checked to lie inside the place it must come from.
+// Engine (base): files a door may send (the built app, face thumbnails, photos), each checked to lie inside the place it must come from.
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, resolve, sep } from 'node:path';
-import type { Db } from '../store/db.js';
 
 /**
  * [Note: no path outside] A door never turns a request into a path by string joining. It asks for a face id
@@ -24,21 +23,6 @@ export function containedFile(root: string, path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A readable file of photo `photoId` that lies inside one of the library's folders. */
-export function photoFile(db: Db, photoId: number): string | undefined {
-  if (!Number.isSafeInteger(photoId) || photoId <= 0) return undefined;
-  const rows = db
-    .prepare(
-      'SELECT f.path, d.path AS root FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.photo_id = ? ORDER BY f.id',
-    )
-    .all(photoId) as { path: string; root: string }[];
-  for (const r of rows) {
-    const ok = containedFile(r.root, r.path);
-    if (ok) return ok;
-  }
-  return undefined;
 }
 
 /**

@@ -1,8 +1,8 @@
-// Test (unit, engine host): the engine's job progress becomes the contract's import progress event, every status valid against the contract.
+// Test (unit, engine api): the engine's job progress becomes the contract's import progress event, every status valid against the contract.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { events } from '../../../../src/shared/contract.js';
-import { toImportProgress } from '../../../../src/engine/host/handlers-library.js';
+import { toImportProgress } from '../../../../src/engine/api/library.js';
 
 test('every engine progress status maps to a contract event that keeps its figures', () => {
   const cases = [

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { completeness, headerSize } from '../../../../src/engine/library/structure.js';
-import { decodeImage, DecodeError } from '../../../../src/engine/library/decode.js';
+import { completeness, headerSize } from '../../../../src/engine/image/structure.js';
+import { decodeImage, DecodeError } from '../../../../src/engine/image/decode.js';
 
 /** A noisy picture, so the compressed data is long and has many 0xFF bytes in the JPEG scan. */
 async function noisy(width = 96, height = 64) {

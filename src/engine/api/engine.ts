@@ -1,0 +1,218 @@
+// Engine (api): THE engine facade — one object per open library whose services own every operation a user can do, for every door.
+import { resolve } from 'node:path';
+import type {
+  EngineApi,
+  EventName,
+  EventPayload,
+  HostEvent,
+  Method,
+  Namespace,
+  ParsedArgs,
+  Value,
+} from '../../shared/contract.js';
+import { activeEmbedder } from '../arcface/embedder.js';
+import { FaceIndex, indexPathFor, type IndexOptions } from '../index/hnsw.js';
+import { openDb, type Db } from '../store/db.js';
+import { HeadStore } from '../store/heads.js';
+import { defaultProviders } from '../vision/ort.js';
+import type { FacePipeline } from '../vision/pipeline.js';
+import { AppService, JobsService, SettingsService } from './app.js';
+import { CareService } from './care.js';
+import { ClusterService } from './cluster.js';
+import { Events, Jobs, SerialQueue, type Core } from './core.js';
+import { FacesService, PhotosService } from './faces.js';
+import { LibraryService } from './library.js';
+import { LookalikeService } from './lookalike.js';
+import { HistoryService, PeopleService } from './people.js';
+import { loadSettings } from './settings.js';
+import { HeadsService, LabService, TrainService } from './train.js';
+import { VerifyService } from './verify.js';
+
+export interface EngineOptions {
+  index?: Partial<IndexOptions>;
+  /**
+   * Loads a face pipeline (called once per analysis lane); default FacePipeline.load(). Tests may hand out one
+   * shared pipeline per lane; pipelines from this option are the caller's to dispose.
+   */
+  loadVision?: (lane: number) => Promise<FacePipeline>;
+  /** Which door opened the library (app.status says it). */
+  door?: 'electron' | 'web' | 'cli';
+}
+
+/**
+ * [Note: engine facade] One object per open library; every operation a user can do is a method of one of its
+ * services, named as the contract names it (`engine.people.merge(args)` is the contract's `people.merge`), plus
+ * the operations only the command line offers (`engine.cluster.evaluate`, `engine.care.doctor`, ...). The host
+ * dispatches contract calls here and nothing else; each CLI command parses its arguments, calls the same methods
+ * and prints. So a command and the matching UI action cannot behave differently.
+ *
+ * The database opens at once (migrations run); the HNSW index opens (or rebuilds) on first use; the ONNX models
+ * load only when an operation needs to analyse a photo, so listing, stats and a no-change import start fast. Not
+ * safe to share between processes writing at once (the index file is rewritten on close): the app's engine owns
+ * the library while it runs.
+ */
+export class Engine {
+  readonly app: AppService;
+  readonly library: LibraryService;
+  readonly jobs: JobsService;
+  readonly people: PeopleService;
+  readonly history: HistoryService;
+  readonly faces: FacesService;
+  readonly photos: PhotosService;
+  readonly cluster: ClusterService;
+  readonly train: TrainService;
+  readonly heads: HeadsService;
+  readonly lab: LabService;
+  readonly lookalike: LookalikeService;
+  readonly verify: VerifyService;
+  readonly settings: SettingsService;
+  /** Checking, repairing and backing up a library (the command line's doctor, export, import-backup). */
+  readonly care: CareService;
+
+  readonly #core: Core;
+  readonly #events = new Events();
+  readonly #jobs = new Jobs();
+  readonly #queue = new SerialQueue();
+  readonly #api: EngineApi;
+  #index: FaceIndex | undefined;
+  #vision: Promise<FacePipeline>[] = [];
+  #provider: string | undefined;
+  #closed = false;
+
+  private constructor(
+    readonly db: Db,
+    readonly dbPath: string,
+    private readonly opts: EngineOptions,
+  ) {
+    this.#core = {
+      db,
+      dbPath,
+      door: opts.door ?? 'cli',
+      index: () => this.#openIndex(),
+      resetIndex: () => void (this.#index = undefined),
+      vision: (lane = 0) => this.#loadVision(lane),
+      provider: () => this.#provider ?? defaultProviders()[0]!,
+      settings: () => loadSettings(db),
+      emit: (event, payload) => this.#events.emit(event, payload),
+      jobs: this.#jobs,
+      serial: (fn) => {
+        this.#check();
+        return this.#queue.run(fn);
+      },
+    };
+    const c = this.#core;
+    this.app = new AppService(c);
+    this.settings = new SettingsService(c);
+    this.jobs = new JobsService(c);
+    this.library = new LibraryService(c);
+    this.people = new PeopleService(c);
+    this.history = new HistoryService(c);
+    this.faces = new FacesService(c, this.library);
+    this.photos = new PhotosService(c);
+    this.cluster = new ClusterService(c);
+    this.heads = new HeadsService(c);
+    this.train = new TrainService(c, this.heads);
+    this.lab = new LabService(c);
+    this.lookalike = new LookalikeService(c, this.heads);
+    this.verify = new VerifyService(c);
+    this.care = new CareService(c);
+    this.#api = {
+      app: this.app,
+      library: this.library,
+      jobs: this.jobs,
+      people: this.people,
+      history: this.history,
+      faces: this.faces,
+      photos: this.photos,
+      cluster: this.cluster,
+      train: this.train,
+      heads: this.heads,
+      lab: this.lab,
+      lookalike: this.lookalike,
+      verify: this.verify,
+      settings: this.settings,
+    };
+  }
+
+  static open(dbPath: string, opts: EngineOptions = {}): Engine {
+    const path = resolve(dbPath);
+    return new Engine(openDb(path), path, opts);
+  }
+
+  get indexPath(): string {
+    return indexPathFor(this.dbPath);
+  }
+
+  /** The HNSW index of the active head (see Core.index). */
+  index(): FaceIndex {
+    return this.#openIndex();
+  }
+
+  /** Runs contract method `method` with args already checked against its schema (the host's one way in). */
+  async call<M extends Method>(method: M, args: ParsedArgs<M>): Promise<Value<M>> {
+    this.#check();
+    const [ns, verb] = method.split('.') as [Namespace, string];
+    const service = this.#api[ns] as unknown as Record<string, (a: unknown) => unknown>;
+    return (await service[verb]!.call(service, args)) as Value<M>;
+  }
+
+  /** Sends an event to every listener (the engine's own services emit through their Core). */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    this.#events.emit(event, payload);
+  }
+
+  /** Every event (job progress, library and people changes); returns the unsubscribe function. */
+  on(listener: (e: HostEvent) => void): () => void {
+    return this.#events.on(listener);
+  }
+
+  /** Cancels running jobs, waits for queued work, saves the index, releases the models and closes the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#jobs.cancelAll();
+    await this.#queue.run(() => undefined).catch(() => undefined);
+    this.#closed = true;
+    this.#events.clear();
+    try {
+      this.#saveIndex();
+    } finally {
+      const loaded = this.#vision;
+      this.#vision = [];
+      if (!this.opts.loadVision)
+        await Promise.all(loaded.map((v) => v.then((p) => p.dispose()).catch(() => undefined)));
+      this.db.close();
+    }
+  }
+
+  #openIndex(): FaceIndex {
+    this.#check();
+    const headId = activeEmbedder(this.db).headId;
+    if (!this.#index || this.#index.headId !== headId) {
+      // Another head became active: the old index is stale by definition (and its file may hold the new head's already).
+      this.#index = FaceIndex.open(this.db, this.indexPath, headId, this.opts.index);
+    }
+    return this.#index;
+  }
+
+  #loadVision(lane: number): Promise<FacePipeline> {
+    this.#check();
+    this.#vision[lane] ??= (
+      this.opts.loadVision
+        ? this.opts.loadVision(lane)
+        : import('../vision/pipeline.js').then((m) => m.FacePipeline.load())
+    ).then((p) => {
+      this.#provider = p.provider;
+      return p;
+    });
+    return this.#vision[lane]!;
+  }
+
+  /** Writes the index when it changed and still belongs to the active head (never over a newer head's file). */
+  #saveIndex(): void {
+    if (this.#index && this.#index.headId === new HeadStore(this.db).active().id) this.#index.save();
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('the library is closed');
+  }
+}

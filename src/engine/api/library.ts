@@ -1,0 +1,272 @@
+// Engine (api): the library's folders — import (with people assigned as faces arrive), rescan, remove, failures, stats, files a door may send.
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Service, ImportProgress, ParsedArgs, Value } from '../../shared/contract.js';
+import { ApiError } from '../../shared/result.js';
+import { activeEmbedder } from '../arcface/embedder.js';
+import { assignNewFaces, type AssignResult } from '../cluster/incremental.js';
+import { containedFile } from '../contained.js';
+import { acquireLock } from '../jobs/lock.js';
+import type { JobProgress } from '../jobs/progress.js';
+import { sweepOrphans } from '../library/commit.js';
+import { importFolders, type ImportRunOptions, type ImportSummary } from '../library/import.js';
+import { importAligned } from '../library/import-aligned.js';
+import { removeThumb, thumbPath, thumbsDir } from '../library/thumbs.js';
+import { FaceStore } from '../store/faces.js';
+import { FolderStore } from '../store/folders.js';
+import { PhotoStore } from '../store/photos.js';
+import * as views from '../store/views.js';
+import { backendName } from './app.js';
+import type { Core } from './core.js';
+
+export interface LibraryImport extends ImportSummary {
+  /** New faces given to people (or new groups) right after the import, as the app does ([Note: people as faces arrive]). */
+  assigned: AssignResult | null;
+}
+
+/**
+ * [Note: people as faces arrive] Every import, from any door, ends by assigning the faces it found to people
+ * (cluster/incremental: a face joins the closest person above the user's assignment threshold; the rest form new
+ * groups or stay unknown), with the user's saved thresholds. A cancelled import assigns what it committed.
+ */
+export class LibraryService implements Service<'library'> {
+  constructor(private readonly c: Core) {}
+
+  stats(_a: ParsedArgs<'library.stats'> = {}): Value<'library.stats'> {
+    return { ...views.stats(this.c.db), indexSize: this.c.index().size, backend: backendName(this.c.provider()) };
+  }
+
+  folders(_a: ParsedArgs<'library.folders'> = {}): Value<'library.folders'> {
+    return views.folders(this.c.db);
+  }
+
+  failures(a: ParsedArgs<'library.failures'>): Value<'library.failures'> {
+    return views.failures(this.c.db, a.offset, a.limit);
+  }
+
+  /**
+   * Adds the folders (by real path) and imports them: new, changed and removed files, then people for the new
+   * faces. Runs in the serial queue; a second library process importing at once is refused by a lock file.
+   */
+  importFolders(paths: string[], run: ImportRunOptions = {}): Promise<LibraryImport> {
+    return this.c.serial(async () => {
+      const store = new FolderStore(this.c.db);
+      const rows = [];
+      for (const f of paths) {
+        let real: string;
+        try {
+          real = await realpath(resolve(f));
+        } catch {
+          real = resolve(f); // a known folder that is unreachable now: the scan records it and removes nothing
+          if (!store.byPath(real)) throw new ApiError('not-found', `folder not found: ${f}`);
+        }
+        rows.push(store.ensure(real));
+      }
+      const index = this.c.index();
+      const release = acquireLock(`${this.c.dbPath}.import.lock`);
+      let summary: ImportSummary;
+      try {
+        summary = await importFolders(
+          {
+            db: this.c.db,
+            dbPath: this.c.dbPath,
+            index,
+            embedder: activeEmbedder(this.c.db),
+            vision: (lane) => this.c.vision(lane),
+          },
+          rows,
+          run,
+        );
+      } finally {
+        try {
+          index.save();
+        } finally {
+          release();
+        }
+      }
+      this.c.emit('library.changed', { reason: 'import' });
+      const { assignThreshold, minQuality } = this.c.settings();
+      const assigned = assignNewFaces(this.c.db, { threshold: assignThreshold, minQuality });
+      this.c.emit('people.changed', { reason: 'import' });
+      return { ...summary, assigned };
+    });
+  }
+
+  /** A folder of already aligned 112x112 crops (one face each, no detection): the evaluation sets' import. */
+  importAligned(files: { identity: string; path: string }[], log?: (line: string) => void): Promise<number> {
+    return this.c.serial(() =>
+      importAligned({ db: this.c.db, embedder: activeEmbedder(this.c.db), vision: () => this.c.vision() }, files, log),
+    );
+  }
+
+  addFolders(a: ParsedArgs<'library.addFolders'>): Value<'library.addFolders'> {
+    return this.#importJob(a.paths);
+  }
+
+  rescan(a: ParsedArgs<'library.rescan'>): Value<'library.rescan'> {
+    const folders = views.folders(this.c.db).filter((f) => a.folderId === undefined || f.id === a.folderId);
+    if (!folders.length)
+      throw new ApiError(
+        'not-found',
+        a.folderId === undefined ? 'this library has no folder yet' : `folder ${a.folderId} does not exist`,
+      );
+    return this.#importJob(folders.map((f) => f.path));
+  }
+
+  removeFolder(a: ParsedArgs<'library.removeFolder'>): Promise<Value<'library.removeFolder'>> {
+    return this.c.serial(async () => {
+      const db = this.c.db;
+      if (!views.folders(db).some((f) => f.id === a.folderId))
+        throw new ApiError('not-found', `folder ${a.folderId} does not exist`);
+      const index = this.c.index();
+      const gone = db.transaction(() => {
+        new FolderStore(db).remove(a.folderId);
+        return sweepOrphans(db, new PhotoStore(db), new FaceStore(db));
+      })();
+      for (const id of gone.faceIds) {
+        index.remove(id);
+        await removeThumb(this.c.dbPath, id);
+      }
+      index.save();
+      this.c.emit('library.changed', { reason: 'folder removed' });
+      this.c.emit('people.changed', { reason: 'folder removed' });
+      return { photosRemoved: gone.photos };
+    });
+  }
+
+  /** The thumbnail JPEG of a face, when it exists inside the library's thumbs folder ([Note: no path outside]). */
+  thumbFile(faceId: number): string | undefined {
+    if (!Number.isSafeInteger(faceId) || faceId <= 0) return undefined;
+    return containedFile(thumbsDir(this.c.dbPath), thumbPath(this.c.dbPath, faceId));
+  }
+
+  /** A readable file of the photo that lies inside one of the library's folders ([Note: no path outside]). */
+  photoFile(photoId: number): string | undefined {
+    if (!Number.isSafeInteger(photoId) || photoId <= 0) return undefined;
+    for (const r of new PhotoStore(this.c.db).filesWithFolder(photoId)) {
+      const ok = containedFile(r.root, r.path);
+      if (ok) return ok;
+    }
+    return undefined;
+  }
+
+  /** An import as a job with progress events (library.addFolders, library.rescan). */
+  #importJob(paths: string[]): { jobId: string } {
+    const c = this.c;
+    const { jobId } = c.jobs.start('import', 'queued', paths.join(', '), async ({ jobId, signal, setStatus }) => {
+      const facesAtStart = views.stats(c.db).faces;
+      const emit = (p: ImportProgress) => {
+        setStatus(p.status);
+        c.emit('job.progress', p);
+      };
+      let last: JobProgress | undefined;
+      let ended = false; // one final event, whoever sends it (see [Note: progress promises])
+      try {
+        const s = await this.importFolders(paths, {
+          signal,
+          onProgress: (p) => {
+            last = p;
+            if (p.status === 'cancelled' || p.status === 'failed') ended = true;
+            if (p.status !== 'complete') emit(toImportProgress(jobId, p, views.stats(c.db).faces - facesAtStart));
+          },
+        });
+        if (s.status !== 'complete') return; // the 'cancelled' event went out from onProgress
+        const done = toImportProgress(
+          jobId,
+          last ?? {
+            status: 'complete',
+            done: s.total,
+            total: s.total,
+            failed: s.failures.length,
+            rate: 0,
+            elapsedMs: s.elapsedMs,
+          },
+          s.facesFound,
+        );
+        const a = s.assigned;
+        emit({
+          ...done,
+          message: `${s.added} new photos, ${s.facesFound} faces, ${s.failures.length} failed${a ? `; ${a.joined} faces joined people, ${a.newPeople} new groups` : ''}`,
+        });
+      } catch (err) {
+        if (ended) return;
+        emit({
+          jobId,
+          kind: 'import',
+          status: 'failed',
+          stage: null,
+          done: 0,
+          total: 0,
+          failed: 0,
+          faces: 0,
+          rate: 0,
+          etaSeconds: null,
+          message: err instanceof ApiError ? err.message : `import failed: ${(err as Error).message}`,
+        });
+      }
+    });
+    return { jobId };
+  }
+}
+
+/** Engine progress -> the contract's import progress event. */
+export function toImportProgress(jobId: string, p: JobProgress, faces: number): ImportProgress {
+  const base = { jobId, kind: 'import' as const, faces, stage: null, message: null };
+  switch (p.status) {
+    case 'scanning':
+      return {
+        ...base,
+        status: 'scanning',
+        done: 0,
+        total: p.found,
+        failed: p.failed,
+        rate: 0,
+        etaSeconds: null,
+        stage: 'scan',
+      };
+    case 'running':
+      // One stage while importing (hash, decode, detect, embed, store run overlapped per photo).
+      return {
+        ...base,
+        status: 'importing',
+        done: p.done,
+        total: p.total,
+        failed: p.failed,
+        rate: p.rate,
+        etaSeconds: p.etaMs === undefined ? null : p.etaMs / 1000,
+        stage: 'analyse',
+        message: p.current ?? null,
+      };
+    case 'complete':
+      return {
+        ...base,
+        status: 'complete',
+        done: p.done,
+        total: p.total,
+        failed: p.failed,
+        rate: p.rate,
+        etaSeconds: 0,
+      };
+    case 'cancelled':
+      return {
+        ...base,
+        status: 'cancelled',
+        done: p.done,
+        total: p.total,
+        failed: p.failed,
+        rate: 0,
+        etaSeconds: null,
+      };
+    case 'failed':
+      return {
+        ...base,
+        status: 'failed',
+        done: p.done,
+        total: p.total,
+        failed: p.failed,
+        rate: 0,
+        etaSeconds: null,
+        message: p.error,
+      };
+  }
+}

@@ -1,0 +1,239 @@
+// Engine (store): the read queries behind every list a door shows (folders, failures, people, faces, photos, heads), paged.
+import type { Db } from './db.js';
+import type { Face, Failure, Folder, Head, Person, Photo, Stats } from '../../shared/schemas.js';
+import type { FaceRow } from './faces.js';
+import { HeadStore } from './heads.js';
+
+/**
+ * [Note: views] The doors page through lists that may hold 100k faces; these queries read the tables directly
+ * (ordered, LIMIT/OFFSET, one statement each) and shape rows for the contract. They only read: every change goes
+ * through the store module that owns its table.
+ */
+
+const count = (db: Db, sql: string, ...params: unknown[]) => (db.prepare(sql).get(...params) as { n: number }).n;
+
+/** A face as the views read it: part of its row, and the person it sits in. */
+type FaceViewRow = Pick<FaceRow, 'id' | 'photo_id' | 'x' | 'y' | 'w' | 'h' | 'score' | 'quality' | 'source'> & {
+  person_id: number | null;
+  person_name: string | null;
+  assigned_by: 'auto' | 'user' | null;
+};
+
+const FACE_SELECT = `SELECT f.id, f.photo_id, f.x, f.y, f.w, f.h, f.score, f.quality, f.source,
+              fp.person_id, p.name AS person_name, fp.source AS assigned_by
+         FROM faces f LEFT JOIN face_people fp ON fp.face_id = f.id LEFT JOIN people p ON p.id = fp.person_id`;
+
+function toFace(r: FaceViewRow, minQuality: number): Face {
+  return {
+    id: r.id,
+    photoId: r.photo_id,
+    box: { x: r.x, y: r.y, w: r.w, h: r.h },
+    score: r.score,
+    quality: r.quality,
+    lowQuality: r.quality !== null && r.quality < minQuality,
+    personId: r.person_id,
+    personName: r.person_name,
+    source: r.source,
+    assignedBy: r.assigned_by,
+  };
+}
+
+export function face(db: Db, id: number, minQuality: number): Face | undefined {
+  const r = db.prepare(`${FACE_SELECT} WHERE f.id = ?`).get(id) as FaceViewRow | undefined;
+  return r && toFace(r, minQuality);
+}
+
+export function facesByIds(db: Db, ids: readonly number[], minQuality: number): Face[] {
+  const stmt = db.prepare(`${FACE_SELECT} WHERE f.id = ?`);
+  return ids.flatMap((id) => {
+    const r = stmt.get(id) as FaceViewRow | undefined;
+    return r ? [toFace(r, minQuality)] : [];
+  });
+}
+
+/** Counts of what the library holds (the index size and backend are added by the engine, which owns them). */
+export function stats(db: Db): Omit<Stats, 'indexSize' | 'backend'> {
+  const faces = count(db, 'SELECT count(*) AS n FROM faces');
+  return {
+    photos: count(db, "SELECT count(*) AS n FROM photos WHERE status = 'done'"),
+    files: count(db, 'SELECT count(*) AS n FROM files'),
+    folders: count(db, 'SELECT count(*) AS n FROM folders'),
+    faces,
+    people: count(
+      db,
+      'SELECT count(*) AS n FROM people p WHERE EXISTS (SELECT 1 FROM face_people WHERE person_id = p.id)',
+    ),
+    unknownFaces: faces - count(db, 'SELECT count(*) AS n FROM face_people'),
+    failures: count(db, 'SELECT count(*) AS n FROM failures'),
+    activeHead: count(db, 'SELECT id AS n FROM heads WHERE active = 1'),
+  };
+}
+
+export function folders(db: Db): Folder[] {
+  const rows = db
+    .prepare(
+      `SELECT d.id, d.path, d.added_at, d.last_scan_at,
+              (SELECT count(*) FROM files WHERE folder_id = d.id) AS files,
+              (SELECT count(*) FROM failures WHERE folder_id = d.id) AS failures
+         FROM folders d ORDER BY d.path`,
+    )
+    .all() as {
+    id: number;
+    path: string;
+    added_at: number;
+    last_scan_at: number | null;
+    files: number;
+    failures: number;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    path: r.path,
+    addedAt: r.added_at,
+    lastScanAt: r.last_scan_at,
+    files: r.files,
+    failures: r.failures,
+  }));
+}
+
+export function failures(db: Db, offset: number, limit: number): { total: number; items: Failure[] } {
+  const items = db
+    .prepare('SELECT path, code, reason, at FROM failures ORDER BY at DESC, path LIMIT ? OFFSET ?')
+    .all(limit, offset) as Failure[];
+  return { total: count(db, 'SELECT count(*) AS n FROM failures'), items };
+}
+
+interface PersonRow {
+  id: number;
+  name: string | null;
+  hidden: number;
+  cover_face_id: number | null;
+  face_count: number;
+  placed_count: number;
+  best_face: number | null;
+}
+
+/** People with their face counts; the cover (best face) is looked up only for the rows a query returns. */
+const PERSON_ROWS = `
+  SELECT p.id, p.name, p.hidden, p.cover_face_id, c.face_count, c.placed_count
+    FROM people p JOIN (SELECT person_id, count(*) AS face_count, sum(source = 'user') AS placed_count
+                          FROM face_people GROUP BY person_id) c ON c.person_id = p.id`;
+// Rejections are counted only for the rows a query returns.
+const REJECTED = '(SELECT count(*) FROM face_rejections r WHERE r.person_id = q.id) AS rejected_count';
+// The quality of each face comes from faces_id_quality, not the face rows (see [Note: face order index]).
+const BEST_FACE = `(SELECT fp2.face_id FROM face_people fp2 JOIN faces f2 INDEXED BY faces_id_quality ON f2.id = fp2.face_id
+    WHERE fp2.person_id = q.id ORDER BY coalesce(f2.quality, 0) DESC, f2.id LIMIT 1) AS best_face`;
+
+function toPerson(r: PersonRow & { rejected_count: number }): Person {
+  return {
+    id: r.id,
+    name: r.name,
+    faceCount: r.face_count,
+    coverFaceId: r.cover_face_id ?? r.best_face,
+    hidden: r.hidden === 1,
+    placedCount: r.placed_count,
+    rejectedCount: r.rejected_count,
+  };
+}
+
+export function people(
+  db: Db,
+  o: { offset: number; limit: number; includeHidden: boolean; named: 'all' | 'named' | 'unnamed' },
+): { total: number; items: Person[] } {
+  const where = [
+    o.includeHidden ? '1' : 'p.hidden = 0',
+    o.named === 'named' ? 'p.name IS NOT NULL' : o.named === 'unnamed' ? 'p.name IS NULL' : '1',
+  ].join(' AND ');
+  const order = '(q.name IS NULL), q.face_count DESC, q.id';
+  const rows = db
+    .prepare(
+      `SELECT q.*, ${BEST_FACE}, ${REJECTED} FROM (SELECT * FROM (${PERSON_ROWS} WHERE ${where}) q ORDER BY ${order} LIMIT ? OFFSET ?) q ORDER BY ${order}`,
+    )
+    .all(o.limit, o.offset) as (PersonRow & { rejected_count: number })[];
+  const total = count(
+    db,
+    `SELECT count(*) AS n FROM people p WHERE ${where} AND EXISTS (SELECT 1 FROM face_people WHERE person_id = p.id)`,
+  );
+  return { total, items: rows.map(toPerson) };
+}
+
+export function person(db: Db, id: number): Person | undefined {
+  const r = db.prepare(`SELECT q.*, ${BEST_FACE}, ${REJECTED} FROM (${PERSON_ROWS} WHERE p.id = ?) q`).get(id) as
+    (PersonRow & { rejected_count: number }) | undefined;
+  if (r) return toPerson(r);
+  const empty = db
+    .prepare(
+      'SELECT q.id, q.name, q.hidden, q.cover_face_id, 0 AS face_count, 0 AS placed_count, NULL AS best_face, ' +
+        `${REJECTED} FROM people q WHERE q.id = ?`,
+    )
+    .get(id) as (PersonRow & { rejected_count: number }) | undefined;
+  return empty && toPerson(empty);
+}
+
+export function personFaces(
+  db: Db,
+  personId: number,
+  offset: number,
+  limit: number,
+  minQuality: number,
+): { total: number; items: Face[] } {
+  const rows = db
+    .prepare(
+      `${FACE_SELECT} WHERE fp.person_id = ? ORDER BY (fp.source = 'user') DESC, coalesce(f.quality, 0) DESC, f.id LIMIT ? OFFSET ?`,
+    )
+    .all(personId, limit, offset) as FaceViewRow[];
+  return {
+    total: count(db, 'SELECT count(*) AS n FROM face_people WHERE person_id = ?', personId),
+    items: rows.map((r) => toFace(r, minQuality)),
+  };
+}
+
+/**
+ * Faces in nobody, good ones or (lowQuality) the ones the quality gate keeps apart: the page and its count
+ * (exported so a test can check they read the face order index, see [Note: face order index]).
+ */
+export function unknownFacesSql(lowQuality: boolean): { page: string; count: string } {
+  const gate = lowQuality ? '(f.quality IS NOT NULL AND f.quality < ?)' : '(f.quality IS NULL OR f.quality >= ?)';
+  const where = `fp.person_id IS NULL AND ${gate}`;
+  const from = 'faces f LEFT JOIN face_people fp ON fp.face_id = f.id';
+  return {
+    page: `${FACE_SELECT} WHERE ${where} ORDER BY coalesce(f.quality, 0) DESC, f.id LIMIT ? OFFSET ?`,
+    count: `SELECT count(*) AS n FROM ${from} WHERE ${where}`,
+  };
+}
+
+export function unknownFaces(
+  db: Db,
+  o: { offset: number; limit: number; lowQuality: boolean },
+  minQuality: number,
+): { total: number; items: Face[] } {
+  const sql = unknownFacesSql(o.lowQuality);
+  const rows = db.prepare(sql.page).all(minQuality, o.limit, o.offset) as FaceViewRow[];
+  return {
+    total: count(db, sql.count, minQuality),
+    items: rows.map((r) => toFace(r, minQuality)),
+  };
+}
+
+export function photo(db: Db, id: number, minQuality: number): Photo | undefined {
+  const p = db.prepare('SELECT id, width, height, taken_at FROM photos WHERE id = ?').get(id) as
+    { id: number; width: number | null; height: number | null; taken_at: number | null } | undefined;
+  if (!p) return undefined;
+  const file = db.prepare('SELECT path FROM files WHERE photo_id = ? ORDER BY id LIMIT 1').get(id) as
+    { path: string } | undefined;
+  const faces = (db.prepare(`${FACE_SELECT} WHERE f.photo_id = ? ORDER BY f.x`).all(id) as FaceViewRow[]).map((r) =>
+    toFace(r, minQuality),
+  );
+  return { id: p.id, path: file?.path ?? null, width: p.width, height: p.height, takenAt: p.taken_at, faces };
+}
+
+export function heads(db: Db): Head[] {
+  return new HeadStore(db).list().map(({ id, name, kind, active, createdAt, config, metrics }) => ({
+    id,
+    name,
+    kind,
+    active,
+    createdAt,
+    config,
+    metrics,
+  }));
+}
