@@ -12,8 +12,8 @@ interface Preload {
   pathsOfDrop(files: File[]): string[];
 }
 
-/** One door, whichever carried the app: contract calls as Results, events, files. */
-export interface Bridge {
+/** One door, whichever carried the app. */
+interface Bridge {
   call(method: Method, args: unknown): Promise<Result<unknown>>;
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   thumbUrl(faceId: number): string;
@@ -87,8 +87,7 @@ function electronBridge(p: Preload): Bridge {
 
 /**
  * The door that carried the app, as the rest of the renderer sees it: the typed api, and the door's files and
- * folder pickers. [Note: one door per app] main.ts opens it once and hands it to the app's state (lib/app.ts);
- * nothing connects at import time, so state modules can be imported, and tested, without a door.
+ * folder pickers. main.ts opens it once; nothing connects at import time (see [Note: state takes its api]).
  */
 export interface Door {
   kind: 'electron' | 'web';
