@@ -1,5 +1,6 @@
 // Shared (every door and the renderer): zod schemas of the things the UI sees: folders, photos, faces, people, jobs, heads, curves.
 import { z } from 'zod';
+import { LOSS_BASES, LOSS_TERMS } from './losses.js';
 
 export const Id = z.int().positive();
 export const Box = z.object({ x: z.number(), y: z.number(), w: z.number().nonnegative(), h: z.number().nonnegative() });
@@ -94,20 +95,6 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
-/** Base losses of the margin family, as the arcface engine names them; extra terms are added with '+'. */
-export const LOSS_BASES = [
-  'softmax',
-  'ns',
-  'sphereface',
-  'asoftmax',
-  'cosface',
-  'arcface',
-  'cm1',
-  'cm2',
-  'combined',
-  'triplet',
-] as const;
-export const LOSS_TERMS = ['intra', 'inter', 'triplet'] as const;
 /** A loss name such as 'arcface' or 'ns+intra+inter' (the engine checks the combination). */
 export const Loss = z
   .string()

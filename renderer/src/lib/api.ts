@@ -85,24 +85,47 @@ function electronBridge(p: Preload): Bridge {
   };
 }
 
-export const bridge: Bridge = window.facelens ? electronBridge(window.facelens) : webBridge();
-export const door: 'electron' | 'web' = window.facelens ? 'electron' : 'web';
+/**
+ * The door that carried the app, as the rest of the renderer sees it: the typed api, and the door's files and
+ * folder pickers. main.ts opens it once; nothing connects at import time (see [Note: state takes its api]).
+ */
+export interface Door {
+  kind: 'electron' | 'web';
+  api: Api;
+  thumbUrl(faceId: number): string;
+  photoUrl(photoId: number): string;
+  pickFolders?: () => Promise<string[]>;
+  pathsOfDrop?: (files: File[]) => string[];
+}
 
-/** `api.people.merge({...})`: the value, or an ApiError with the engine's code. */
-export const api = new Proxy({} as Api, {
-  get(_t, ns: string) {
-    if (ns === 'on')
-      return <E extends EventName>(event: E, l: (p: EventPayload<E>) => void) =>
-        bridge.on(event, l as (p: unknown) => void);
-    return new Proxy(
-      {},
-      {
-        get: (_u, verb: string) => async (args?: unknown) =>
-          unwrap(await bridge.call(`${ns}.${verb}` as Method, args ?? {})),
-      },
-    );
-  },
-});
+/** Opens the door that carried the app (the web door connects its event socket here). */
+export function openDoor(): Door {
+  const preload = window.facelens;
+  const bridge = preload ? electronBridge(preload) : webBridge();
+  return {
+    kind: preload ? 'electron' : 'web',
+    api: apiOf(bridge),
+    thumbUrl: (faceId) => bridge.thumbUrl(faceId),
+    photoUrl: (photoId) => bridge.photoUrl(photoId),
+    pickFolders: bridge.pickFolders,
+    pathsOfDrop: bridge.pathsOfDrop,
+  };
+}
 
-export const thumbUrl = (faceId: number) => bridge.thumbUrl(faceId);
-export const photoUrl = (photoId: number) => bridge.photoUrl(photoId);
+/** `api.people.merge({...})` over a bridge: the value, or an ApiError with the engine's code. */
+export function apiOf(bridge: Pick<Bridge, 'call' | 'on'>): Api {
+  return new Proxy({} as Api, {
+    get(_t, ns: string) {
+      if (ns === 'on')
+        return <E extends EventName>(event: E, l: (p: EventPayload<E>) => void) =>
+          bridge.on(event, l as (p: unknown) => void);
+      return new Proxy(
+        {},
+        {
+          get: (_u, verb: string) => async (args?: unknown) =>
+            unwrap(await bridge.call(`${ns}.${verb}` as Method, args ?? {})),
+        },
+      );
+    },
+  });
+}

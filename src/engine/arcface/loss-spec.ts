@@ -1,4 +1,14 @@
-// Engine (arcface): the margin-loss family as data: presets, parsing 'arcface+intra+inter', target-logit curves (no tensors).
+// Engine (arcface): the margin-loss family as numbers: parsing 'arcface+intra+inter' over the shared presets, target-logit curves (no tensors).
+import {
+  LOSS_BASES,
+  LOSS_DEFAULTS,
+  LOSS_PRESETS,
+  LOSS_TERMS,
+  isLossName,
+  presetMargins,
+  type LossBase,
+  type LossPreset,
+} from '../../shared/losses.js';
 
 /**
  * [Note: the margin family] Every classification loss here is cross-entropy over logits. For the normalised
@@ -10,7 +20,6 @@
  * unnormalised features. Extra terms: Intra (mean θy / π), Inter (− mean angle between the sample's class
  * centre and the others / π) and Triplet on the angles of normalised embeddings with a margin.
  */
-export type LossBase = 'softmax' | 'margin' | 'asoftmax' | 'none';
 
 export interface LossSpec {
   /** The name as the user wrote it, e.g. 'arcface+triplet'. */
@@ -29,24 +38,9 @@ export interface LossSpec {
   triplet: number;
 }
 
-/** The paper's defaults and the seed's settings for each named loss. */
-export const LOSS_DEFAULTS = { s: 64, m2: 0.5, tripletMargin: 0.35, asoftmaxM: 4, asoftmaxLambda: 5 } as const;
-
-const BASES: Record<string, Partial<LossSpec> & { base: LossBase }> = {
-  softmax: { base: 'softmax' },
-  ns: { base: 'margin', m1: 1, m2: 0, m3: 0 },
-  sphereface: { base: 'margin', m1: 1.35, m2: 0, m3: 0 },
-  asoftmax: { base: 'asoftmax' },
-  cosface: { base: 'margin', m1: 1, m2: 0, m3: 0.35 },
-  arcface: { base: 'margin', m1: 1, m2: LOSS_DEFAULTS.m2, m3: 0 },
-  cm1: { base: 'margin', m1: 1, m2: 0.3, m3: 0.2 },
-  cm2: { base: 'margin', m1: 0.9, m2: 0.4, m3: 0.15 },
-  combined: { base: 'margin', m1: 1, m2: 0.3, m3: 0.2 },
-  triplet: { base: 'none', triplet: LOSS_DEFAULTS.tripletMargin },
-};
-
-export const LOSS_NAMES = Object.keys(BASES);
-export const EXTRA_TERMS = ['intra', 'inter', 'triplet'] as const;
+/** The named base losses and their extra terms (presets: src/shared/losses.ts, shared with the Train page). */
+export const LOSS_NAMES: readonly string[] = LOSS_BASES;
+export const EXTRA_TERMS = LOSS_TERMS;
 
 /** The seed's table rows, in its order. */
 export const SEED_LOSSES = [
@@ -85,18 +79,19 @@ export function parseLoss(name: string, o: LossOverrides = {}): LossSpec {
     .map((p) => p.trim())
     .filter(Boolean);
   const [head, ...extras] = parts;
-  const preset = head ? BASES[head] : undefined;
-  if (!preset)
+  if (!head || !isLossName(head))
     throw new Error(
       `unknown loss '${head ?? ''}' in '${name}': use one of ${LOSS_NAMES.join(', ')}, optionally + ${EXTRA_TERMS.join(' + ')}`,
     );
+  const preset: LossPreset = LOSS_PRESETS[head];
+  const margins = presetMargins(head);
   const spec: LossSpec = {
     name: parts.join('+'),
     base: preset.base,
-    s: o.s ?? LOSS_DEFAULTS.s,
-    m1: o.m1 ?? preset.m1 ?? 1,
-    m2: o.m2 ?? preset.m2 ?? 0,
-    m3: o.m3 ?? preset.m3 ?? 0,
+    s: o.s ?? margins.s,
+    m1: o.m1 ?? margins.m1,
+    m2: o.m2 ?? margins.m2,
+    m3: o.m3 ?? margins.m3,
     m: o.m ?? LOSS_DEFAULTS.asoftmaxM,
     lambda: o.lambda ?? LOSS_DEFAULTS.asoftmaxLambda,
     intra: false,

@@ -1,13 +1,13 @@
 // Renderer state: the latest progress of each long job (imports, training), fed by 'job.progress' events.
-import type { ImportProgress, TrainProgress } from '../../../../src/shared/contract';
-import { api } from '../api';
+import type { Api, ImportProgress, TrainProgress } from '../../../../src/shared/contract';
 
-class Jobs {
+export class Jobs {
   #imports = $state<Record<string, ImportProgress>>({});
   #trains = $state<Record<string, TrainProgress[]>>({});
+  readonly #off: () => void;
 
-  constructor() {
-    api.on('job.progress', (p) => {
+  constructor(api: Api) {
+    this.#off = api.on('job.progress', (p) => {
       if (p.kind === 'import') this.#imports = { ...this.#imports, [p.jobId]: p };
       else this.#trains = { ...this.#trains, [p.jobId]: [...(this.#trains[p.jobId] ?? []), p] };
     });
@@ -21,6 +21,8 @@ class Jobs {
   train(jobId: string | undefined): TrainProgress[] {
     return jobId ? (this.#trains[jobId] ?? []) : [];
   }
+  /** Stops listening to the engine. */
+  dispose(): void {
+    this.#off();
+  }
 }
-
-export const jobs = new Jobs();

@@ -1,19 +1,31 @@
 // Renderer state: the library's folders, figures and failed files, refreshed when the engine says the library changed.
+import type { Api } from '../../../../src/shared/contract';
 import type { Failure, Folder, Stats } from '../../../../src/shared/schemas';
-import { api } from '../api';
-import { attempt } from './notices.svelte';
+import { coalesce } from '../coalesce';
+import type { Notices } from './notices.svelte';
 
-class Library {
+/** How long a burst of events is gathered into one refresh (ms), and how many failed files are listed. */
+export const LIBRARY_OPTIONS = { refreshMs: 400, failures: 500 };
+
+export class Library {
   #folders = $state<Folder[]>([]);
   #stats = $state<Stats | undefined>();
   #failures = $state<{ total: number; items: Failure[] }>({ total: 0, items: [] });
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #api: Api;
+  readonly #notices: Notices;
+  readonly #off: (() => void)[];
+  /** See [Note: refresh once per burst]. */
+  readonly refreshSoon = coalesce(() => void this.refresh(), LIBRARY_OPTIONS.refreshMs);
 
-  constructor() {
-    api.on('library.changed', () => this.refreshSoon());
-    api.on('job.progress', (p) => {
-      if (p.kind === 'import') this.refreshSoon();
-    });
+  constructor(api: Api, notices: Notices) {
+    this.#api = api;
+    this.#notices = notices;
+    this.#off = [
+      api.on('library.changed', () => this.refreshSoon()),
+      api.on('job.progress', (p) => {
+        if (p.kind === 'import') this.refreshSoon();
+      }),
+    ];
   }
   get folders(): Folder[] {
     return this.#folders;
@@ -24,25 +36,22 @@ class Library {
   get failures(): { total: number; items: Failure[] } {
     return this.#failures;
   }
-  /** Coalesces bursts of events (one refresh per 400 ms at most). */
-  refreshSoon(): void {
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      void this.refresh();
-    }, 400);
-  }
   async refresh(): Promise<void> {
-    await attempt(async () => {
+    const api = this.#api;
+    await this.#notices.attempt(async () => {
       const [folders, stats, failures] = await Promise.all([
         api.library.folders(),
         api.library.stats(),
-        api.library.failures({ limit: 500 }),
+        api.library.failures({ limit: LIBRARY_OPTIONS.failures }),
       ]);
       this.#folders = folders;
       this.#stats = stats;
       this.#failures = failures;
     });
   }
+  /** Stops listening to the engine and drops a pending refresh. */
+  dispose(): void {
+    for (const off of this.#off) off();
+    this.refreshSoon.cancel();
+  }
 }
-
-export const library = new Library();

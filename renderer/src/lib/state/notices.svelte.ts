@@ -1,16 +1,24 @@
 // Renderer state: short messages to the user (errors from the engine, confirmations), shown in a live region.
 import { ApiError } from '../../../../src/shared/result';
 
+/** How long a notice stays (ms) and how many are shown at once. */
+export const NOTICE_OPTIONS = { infoMs: 4000, errorMs: 9000, shown: 5 };
+
 export interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;
 }
 
-class Notices {
+export class Notices {
   #items = $state<Notice[]>([]);
   #next = 1;
+  readonly #opts: typeof NOTICE_OPTIONS;
+  #timers: ReturnType<typeof setTimeout>[] = [];
 
+  constructor(opts: Partial<typeof NOTICE_OPTIONS> = {}) {
+    this.#opts = { ...NOTICE_OPTIONS, ...opts };
+  }
   get items(): Notice[] {
     return this.#items;
   }
@@ -24,21 +32,30 @@ class Notices {
   dismiss(id: number): void {
     this.#items = this.#items.filter((n) => n.id !== id);
   }
+  /** Runs an action and reports its failure instead of throwing into the component (bound: pass it around). */
+  readonly attempt = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await fn();
+    } catch (err) {
+      this.error(err);
+      return undefined;
+    }
+  };
+  /** Stops the dismissal timers (the notices stay as they are). */
+  dispose(): void {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers = [];
+  }
   #push(kind: Notice['kind'], text: string): void {
     const id = this.#next++;
-    this.#items = [...this.#items.slice(-4), { id, kind, text }];
-    setTimeout(() => this.dismiss(id), kind === 'error' ? 9000 : 4000);
-  }
-}
-
-export const notices = new Notices();
-
-/** Runs an action and reports its failure instead of throwing into the component. */
-export async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await fn();
-  } catch (err) {
-    notices.error(err);
-    return undefined;
+    this.#items = [...this.#items.slice(-(this.#opts.shown - 1)), { id, kind, text }];
+    const timer = setTimeout(
+      () => {
+        this.#timers = this.#timers.filter((t) => t !== timer);
+        this.dismiss(id);
+      },
+      kind === 'error' ? this.#opts.errorMs : this.#opts.infoMs,
+    );
+    this.#timers.push(timer);
   }
 }
