@@ -108,7 +108,8 @@ export type Loss = z.infer<typeof Loss>;
 /** Margins of the combined target logit s*(cos(m1*theta + m2) - m3). */
 export const Margins = z.object({
   s: z.number().positive().max(128),
-  m1: z.number().min(1).max(4),
+  /** The seed's CM2 uses 0.9: below 1 the angle is shrunk, which the guard keeps monotonic. */
+  m1: z.number().min(0.5).max(4),
   m2: z.number().min(0).max(1.5),
   m3: z.number().min(0).max(1),
 });

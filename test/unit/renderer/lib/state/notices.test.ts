@@ -26,15 +26,15 @@ test("attempt reports the engine's error and answers undefined; a success passes
   notices.dispose();
 });
 
-test('the error text: an ApiError says its message, "not available" says so, anything else its message', () => {
+test('the error text: an ApiError says its message, anything else its message', () => {
   const notices = new Notices();
   notices.error(new ApiError('not-found', 'no person 9'));
-  notices.error(new ApiError('not-available', 'train.start'));
+  notices.error(new ApiError('conflict', 'cannot merge a person into itself'));
   notices.error(new Error('disk full'));
   notices.error('plain words');
   assert.deepEqual(
     notices.items.map((n) => n.text),
-    ['no person 9', 'Not available yet: train.start', 'disk full', 'plain words'],
+    ['no person 9', 'cannot merge a person into itself', 'disk full', 'plain words'],
   );
   notices.dispose();
 });
