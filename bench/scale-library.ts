@@ -94,7 +94,7 @@ function step(label: string, args: string[], okCodes = [0]): { out: string; ms: 
   rows.push([label, `${(peak.ms / 1000).toFixed(1)} s, peak RSS ${mb(peak.maxRssKb * 1024)}`]);
   return { out: r.stdout, ms: peak.ms, rssKb: peak.maxRssKb };
 }
-const cli = (...args: string[]) => ['src/cli/entry.ts', ...args, '--db', dbPath];
+const cli = (...args: string[]) => ['src/entry.ts', ...args, '--db', dbPath];
 
 const t = performance.now();
 const set = syntheticFaces({

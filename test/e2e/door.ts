@@ -16,10 +16,7 @@ export interface Door {
 
 /** Why the web-door specs cannot run here, or undefined when they can. */
 export function whyNotRunnable(): string | undefined {
-  if (
-    !existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) ||
-    !existsSync(join(ROOT, 'dist', 'src', 'cli', 'entry.js'))
-  )
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html')) || !existsSync(join(ROOT, 'dist', 'src', 'entry.js')))
     return 'the app is not built: run `npm run build` first (npm test does)';
   if (!existsSync(join(DATA, 'fixtures')))
     return `needs ../shared/data/fixtures (real photos; absent in this checkout)`;

@@ -8,7 +8,7 @@ import { parseLoss } from '../../src/engine/arcface/loss-spec.js';
 import { prepare, runTraining } from '../../src/engine/arcface/run.js';
 import { openDb } from '../../src/engine/store/db.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../src/facelens.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -9,7 +9,7 @@ import { runDoctor } from '../../src/engine/doctor/doctor.js';
 import { Engine } from '../../src/engine/api/engine.js';
 import { indexPathFor } from '../../src/engine/index/hnsw.js';
 import { thumbPath, thumbsDir } from '../../src/engine/library/thumbs.js';
-import { undo } from '../../src/engine/people/history.js';
+import { undo } from '../../src/engine/store/history.js';
 import { confirm, createPerson, reject, rename } from '../../src/engine/people/ops.js';
 import { openDb } from '../../src/engine/store/db.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { recluster } from '../../src/engine/cluster/recluster.js';
 import { Engine } from '../../src/engine/api/engine.js';
-import { undo } from '../../src/engine/people/history.js';
+import { undo } from '../../src/engine/store/history.js';
 import { confirm, merge, reject, rename } from '../../src/engine/people/ops.js';
 import { suggestions } from '../../src/engine/people/suggest.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';

@@ -14,7 +14,7 @@ import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const skip = skipUnlessData('fixtures', 'wild') || skipUnlessData('celeba-wild');
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'cli', 'entry.ts');
+const CLI = join(import.meta.dirname, '..', '..', 'src', 'entry.ts');
 
 interface Run {
   code: number | null;

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const root = projectRoot();
 const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', ...args], { cwd: root, encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/entry.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 test(
   'Ctrl-C stops an import cleanly, the next run resumes, and stats/similar answer in JSON',
@@ -17,7 +17,7 @@ test(
   async () => {
     const db = join(tempDir(), 'library.db');
     const folder = dataPath('fixtures', 'wild')!;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/entry.ts', 'import', folder, '--db', db], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry.ts', 'import', folder, '--db', db], {
       cwd: root,
     });
     let stdout = '';

@@ -12,7 +12,7 @@ import { createPerson } from '../../src/engine/people/ops.js';
 import { f32ToBlob } from '../../src/engine/store/blob.js';
 import { openDb, type Db } from '../../src/engine/store/db.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../src/facelens.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -4,12 +4,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { COMMANDS } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/facelens.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const built = existsSync(join(ROOT, 'dist', 'src', 'cli', 'entry.js'))
+const built = existsSync(join(ROOT, 'dist', 'src', 'entry.js'))
   ? false
   : 'the product is not built: run `npm run build` (npm test does it first)';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/entry.ts'), 'verify', ...args], {
+  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/entry.ts'), 'verify', ...args], {
     cwd: root,
     encoding: 'utf8',
   });

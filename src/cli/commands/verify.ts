@@ -1,8 +1,11 @@
 // CLI (terminal door): `facelens verify` — face verification accuracy on an LFW pairs.txt or a file_x,file_y,same CSV.
 import { existsSync, statSync } from 'node:fs';
-import { CliError, parse, progressWriter, withEngine } from '../args.js';
+import { CliError, ids, num, parse, progressWriter, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens verify --pairs FILE --root DIR [--aligned] [--flip] [--json] [--db PATH]
+       facelens verify --people [--heads ID,...] [--max-pairs N] [--json] [--db PATH]
+  --people       the Verify page's figures on your own named people: AUC, EER, TAR@FAR for each head
+                 (default: the identity head, the active one and the three newest)
   --pairs FILE   LFW pairs.txt (k folds from its header) or a CSV file_x,file_y,same (10-fold CV)
   --root DIR     folder the pair paths are relative to
   --aligned      the images are already 112x112 ArcFace-aligned crops (no detection)
@@ -20,12 +23,36 @@ export async function run(argv: string[]): Promise<number> {
       root: { type: 'string' },
       aligned: { type: 'boolean', default: false },
       flip: { type: 'boolean', default: false },
+      people: { type: 'boolean', default: false },
+      heads: { type: 'string' },
+      'max-pairs': { type: 'string' },
     },
     false,
   );
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  if (values.people) {
+    const headIds = values.heads === undefined ? undefined : ids(values.heads.split(','), 'head id');
+    const maxPairs = num(values['max-pairs'], 'max-pairs', 6000);
+    return withEngine(values, async (engine) => {
+      const evals = await engine.verify.evaluate({
+        source: { kind: 'people' },
+        maxPairs,
+        ...(headIds ? { headIds } : {}),
+      });
+      if (values.json) {
+        console.log(JSON.stringify(evals.map(({ genuine: _g, impostor: _i, roc: _r, ...figures }) => figures)));
+        return 0;
+      }
+      console.log('head  pairs   AUC     EER     TAR@FAR1e-2  TAR@FAR1e-3  accuracy  threshold  name');
+      for (const e of evals)
+        console.log(
+          `${String(e.headId).padStart(4)}  ${String(e.pairs).padStart(5)}  ${e.auc.toFixed(4)}  ${pct(e.eer).padStart(6)}  ${pct(e.tarAtFar1e2).padStart(11)}  ${pct(e.tarAtFar1e3).padStart(11)}  ${pct(e.accuracy).padStart(8)}  ${e.threshold.toFixed(4).padStart(9)}  ${e.headName}`,
+        );
+      return 0;
+    });
   }
   if (typeof values.pairs !== 'string' || typeof values.root !== 'string')
     throw new CliError(`--pairs and --root are required\n${USAGE}`);

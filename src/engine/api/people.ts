@@ -2,7 +2,7 @@
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
 import type { Person } from '../../shared/schemas.js';
-import * as hist from '../people/history.js';
+import * as hist from '../store/history.js';
 import * as ops from '../people/ops.js';
 import { nameQueue, suggestions } from '../people/suggest.js';
 import * as views from '../store/views.js';

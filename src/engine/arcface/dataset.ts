@@ -1,6 +1,6 @@
 // Engine (arcface): training sets (labelled folders or the people named in the library) and the seeded held-out split.
 import type { Db } from '../store/db.js';
-import { blobToF32 } from '../store/blob.js';
+import { PeopleStore } from '../store/people.js';
 import { rng } from './head-weights.js';
 import { FEATURE_DIM, featuresOf, listLabelled, shown, type FeatureOptions } from './features.js';
 
@@ -48,19 +48,12 @@ export async function labelledDataset(db: Db, root: string, o: FeatureOptions): 
 /** The faces the user placed or the clustering assigned to named people in the library (user-placed first). */
 export function peopleDataset(db: Db, opts: { userOnly?: boolean; personIds?: readonly number[] } = {}): Dataset {
   const only = opts.personIds ? new Set(opts.personIds) : undefined;
-  const rows = db
-    .prepare(
-      `SELECT p.id AS personId, p.name AS name, f.id AS id, f.feature AS feature FROM face_people fp
-       JOIN people p ON p.id = fp.person_id JOIN faces f ON f.id = fp.face_id
-       WHERE p.name IS NOT NULL AND p.hidden = 0 ${opts.userOnly ? "AND fp.source = 'user'" : ''}
-       ORDER BY p.name, f.id`,
-    )
-    .all() as { personId: number; name: string; id: number; feature: Buffer }[];
+  const rows = new PeopleStore(db).namedFaces(opts.userOnly ?? false);
   const byId = new Map<string, { features: Float32Array[]; sources: string[] }>();
   for (const r of rows) {
     if (only && !only.has(r.personId)) continue;
     const e = byId.get(r.name) ?? { features: [], sources: [] };
-    e.features.push(blobToF32(r.feature, FEATURE_DIM));
+    e.features.push(r.feature);
     e.sources.push(`face:${r.id}`);
     byId.set(r.name, e);
   }

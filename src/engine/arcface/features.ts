@@ -1,7 +1,7 @@
 // Engine (arcface): backbone features of labelled photos (person/... folders) and pair files, cached in SQLite by content hash.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import { f32ToBlob, blobToF32 } from '../store/blob.js';
+import { FeatureCache } from '../store/feature-cache.js';
 import type { Db } from '../store/db.js';
 import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../image/decode.js';
 import { hashBytes } from '../image/hash.js';
@@ -10,7 +10,7 @@ import { pickSubject } from '../vision/subject.js';
 import { MODEL_FILES, type FacePipeline } from '../vision/pipeline.js';
 import { modelPath, sha256File } from '../vision/ort.js';
 
-export const FEATURE_DIM = 512;
+export { FEATURE_DIM } from '../store/faces.js';
 
 export interface LabelledFile {
   /** The first folder level under the root: the identity's name. */
@@ -80,14 +80,9 @@ export async function featuresOf(
   o: FeatureOptions,
 ): Promise<Map<string, FeatureResult>> {
   const mode = o.aligned ? 'aligned' : 'detect';
-  const flip = o.flip ? 1 : 0;
+  const flip = o.flip ?? false;
   const model = recognizerId();
-  const get = db.prepare<[string, string, number, string], { feature: Buffer | null; reason: string | null }>(
-    'SELECT feature, reason FROM train_features WHERE hash = ? AND mode = ? AND flip = ? AND model = ?',
-  );
-  const put = db.prepare(
-    'INSERT OR REPLACE INTO train_features (hash, mode, flip, model, feature, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
+  const cache = new FeatureCache(db);
   const out = new Map<string, FeatureResult>();
   let pipeline: FacePipeline | undefined;
   let cached = 0;
@@ -102,25 +97,14 @@ export async function featuresOf(
         continue;
       }
       const hash = hashBytes(bytes);
-      const hit = get.get(hash, mode, flip, model);
+      const hit = cache.get(hash, mode, flip, model);
       if (hit) {
         cached++;
-        out.set(
-          path,
-          hit.feature ? { feature: blobToF32(hit.feature, FEATURE_DIM) } : { reason: hit.reason ?? 'no face' },
-        );
+        out.set(path, hit);
       } else {
         pipeline ??= await o.pipeline();
         const r = await computeFeature(pipeline, bytes, o);
-        put.run(
-          hash,
-          mode,
-          flip,
-          model,
-          'feature' in r ? f32ToBlob(r.feature) : null,
-          'reason' in r ? r.reason : null,
-          Date.now(),
-        );
+        cache.put(hash, mode, flip, model, r);
         out.set(path, r);
       }
       o.onProgress?.(i + 1, paths.length, cached);

@@ -1,69 +1,25 @@
 // Engine (backup): writes what the user told the library (people, corrections, hand-drawn faces, heads) to a JSON file.
 import { writeFileSync, renameSync } from 'node:fs';
 import type { Db } from '../store/db.js';
+import { BackupStore } from '../store/backup.js';
 import { blobToF32 } from '../store/blob.js';
 import type { Backup, FaceRef } from './format.js';
 
-interface FaceKeyRow {
-  id: number;
-  hash: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
 /** Builds the backup of the library's people, corrections and heads (see [Note: backup face references]). */
 export function buildBackup(db: Db): Backup {
+  const store = new BackupStore(db);
   const refs = new Map<number, FaceRef>();
-  for (const r of db
-    .prepare('SELECT f.id, p.hash, f.x, f.y, f.w, f.h FROM faces f JOIN photos p ON p.id = f.photo_id')
-    .iterate() as IterableIterator<FaceKeyRow>) {
-    refs.set(r.id, { photo: r.hash, box: [r.x, r.y, r.w, r.h] });
-  }
+  for (const r of store.faceKeys()) refs.set(r.id, { photo: r.hash, box: [r.x, r.y, r.w, r.h] });
   const ref = (faceId: number): FaceRef => {
     const r = refs.get(faceId);
     if (!r) throw new Error(`face ${faceId} is referred to but does not exist (run 'facelens doctor')`);
     return r;
   };
-  const people = db.prepare('SELECT id, name, hidden, pinned, cover_face_id FROM people ORDER BY id').all() as {
-    id: number;
-    name: string | null;
-    hidden: number;
-    pinned: number;
-    cover_face_id: number | null; // prettier-ignore
-  }[];
-  const assignments = db.prepare('SELECT face_id, person_id, source FROM face_people ORDER BY face_id').all() as {
-    face_id: number;
-    person_id: number;
-    source: 'auto' | 'user'; // prettier-ignore
-  }[];
-  const rejections = db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as {
-    face_id: number;
-    person_id: number;
-  }[];
-  const manual = db
-    .prepare("SELECT id, score, quality, landmarks, feature FROM faces WHERE source = 'manual' ORDER BY id")
-    .all() as {
-    id: number;
-    score: number;
-    quality: number | null;
-    landmarks: Buffer;
-    feature: Buffer; // prettier-ignore
-  }[];
-  const heads = db
-    .prepare('SELECT id, name, kind, parent_id, created_at, active, config, metrics, weights FROM heads ORDER BY id')
-    .all() as {
-    id: number;
-    name: string;
-    kind: 'identity' | 'trained' | 'finetuned';
-    parent_id: number | null;
-    created_at: number;
-    active: number;
-    config: string;
-    metrics: string;
-    weights: Buffer | null; // prettier-ignore
-  }[];
+  const people = store.people();
+  const assignments = store.assignments();
+  const rejections = store.rejections();
+  const manual = store.manualFaces();
+  const heads = store.heads();
   return {
     format: 'facelens-backup',
     version: 1,

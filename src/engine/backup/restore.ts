@@ -1,10 +1,12 @@
 // Engine (backup): applies a backup to a library: people, names, corrections, hand-drawn faces and heads, as one undoable step.
 import { readFileSync } from 'node:fs';
 import { activateHead, headEmbed } from '../arcface/heads.js';
-import { recordOp } from '../people/history.js';
+import { recordOp } from '../store/history.js';
 import { createPerson } from '../people/ops.js';
 import type { Db } from '../store/db.js';
 import { blobToF32 } from '../store/blob.js';
+import { BackupStore } from '../store/backup.js';
+import { HeadStore } from '../store/heads.js';
 import { FaceStore, FEATURE_DIM } from '../store/faces.js';
 import { BackupV1, type Backup, type FaceRef } from './format.js';
 
@@ -63,23 +65,16 @@ function iou(a: readonly number[], b: { x: number; y: number; w: number; h: numb
 
 /** Finds library faces for backed-up references: same photo hash, best box overlap. */
 class FaceMatcher {
-  readonly #photo;
-  readonly #faces;
-  constructor(db: Db) {
-    this.#photo = db.prepare<[string], { id: number }>('SELECT id FROM photos WHERE hash = ?');
-    this.#faces = db.prepare<[number], { id: number; x: number; y: number; w: number; h: number }>(
-      'SELECT id, x, y, w, h FROM faces WHERE photo_id = ?',
-    );
-  }
+  constructor(private readonly store: BackupStore) {}
   photoId(ref: FaceRef): number | undefined {
-    return this.#photo.get(ref.photo)?.id;
+    return this.store.photoIdByHash(ref.photo);
   }
   match(ref: FaceRef): number | undefined {
     const photoId = this.photoId(ref);
     if (photoId === undefined) return undefined;
     let best: number | undefined;
     let bestIou = restoreOptions.minIou;
-    for (const f of this.#faces.all(photoId)) {
+    for (const f of this.store.faceBoxesOfPhoto(photoId)) {
       const o = iou(ref.box, f);
       if (o >= bestIou) [best, bestIou] = [f.id, o];
     }
@@ -107,9 +102,10 @@ export function restoreBackup(
   let activate: number | undefined;
   const summary = `Restore backup of ${new Date(backup.createdAt).toISOString().slice(0, 10)}`;
   recordOp(db, 'restore', summary, () => {
-    const matcher = new FaceMatcher(db);
+    const store = new BackupStore(db);
+    const matcher = new FaceMatcher(store);
     const faces = new FaceStore(db);
-    const activeHead = (db.prepare('SELECT id FROM heads WHERE active = 1').get() as { id: number }).id;
+    const activeHead = new HeadStore(db).active().id;
     const embed = headEmbed(db, activeHead);
 
     // Hand-drawn faces first, so references to them match below.
@@ -144,77 +140,58 @@ export function restoreBackup(
     };
 
     const personOf = new Map<number, number>();
-    const byName = db.prepare<[string], { id: number }>('SELECT id FROM people WHERE name = ? ORDER BY id LIMIT 1');
-    const setFlags = db.prepare('UPDATE people SET hidden = ?, pinned = max(pinned, ?) WHERE id = ?');
     for (const p of backup.people) {
-      const existing = p.name ? byName.get(p.name)?.id : undefined;
+      const existing = p.name ? store.personIdByName(p.name) : undefined;
       const id = existing ?? createPerson(db, p.name, p.pinned);
       if (existing !== undefined) s.peopleReused++;
       else s.peopleCreated++;
-      setFlags.run(p.hidden ? 1 : 0, p.pinned ? 1 : 0, id);
+      store.setPersonFlags(id, p.hidden, p.pinned);
       personOf.set(p.key, id);
     }
 
-    const current = db.prepare<[number], { person_id: number; source: string }>(
-      'SELECT person_id, source FROM face_people WHERE face_id = ?',
-    );
-    const put = db.prepare(
-      `INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, at = excluded.at`,
-    );
     const now = Date.now();
     for (const a of backup.assignments) {
       const face = resolve(a.face);
       const person = personOf.get(a.person);
       if (face === undefined || person === undefined) continue;
-      const cur = current.get(face);
+      const cur = store.assignmentOf(face);
       if (cur && cur.source === 'user' && a.source === 'auto' && cur.person_id !== person) {
         s.keptUserAssignments++;
         continue;
       }
-      put.run(face, person, a.source, now);
+      store.assign(face, person, a.source, now);
       s.assignments++;
     }
-    const reject = db.prepare('INSERT OR IGNORE INTO face_rejections (face_id, person_id, at) VALUES (?, ?, ?)');
     for (const r of backup.rejections) {
       const face = resolve(r.face);
       const person = personOf.get(r.person);
       if (face === undefined || person === undefined) continue;
-      s.rejections += reject.run(face, person, now).changes;
+      if (store.reject(face, person, now)) s.rejections++;
     }
-    const cover = db.prepare('UPDATE people SET cover_face_id = ? WHERE id = ?');
     for (const p of backup.people) {
       const face = p.cover ? resolve(p.cover) : undefined;
-      if (face !== undefined) cover.run(face, personOf.get(p.key)!);
+      if (face !== undefined) store.setCover(personOf.get(p.key)!, face);
     }
 
     const headOf = new Map<number, number>();
-    const sameHead = db.prepare<[string, number], { id: number }>(
-      'SELECT id FROM heads WHERE name = ? AND created_at = ?',
-    );
-    const insertHead = db.prepare(
-      'INSERT INTO heads (name, kind, parent_id, created_at, config, metrics, weights, active) VALUES (?, ?, ?, ?, ?, ?, ?, 0)',
-    );
     for (const h of backup.heads) {
       if (h.kind === 'identity') {
         headOf.set(h.key, 1);
         continue;
       }
-      const existing = sameHead.get(h.name, h.createdAt)?.id;
+      const existing = store.headIdByNameAndDate(h.name, h.createdAt);
       const parent = h.parent === null ? null : (headOf.get(h.parent) ?? null);
       const id =
         existing ??
-        Number(
-          insertHead.run(
-            h.name,
-            h.kind,
-            parent,
-            h.createdAt,
-            JSON.stringify(h.config ?? {}),
-            JSON.stringify(h.metrics ?? {}),
-            h.weights ? Buffer.from(h.weights, 'base64') : null,
-          ).lastInsertRowid,
-        );
+        store.insertHead({
+          name: h.name,
+          kind: h.kind,
+          parentId: parent,
+          createdAt: h.createdAt,
+          config: h.config,
+          metrics: h.metrics,
+          weights: h.weights ? Buffer.from(h.weights, 'base64') : null,
+        });
       if (existing === undefined) s.headsAdded++;
       headOf.set(h.key, id);
       if (h.active && id !== activeHead) activate = id;

@@ -1,6 +1,6 @@
 // Engine (cluster): incremental assignment: new faces join existing people when close enough, no full re-cluster.
 import type { Db } from '../store/db.js';
-import { recordOp } from '../people/history.js';
+import { recordOp } from '../store/history.js';
 import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
 import { buildKnnGraph } from './knn.js';
 import { linkageOptions } from './linkage.js';

@@ -1,6 +1,6 @@
 // Engine (cluster): turns a clustering into a plan over people (what moves where), to preview or apply.
 import type { Db } from '../store/db.js';
-import { recordOp } from '../people/history.js';
+import { recordOp } from '../store/history.js';
 import type { Clustering } from './input.js';
 import type { LoadedFaces } from './load.js';
 import { GroupModels } from './models.js';

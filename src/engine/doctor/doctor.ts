@@ -7,8 +7,9 @@ import { sweepOrphans } from '../library/commit.js';
 import { rebuildThumbs, thumbPath, thumbsDir } from '../library/thumbs.js';
 import { ThumbJournal } from '../store/thumbs.js';
 import type { Db } from '../store/db.js';
-import { blobToF32, f32ToBlob } from '../store/blob.js';
-import { FaceStore, FEATURE_DIM } from '../store/faces.js';
+import { CheckStore } from '../store/checks.js';
+import { FaceStore } from '../store/faces.js';
+import { FolderStore } from '../store/folders.js';
 import { PhotoStore } from '../store/photos.js';
 
 export const doctorOptions = {
@@ -52,19 +53,19 @@ function add(c: Ctx, p: Omit<Problem, 'examples'> & { examples?: (string | numbe
 }
 
 function checkIntegrity(c: Ctx): boolean {
-  const rows = c.db.pragma('quick_check') as { quick_check: string }[];
-  const bad = rows.filter((r) => r.quick_check !== 'ok');
+  const checks = new CheckStore(c.db);
+  const bad = checks.integrityProblems();
   if (bad.length) {
     add(c, {
       code: 'integrity',
       message: 'the database file is damaged: restore a backup (facelens import-backup) into a new library',
       count: bad.length,
-      examples: bad.map((r) => r.quick_check),
+      examples: bad,
       repairable: false,
     });
     return false;
   }
-  const fk = c.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+  const fk = checks.danglingRows();
   if (fk.length) {
     const p = add(c, {
       code: 'foreign-keys',
@@ -74,9 +75,7 @@ function checkIntegrity(c: Ctx): boolean {
       repairable: true,
     });
     if (c.repair) {
-      c.db.transaction(() => {
-        for (const r of fk) c.db.prepare(`DELETE FROM "${r.table.replaceAll('"', '""')}" WHERE rowid = ?`).run(r.rowid);
-      })();
+      checks.deleteRows(fk);
       p.repaired = true;
       c.actions.push(`deleted ${fk.length} rows pointing at missing rows`);
     }
@@ -85,11 +84,12 @@ function checkIntegrity(c: Ctx): boolean {
 }
 
 function activeHead(c: Ctx): number {
-  const rows = c.db.prepare('SELECT id FROM heads WHERE active = 1').all() as { id: number }[];
-  if (rows.length === 1) return rows[0]!.id;
+  const checks = new CheckStore(c.db);
+  const rows = checks.activeHeadIds();
+  if (rows.length === 1) return rows[0]!;
   const p = add(c, { code: 'active-head', message: 'no head is active', count: 1, repairable: true });
   if (c.repair) {
-    c.db.prepare('UPDATE heads SET active = 1 WHERE id = 1').run();
+    checks.activateIdentityHead();
     p.repaired = true;
     c.actions.push('made the identity head (1) active');
   }
@@ -98,30 +98,23 @@ function activeHead(c: Ctx): number {
 
 /** Faces with no embedding of the active head (a crash mid-activation, or an old head's vectors) are re-embedded from stored features. */
 function checkEmbeddings(c: Ctx, head: number): void {
-  const missing = c.db
-    .prepare(
-      'SELECT f.id FROM faces f LEFT JOIN embeddings e ON e.face_id = f.id WHERE e.face_id IS NULL OR e.head_id != ?',
-    )
-    .all(head) as { id: number }[];
+  const missing = new CheckStore(c.db).facesWithoutEmbedding(head);
   if (!missing.length) return;
   const p = add(c, {
     code: 'embeddings',
     message: `faces without an embedding of the active head ${head}`,
     count: missing.length,
-    examples: missing.map((r) => `face ${r.id}`),
+    examples: missing.map((id) => `face ${id}`),
     repairable: true,
   });
   if (!c.repair) return;
   const embed = headEmbed(c.db, head);
-  const feature = c.db.prepare<[number], { feature: Buffer }>('SELECT feature FROM faces WHERE id = ?');
-  const put = c.db.prepare(
-    'INSERT INTO embeddings (face_id, head_id, vec) VALUES (?, ?, ?) ON CONFLICT(face_id) DO UPDATE SET head_id = excluded.head_id, vec = excluded.vec',
-  );
+  const faces = new FaceStore(c.db);
   c.db.transaction(() => {
     for (let i = 0; i < missing.length; i += doctorOptions.batch) {
-      const ids = missing.slice(i, i + doctorOptions.batch).map((r) => r.id);
-      const vecs = embed(ids.map((id) => blobToF32(feature.get(id)!.feature, FEATURE_DIM)));
-      ids.forEach((id, j) => put.run(id, head, f32ToBlob(vecs[j]!)));
+      const ids = missing.slice(i, i + doctorOptions.batch);
+      const vecs = embed(ids.map((id) => faces.face(id)!.feature));
+      ids.forEach((id, j) => faces.putEmbedding(id, head, vecs[j]!));
     }
   })();
   p.repaired = true;
@@ -157,7 +150,7 @@ function checkIndex(c: Ctx, head: number): void {
 }
 
 function checkStuck(c: Ctx): void {
-  const n = (c.db.prepare("SELECT count(*) AS n FROM photos WHERE status = 'pending'").get() as { n: number }).n;
+  const n = new CheckStore(c.db).pendingPhotos();
   if (n)
     add(c, {
       code: 'stuck-photos',
@@ -169,7 +162,7 @@ function checkStuck(c: Ctx): void {
 
 /** Files whose path is gone. A folder that is itself unreachable (an unplugged drive) is reported, never forgotten. */
 function checkFiles(c: Ctx): void {
-  const folders = c.db.prepare('SELECT id, path FROM folders').all() as { id: number; path: string }[];
+  const folders = new FolderStore(c.db).list();
   const unreachable = new Set<number>();
   for (const f of folders) {
     if (!existsSync(f.path)) unreachable.add(f.id);
@@ -183,9 +176,7 @@ function checkFiles(c: Ctx): void {
       repairable: false,
     });
   }
-  const gone = (
-    c.db.prepare('SELECT id, folder_id, path FROM files').all() as { id: number; folder_id: number; path: string }[]
-  ).filter((f) => !unreachable.has(f.folder_id) && !existsSync(f.path));
+  const gone = new CheckStore(c.db).files().filter((f) => !unreachable.has(f.folderId) && !existsSync(f.path));
   if (gone.length) {
     const p = add(c, {
       code: 'missing-files',
@@ -201,7 +192,7 @@ function checkFiles(c: Ctx): void {
         for (const f of gone) {
           photos.deleteFile(f.path);
           photos.recordFailure({
-            folderId: f.folder_id,
+            folderId: f.folderId,
             path: f.path,
             code: 'vanished',
             reason: `the file was gone when doctor ran on ${new Date(now).toISOString()}; it was forgotten`,
@@ -233,14 +224,7 @@ function checkFiles(c: Ctx): void {
 }
 
 async function checkThumbs(c: Ctx): Promise<void> {
-  const faces = c.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as {
-    id: number;
-    photo_id: number;
-    x: number;
-    y: number;
-    w: number;
-    h: number;
-  }[];
+  const faces = new CheckStore(c.db).faceBoxes();
   const missing = faces.filter((f) => !existsSync(thumbPath(c.dbPath, f.id)));
   if (missing.length) {
     const p = add(c, {
@@ -251,13 +235,7 @@ async function checkThumbs(c: Ctx): Promise<void> {
       repairable: true,
     });
     if (c.repair) {
-      const made = (
-        await rebuildThumbs(
-          c.db,
-          c.dbPath,
-          missing.map((f) => ({ id: f.id, photoId: f.photo_id, box: { x: f.x, y: f.y, w: f.w, h: f.h } })),
-        )
-      ).length;
+      const made = (await rebuildThumbs(c.db, c.dbPath, missing)).length;
       new ThumbJournal(c.db).done(missing.map((f) => f.id));
       p.repaired = made === missing.length;
       c.actions.push(

@@ -1,8 +1,7 @@
 // Engine (lookalike): the stored backbone features of a person's faces (quality-gated) and the training set of named people plus two chosen ones.
 import { loadOptions } from '../cluster/load.js';
 import type { Dataset } from '../arcface/dataset.js';
-import { FEATURE_DIM } from '../arcface/features.js';
-import { blobToF32 } from '../store/blob.js';
+import { PeopleStore } from '../store/people.js';
 import type { Db } from '../store/db.js';
 import { getPerson } from '../people/ops.js';
 
@@ -24,28 +23,21 @@ export function personFaces(
   o: { userOnly?: boolean; minQuality?: number } = {},
 ): PersonFaces {
   const p = getPerson(db, personId);
-  const rows = db
-    .prepare(
-      `SELECT f.id AS id, f.feature AS feature FROM face_people fp JOIN faces f ON f.id = fp.face_id
-        WHERE fp.person_id = ? AND (fp.source = 'user' OR (? = 0 AND (f.quality IS NULL OR f.quality >= ?)))
-        ORDER BY f.id`,
-    )
-    .all(personId, o.userOnly ? 1 : 0, o.minQuality ?? loadOptions.minQuality) as { id: number; feature: Buffer }[];
+  const rows = new PeopleStore(db).featuresOf(personId, {
+    userOnly: o.userOnly ?? false,
+    minQuality: o.minQuality ?? loadOptions.minQuality,
+  });
   return {
     personId,
     label: p.name ?? `person ${p.id}`,
     faceIds: rows.map((r) => r.id),
-    features: rows.map((r) => blobToF32(r.feature, FEATURE_DIM)),
+    features: rows.map((r) => r.feature),
   };
 }
 
 /** Visible named people other than `except`, by id. */
 export function namedPeople(db: Db, except: readonly number[]): number[] {
-  return (
-    db.prepare('SELECT id FROM people WHERE name IS NOT NULL AND hidden = 0 ORDER BY id').all() as { id: number }[]
-  )
-    .map((r) => r.id)
-    .filter((id) => !except.includes(id));
+  return new PeopleStore(db).visibleNamedIds().filter((id) => !except.includes(id));
 }
 
 /**

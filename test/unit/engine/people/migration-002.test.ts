@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { recordOp } from '../../../../src/engine/people/history.js';
+import { recordOp } from '../../../../src/engine/store/history.js';
 import { openDb } from '../../../../src/engine/store/db.js';
 import { tempDir } from '../../../helpers/tmp.js';
 import { insertFaces } from '../cluster/seed.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { recluster } from '../../../../src/engine/cluster/recluster.js';
-import { listHistory, redo, undo } from '../../../../src/engine/people/history.js';
+import { listHistory, redo, undo } from '../../../../src/engine/store/history.js';
 import {
   confirm,
   hide,

@@ -1,4 +1,4 @@
-// CLI (terminal door): opening the web door in the user's browser, when this machine has one to open — never with a secret on a command line.
+// Server (web door): opening the web door in the user's browser, when this machine has one to open — never with a secret on a command line.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,40 +1,58 @@
-// CLI (terminal door): `facelens serve [--port N] [--open]` — the app in a browser through the web door on 127.0.0.1.
+// Server (web door): `facelens serve [--port N] [--open]` — starts the app in a browser through the web door on 127.0.0.1.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openThreadHost } from '../../server/engine-thread.js';
-import { projectRoot } from '../../engine/paths.js';
-import { startWebDoor } from '../../server/server.js';
-import { openInBrowser } from '../browser.js';
-import { CliError, dbPathOf, num, parse } from '../args.js';
+import { parseArgs } from 'node:util';
+import { defaultDbPath, projectRoot } from '../engine/paths.js';
+import { openInBrowser } from './browser.js';
+import { openThreadHost } from './engine-thread.js';
+import { startWebDoor } from './server.js';
 
 const HELP = `usage: facelens serve [--port N] [--open] [--db PATH] [--static DIR]
   Serves the app on http://127.0.0.1:N/ (this computer only) with a session token in its address.
   --open   also opens it in your browser, where this computer has one
   Ctrl-C stops it.`;
 
+/** A problem with the command line or the library: printed as one line, with this exit code. */
+function fail(message: string, code: number): number {
+  console.error(`facelens serve: ${message}`);
+  return code;
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    { port: { type: 'string' }, open: { type: 'boolean', default: false }, static: { type: 'string' } },
-    false,
-  );
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        open: { type: 'boolean', default: false },
+        static: { type: 'string' },
+        db: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    return fail((err as Error).message, 2);
+  }
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const port = num(values.port, 'port', 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be 0..65535, got ${port}`);
-  const staticDir =
-    typeof values.static === 'string' ? resolve(values.static) : join(projectRoot(), 'dist', 'renderer');
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    return fail(`--port must be 0..65535, got ${values.port}`, 2);
+  const staticDir = values.static !== undefined ? resolve(values.static) : join(projectRoot(), 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html')))
-    throw new CliError(`${staticDir} has no built app: run \`npm run build\` in the Facelens folder first`, 1);
+    return fail(`${staticDir} has no built app: run \`npm run build\` in the Facelens folder first`, 1);
 
-  const dbPath = dbPathOf(values);
+  const dbPath = values.db ?? defaultDbPath();
   let host;
   try {
     host = await openThreadHost({ dbPath, checkResults: process.env.FACELENS_CHECK_RESULTS === '1' });
   } catch (err) {
-    throw new CliError((err as Error).message, 1);
+    return fail((err as Error).message, 1);
   }
   const door = await startWebDoor({ host, staticDir, port, log: (l) => console.error(l) });
   console.log(`Facelens web door: ${door.url}`);

@@ -1,11 +1,12 @@
-// CLI (terminal door): dispatches `facelens <command>` to src/cli/commands/<command>.ts (entry.ts runs it).
-import { isEngineError, wireError } from '../engine/api/errors.js';
-import { CliError } from './args.js';
+// Launcher: the `facelens` command — picks the door a command belongs to (the terminal's commands, or the web door for `serve`) and runs it.
+import { CliError } from './cli/args.js';
+import { isEngineError, wireError } from './engine/api/errors.js';
 
-/** Every command, with a one-line summary; each lives in commands/<name>.ts and exports `run(argv)`. */
-export const COMMANDS: Record<string, string> = {
+/** Every command, with a one-line summary. */
+export const COMMANDS = {
   import: 'import <folder...> [--db PATH]: find, align and embed the faces in photo folders',
-  verify: 'verify --pairs FILE --root DIR [--aligned] [--flip] [--json]: face verification accuracy on a pairs file',
+  verify:
+    'verify --pairs FILE --root DIR [--aligned] [--flip] | --people [--json]: verification accuracy on a pairs file or your named people',
   similar: 'similar --face ID [-k N]: the faces most like a face',
   stats: 'stats [--json]: what the library holds',
   train: 'train --labels DIR ...: train or fine-tune an ArcFace head',
@@ -21,6 +22,33 @@ export const COMMANDS: Record<string, string> = {
   doctor: 'doctor [--repair] [--json]: check and repair the library',
   export: 'export FILE: back up people, names, corrections and heads',
   'import-backup': 'import-backup FILE: restore a backup',
+} satisfies Record<string, string>;
+
+type Run = (argv: string[]) => Promise<number>;
+const run = (m: Promise<{ run: Run }>) => m.then((x) => x.run);
+
+/**
+ * [Note: one launcher, three doors] The terminal's commands live in src/cli/commands/<name>.ts, the web door's
+ * start in src/server/serve.ts; each exports `run(argv)`. No door imports another: this launcher, above them all,
+ * is the only module that knows both (Electron's window starts from src/main/main.ts).
+ */
+const LOADERS: Record<keyof typeof COMMANDS, () => Promise<Run>> = {
+  import: () => run(import('./cli/commands/import.js')),
+  verify: () => run(import('./cli/commands/verify.js')),
+  similar: () => run(import('./cli/commands/similar.js')),
+  stats: () => run(import('./cli/commands/stats.js')),
+  train: () => run(import('./cli/commands/train.js')),
+  heads: () => run(import('./cli/commands/heads.js')),
+  lab: () => run(import('./cli/commands/lab.js')),
+  cluster: () => run(import('./cli/commands/cluster.js')),
+  people: () => run(import('./cli/commands/people.js')),
+  suggest: () => run(import('./cli/commands/suggest.js')),
+  lookalike: () => run(import('./cli/commands/lookalike.js')),
+  'eval-clusters': () => run(import('./cli/commands/eval-clusters.js')),
+  serve: () => run(import('./server/serve.js')),
+  doctor: () => run(import('./cli/commands/doctor.js')),
+  export: () => run(import('./cli/commands/export.js')),
+  'import-backup': () => run(import('./cli/commands/import-backup.js')),
 };
 
 function usage(): string {
@@ -38,18 +66,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`facelens: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
-  let mod: { run(argv: string[]): Promise<number> };
+  const command = await LOADERS[name as keyof typeof COMMANDS]();
   try {
-    mod = await import(`./commands/${name}.js`);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(`commands/${name}`)) {
-      console.error(`facelens: '${name}' is not available in this build`);
-      return 2;
-    }
-    throw err;
-  }
-  try {
-    return await mod.run(rest);
+    return await command(rest);
   } catch (err) {
     if (err instanceof CliError) {
       console.error(`facelens ${name}: ${err.message}`);

@@ -1,5 +1,5 @@
-// Engine (people): the undo/redo history of people operations, from row images the migration-2 triggers record.
-import type { Db } from '../store/db.js';
+// Engine (store): the undo/redo history of people operations, from row images the migration-2 triggers record.
+import type { Db } from './db.js';
 
 /** See [Note: undo history] in store/migrations/002_people.ts. */
 export interface HistoryEntry {

@@ -1,9 +1,9 @@
-// Unit tests (cli): when and how the web door is opened in a browser, and that no secret reaches a command line.
+// Unit tests (server): when and how the web door is opened in a browser, and that no secret reaches a command line.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { browserOpener, openInBrowser, writeForwardPage } from '../../../src/cli/browser.js';
+import { browserOpener, openInBrowser, writeForwardPage } from '../../../src/server/browser.js';
 
 test('each platform has its opener; Linux needs a display and xdg-open', () => {
   assert.deepEqual(browserOpener('/f.html', 'darwin', {}), { cmd: 'open', args: ['/f.html'] });
