@@ -21,6 +21,7 @@ export type { HostEvent } from './messages.js';
 import { baseHandlers } from './handlers-base.js';
 import { engineHandlers } from './handlers-engine.js';
 import { containedFile, photoFile } from './files.js';
+import { recordServedFailure, type ServedFileState } from '../library/served.js';
 import { loadSettings, saveSettings } from './settings.js';
 
 export interface HostOptions {
@@ -125,6 +126,15 @@ export class EngineHost {
   /** A photo's file, when it lies inside a folder the user added. */
   photoFile(photoId: number): string | undefined {
     return photoFile(this.#db, photoId);
+  }
+
+  /** A door could not send this photo's file: the engine looks again and records it ([Note: served files]). */
+  photoFileFailed(photoId: number, _code: string): ServedFileState {
+    if (this.#closed) return 'unknown';
+    const state = recordServedFailure(this.#db, photoId);
+    if (state === 'vanished' || state === 'unreadable')
+      this.#ctx.emit('library.changed', { reason: `photo file ${state}` });
+    return state;
   }
 
   get db(): Db {
