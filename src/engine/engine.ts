@@ -5,6 +5,7 @@ import { activeEmbedder } from './arcface/embedder.js';
 import { FaceIndex, indexPathFor, type IndexOptions, type Neighbour } from './index/hnsw.js';
 import { acquireLock } from './jobs/lock.js';
 import { importFolders, type ImportRunOptions, type ImportSummary } from './library/import.js';
+import { refuseLibraryData } from './library/walk.js';
 import { openDb, type Db } from './store/db.js';
 import { FaceStore } from './store/faces.js';
 import { FolderStore } from './store/folders.js';
@@ -106,7 +107,7 @@ export class Engine {
     this.#check();
     if (this.#importing) throw new ImportRunningError();
     const store = new FolderStore(this.db);
-    const rows = [];
+    const reals: string[] = [];
     for (const f of folders) {
       let real: string;
       try {
@@ -115,8 +116,10 @@ export class Engine {
         real = resolve(f); // a known folder that is unreachable now: the scan records it and removes nothing
         if (!store.byPath(real)) throw new FolderNotFoundError(f);
       }
-      rows.push(store.ensure(real));
+      if (!store.byPath(real)) refuseLibraryData(real, this.dbPath); // [Note: import stays inside]
+      reals.push(real);
     }
+    const rows = reals.map((real) => store.ensure(real));
     const index = this.index();
     const release = acquireLock(`${this.dbPath}.import.lock`);
     this.#importing = true;

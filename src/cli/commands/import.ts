@@ -5,6 +5,7 @@ import { Engine, FolderNotFoundError, ImportRunningError } from '../../engine/en
 import { LockedError } from '../../engine/jobs/lock.js';
 import type { JobProgress } from '../../engine/jobs/progress.js';
 import type { ImportSummary } from '../../engine/library/import.js';
+import { FolderRefusedError } from '../../engine/library/walk.js';
 
 const HELP = `usage: facelens import <folder...> [--db PATH] [--json]
   Finds the faces in the photos under each folder (recursively) and adds them to the library.
@@ -87,7 +88,12 @@ export async function run(argv: string[]): Promise<number> {
     else console.log(summaryText(summary));
     return summary.status === 'complete' ? 0 : 130;
   } catch (err) {
-    if (err instanceof FolderNotFoundError || err instanceof LockedError || err instanceof ImportRunningError)
+    if (
+      err instanceof FolderNotFoundError ||
+      err instanceof FolderRefusedError ||
+      err instanceof LockedError ||
+      err instanceof ImportRunningError
+    )
       throw new CliError(err.message, 1);
     throw err;
   } finally {
