@@ -31,19 +31,28 @@ declare global {
 function webBridge(): Bridge {
   // [Note: token out of URLs] The address carries the token in its fragment (`/#t=TOKEN`, optionally `&/page`): read
   // once, kept in this tab's sessionStorage, and dropped from the address and history at once. Calls send it in a
-  // header; photos, thumbnails and the event socket ride on the HttpOnly cookie POST /session sets.
-  const opened = /^#t=([^&]*)(?:&(.*))?$/.exec(location.hash);
-  if (opened) {
-    sessionStorage.setItem('facelens-token', decodeURIComponent(opened[1]!));
-    history.replaceState(null, '', location.pathname + location.search + (opened[2] ? `#${opened[2]}` : ''));
-    window.dispatchEvent(new HashChangeEvent('hashchange'));
-  }
-  const token = sessionStorage.getItem('facelens-token') ?? '';
-  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
-  // Every call waits for the cookie, so no image is asked for before the session can open it.
-  const session = fetch('/session', { method: 'POST', headers, body: '{}', credentials: 'same-origin' }).catch(
-    () => undefined,
-  );
+  // header; photos, thumbnails and the event socket ride on the HttpOnly cookie POST /session sets. An address with
+  // the token opened in a tab already showing the app (a fragment change, no reload) is taken the same way.
+  let headers: Record<string, string> = {};
+  let session: Promise<unknown> = Promise.resolve();
+  const adopt = (): void => {
+    const opened = /^#t=([^&]*)(?:&(.*))?$/.exec(location.hash);
+    if (opened) {
+      sessionStorage.setItem('facelens-token', decodeURIComponent(opened[1]!));
+      history.replaceState(null, '', location.pathname + location.search + (opened[2] ? `#${opened[2]}` : ''));
+    }
+    const token = sessionStorage.getItem('facelens-token') ?? '';
+    headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+    // Every call waits for the cookie, so no image is asked for before the session can open it.
+    session = fetch('/session', { method: 'POST', headers, body: '{}', credentials: 'same-origin' }).catch(
+      () => undefined,
+    );
+    if (opened) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  adopt();
+  window.addEventListener('hashchange', () => {
+    if (location.hash.startsWith('#t=')) adopt();
+  });
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const connect = () => {
     const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events`);
