@@ -102,7 +102,12 @@ class FileFailed extends Error {
  * ends the connection rather than answering short). Rejects with FileFailed before anything was sent; once headers
  * are out, every error of the stream or the socket ends that one response and nothing else.
  */
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, cache: string): Promise<void> {
+async function sendFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  cache: Record<string, string>,
+): Promise<void> {
   let fh: FileHandle;
   try {
     fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -122,7 +127,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
     ...SECURITY_HEADERS,
     'Content-Type': mimeOf(path),
     'Content-Length': size,
-    'Cache-Control': cache,
+    ...cache,
   });
   if (req.method === 'HEAD' || size === 0) {
     await fh.close().catch(() => undefined);
@@ -217,8 +222,9 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
     let code = 'ENOENT';
     if (file) {
       try {
-        // Private, and keyed by the session cookie: the URL carries no secret ([Note: token out of URLs]).
-        return await sendFile(req, res, file, 'private, max-age=3600');
+        // Private, and cached per session (Vary: Cookie: a later door on the same port, maybe on another library,
+        // never gets this session's copy); the URL carries no secret ([Note: token out of URLs]).
+        return await sendFile(req, res, file, { 'Cache-Control': 'private, max-age=3600', Vary: 'Cookie' });
       } catch (err) {
         if (!(err instanceof FileFailed)) throw err;
         code = err.code;
@@ -270,7 +276,7 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
       });
     }
     try {
-      await sendFile(req, res, file, 'no-cache');
+      await sendFile(req, res, file, { 'Cache-Control': 'no-cache' });
     } catch (err) {
       if (!(err instanceof FileFailed)) throw err;
       send(res, 404, 'not found', 'text/plain');

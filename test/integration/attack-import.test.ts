@@ -78,13 +78,13 @@ describe('finding 5: import stays inside the added folders', { skip }, () => {
       1,
       'the refused folders were not added',
     );
-    // The folder holding both the photos and the library: the library's folder is skipped, again and again.
+    // The folder holding both the photos and the library: the library's thumbnails are skipped, again and again.
     for (let run = 0; run < 2; run++) {
       const r = importCli(root, dbPath);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(photosAt(), 2, `run ${run}: no thumbnail became a photo`);
     }
     const f = rows<{ path: string; code: string }>(dbPath, 'SELECT path, code FROM failures');
-    assert.deepEqual(f, [{ path: join(root, 'lib'), code: 'library-data' }]);
+    assert.deepEqual(f, [{ path: join(root, 'lib', 'thumbs'), code: 'library-data' }]);
   });
 });

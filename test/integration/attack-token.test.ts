@@ -81,6 +81,7 @@ describe('finding 7: the token moves out of URLs', { skip }, () => {
     const p = await s.http(`/photo/${photo}`, { headers: { Cookie: cookie } });
     assert.equal(p.status, 200);
     assert.match(String(p.headers['cache-control']), /private/);
+    assert.equal(p.headers.vary, 'Cookie', 'cached per session, never for another door on the same port');
     assert.equal((await s.http(`/thumb/${face}`, { headers: { Cookie: cookie } })).status, 200);
     assert.equal(await opens(`ws://127.0.0.1:${s.port}/events`, { Cookie: cookie }), true);
     const call = await s.http('/api/library.stats', {

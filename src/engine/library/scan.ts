@@ -67,7 +67,7 @@ export async function scanFolders(
   // [Note: import stays inside] The library's own data folder is never walked into.
   const exclude = [
     ...(walkOpts.exclude ?? []),
-    ...(db.name && db.name !== ':memory:' ? libraryDataFolders(db.name) : []),
+    ...(db.name && db.name !== ':memory:' ? libraryDataFolders(db.name).skip : []),
   ];
   for (const folder of folders) {
     const fs: FolderScan = { folder, unlisted: [], unreachable: false };

@@ -3,6 +3,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { realpathSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, extname, relative, resolve, sep, isAbsolute } from 'node:path';
 import { IMAGE_EXTENSIONS } from './decode.js';
+import { thumbsDir } from './thumbs.js';
 import { describeFsError, kindOf } from './read.js';
 
 export const walkOptions = {
@@ -21,7 +22,7 @@ export const walkOptions = {
     '.trashes',
     'thumbs.db',
   ],
-  /** Real paths never entered nor imported: the library's own data folder (see libraryDataFolders). */
+  /** Real paths never entered nor imported: the folders the library writes (see libraryDataFolders). */
   exclude: [] as string[],
 };
 export type WalkOptions = typeof walkOptions;
@@ -34,8 +35,9 @@ export type WalkFailureCode =
  * whose target (its real path) is outside that folder is not followed, photo or folder: it is recorded as a failure
  * 'outside' saying so, and the file or folder it points at is never read (a link could otherwise pull in any photo
  * the user can read, and its faces' thumbnails would be served). Links that stay inside are followed as before. The
- * library's own data folder (its database, index and face thumbnails) is never imported: adding it, or a folder
- * inside it, is refused (refuseLibraryData), and an added folder that holds it passes over it ('library-data').
+ * library's own data is never imported: adding its data folder (database, index, thumbnails) or its thumbnails
+ * folder is refused (refuseLibraryData), and an added folder that holds the thumbnails passes over them
+ * ('library-data'), so a rescan never turns the library's thumbnails into photos.
  */
 export function isInsideOrSame(root: string, candidate: string): boolean {
   const rel = relative(root, candidate);
@@ -50,9 +52,14 @@ function realOrResolved(p: string): string {
   }
 }
 
-/** The library's own data folder for a database path: the folder holding the database, its index and thumbnails. */
-export function libraryDataFolders(dbPath: string): string[] {
-  return [realOrResolved(dirname(dbPath))];
+/**
+ * The library's own folders for a database path: `data`, the folder holding the database, its index and `skip`, the
+ * folders of what the library writes (the face thumbnails). An import never enters `skip`; `data` itself (and
+ * anything in `skip`) cannot be added. Other folders beside the database are the user's (a library kept at
+ * ~/Photos/library.db next to ~/Photos/2024) and import as any folder.
+ */
+export function libraryDataFolders(dbPath: string): { data: string; skip: string[] } {
+  return { data: realOrResolved(dirname(dbPath)), skip: [realOrResolved(thumbsDir(dbPath))] };
 }
 
 export class FolderRefusedError extends Error {
@@ -65,9 +72,10 @@ export class FolderRefusedError extends Error {
   }
 }
 
-/** Throws FolderRefusedError when `folder` (a real path) is the library's data folder or inside it. */
+/** Throws FolderRefusedError when `folder` (a real path) is the library's data folder or one of the folders it writes. */
 export function refuseLibraryData(folder: string, dbPath: string): void {
-  if (libraryDataFolders(dbPath).some((d) => isInsideOrSame(d, folder)))
+  const own = libraryDataFolders(dbPath);
+  if (folder === own.data || own.skip.some((d) => isInsideOrSame(d, folder)))
     throw new FolderRefusedError(
       folder,
       "it is Facelens's own data folder (the library's database, index and face thumbnails) and is never imported; " +
@@ -193,7 +201,7 @@ export async function* walk(
   yield* walkDir({ path: root, io: root }, [devIno(rootStat)], visited, o, hooks, { inside, exclude });
 }
 
-const LIBRARY_DATA = "Facelens's own data folder (the library's database, index and face thumbnails): never imported";
+const LIBRARY_DATA = "Facelens's own face thumbnails (the library's data folder): never imported";
 
 /** Where the walk may go: inside the added folder's real path, never into the library's data folder. */
 interface Bounds {

@@ -155,29 +155,32 @@ test('links that leave the folder are recorded as outside and never followed; li
   assert.match(reasons[1]!, /a symbolic link to a file outside/);
 });
 
-test("the library's data folder is passed over inside an added folder, and refused as an added folder", async () => {
+test("the library's thumbnails are passed over inside an added folder; its data folder is refused as an added folder", async () => {
   const root = tempDir();
   mkdirSync(join(root, 'lib', 'thumbs', '01'), { recursive: true });
+  mkdirSync(join(root, 'lib', 'beside'));
   writeFileSync(join(root, 'lib', 'thumbs', '01', '1.jpg'), 'x');
+  writeFileSync(join(root, 'lib', 'beside', 'mine.jpg'), 'x');
   writeFileSync(join(root, 'photo.jpg'), 'x');
   const dbPath = join(root, 'lib', 'library.db');
-  const exclude = libraryDataFolders(dbPath);
+  const exclude = libraryDataFolders(dbPath).skip;
   const out: WalkItem[] = [];
   for await (const it of walk(root, { exclude })) out.push(it);
-  assert.deepEqual(files(out), [join(root, 'photo.jpg')]);
-  assert.deepEqual(failures(out), [[join(root, 'lib'), 'library-data']]);
-  // A link into it is no way in either.
+  // A folder the user keeps beside the database is theirs; the thumbnails are the library's.
+  assert.deepEqual(files(out), [join(root, 'lib', 'beside', 'mine.jpg'), join(root, 'photo.jpg')]);
+  assert.deepEqual(failures(out), [[join(root, 'lib', 'thumbs'), 'library-data']]);
+  // A link into them is no way in either.
   symlinkSync(join(root, 'lib', 'thumbs'), join(root, 'thumbs-link'));
   const linked: WalkItem[] = [];
   for await (const it of walk(root, { exclude })) linked.push(it);
   assert.deepEqual(failures(linked), [
-    [join(root, 'lib'), 'library-data'],
+    [join(root, 'lib', 'thumbs'), 'library-data'],
     [join(root, 'thumbs-link'), 'library-data'],
   ]);
-  for (const added of [join(root, 'lib'), join(root, 'lib', 'thumbs')])
+  for (const added of [join(root, 'lib'), join(root, 'lib', 'thumbs'), join(root, 'lib', 'thumbs', '01')])
     assert.throws(
       () => refuseLibraryData(added, dbPath),
       (e: Error) => e instanceof FolderRefusedError && /Facelens's own data folder/.test(e.message),
     );
-  assert.doesNotThrow(() => refuseLibraryData(root, dbPath));
+  for (const added of [root, join(root, 'lib', 'beside')]) assert.doesNotThrow(() => refuseLibraryData(added, dbPath));
 });
