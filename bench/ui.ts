@@ -47,7 +47,7 @@ try {
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   t = performance.now();
-  await page.goto(door.url.replace(/\/\?t=(.*)$/, '/?t=$1#/people'));
+  await page.goto(`${door.url}&/people`);
   await page.getByTestId('person-card').first().waitFor();
   const firstCards = performance.now() - t;
   // Browser-side code is passed as text: this file is type-checked against Node's libs, not the DOM's.

@@ -6,6 +6,7 @@ import { fail, type Result } from '../shared/result.js';
 /** IPC channel of a contract method (one channel per method; no generic send). */
 export const channelOf = (m: Method) => `facelens:${m}`;
 export const METHODS_CHANNEL = 'facelens:methods';
+export const PICK_FOLDERS_CHANNEL = 'facelens:pickFolders';
 
 /** What main knows about the frame that sent a message (Electron's IpcMainInvokeEvent.senderFrame). */
 export interface SenderInfo {
@@ -43,35 +44,51 @@ export function checkCall(
   return { ok: true, value: { method, args: parsed.data } };
 }
 
-export interface IpcMainLike {
-  handle(
-    channel: string,
-    listener: (
-      event: { senderFrame: { url: string; parent: unknown } | null; sender: { id: number } },
-      ...args: unknown[]
-    ) => unknown,
-  ): void;
-  on(channel: string, listener: (event: { returnValue: unknown }) => void): void;
+/** What main's handlers get of an IPC event (Electron's IpcMainEvent / IpcMainInvokeEvent). */
+export interface IpcEventLike {
+  senderFrame: { url: string; parent: unknown } | null;
+  sender: { id: number };
 }
 
-/** Registers one handler per contract method; each checks and forwards to the engine process. */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  on(channel: string, listener: (event: IpcEventLike & { returnValue: unknown }) => void): void;
+}
+
+/** [Note: sender check] for one event: its frame, whether it is the top frame of the app's window. */
+export function senderOf(event: IpcEventLike, isAppWebContents: (id: number) => boolean): SenderInfo {
+  const frame = event.senderFrame;
+  return { url: frame?.url, isAppWindow: !!frame && frame.parent === null && isAppWebContents(event.sender.id) };
+}
+
+/**
+ * Registers one handler per contract method; each checks and forwards to the engine process. Every channel main
+ * listens on goes through [Note: sender check]: the method list too (an untrusted frame hears an empty list).
+ */
 export function registerContract(
   ipc: IpcMainLike,
   isAppWebContents: (id: number) => boolean,
   forward: (method: Method, args: unknown) => Promise<Result<unknown>>,
 ): void {
   ipc.on(METHODS_CHANNEL, (event) => {
-    event.returnValue = METHODS;
+    event.returnValue = trustedSender(senderOf(event, isAppWebContents)) ? METHODS : [];
   });
   for (const m of METHODS) {
     ipc.handle(channelOf(m), async (event, args) => {
-      const frame = event.senderFrame;
-      const checked = checkCall(m, args, {
-        url: frame?.url,
-        isAppWindow: !!frame && frame.parent === null && isAppWebContents(event.sender.id),
-      });
+      const checked = checkCall(m, args, senderOf(event, isAppWebContents));
       if (!checked.ok) return checked;
       return forward(checked.value.method, checked.value.args);
     });
   }
+}
+
+/** The folder dialog, for the app's own top frame only (anything else gets no dialog and no paths). */
+export function registerFolderPicker(
+  ipc: IpcMainLike,
+  isAppWebContents: (id: number) => boolean,
+  pick: () => Promise<string[]>,
+): void {
+  ipc.handle(PICK_FOLDERS_CHANNEL, (event) =>
+    trustedSender(senderOf(event, isAppWebContents)) ? pick() : Promise.resolve([]),
+  );
 }

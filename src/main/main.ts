@@ -18,7 +18,7 @@ import type { Result } from '../shared/result.js';
 import { EngineClient, type EngineChild } from '../engine/host/client.js';
 import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
-import { registerContract } from './ipc.js';
+import { registerContract, registerFolderPicker } from './ipc.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';
 import { buildMenu } from './menu.js';
 
@@ -67,7 +67,11 @@ function registerProtocol(): void {
     const id = Number(url.pathname.slice(1));
     if ((url.host === 'thumb' || url.host === 'photo') && Number.isSafeInteger(id) && id > 0) {
       const path = url.host === 'thumb' ? await engine.thumbFile(id) : await engine.photoFile(id);
-      if (path) return net.fetch(pathToFileURL(path).href);
+      // A file that vanished or cannot be read answers 404/410, and a photo's is recorded ([Note: served files]).
+      const sent = path ? await net.fetch(pathToFileURL(path).href).catch(() => undefined) : undefined;
+      if (sent?.ok) return sent;
+      if (url.host === 'photo' && (await engine.photoFileFailed(id, path ? 'EIO' : 'ENOENT')) === 'vanished')
+        return new Response('gone', { status: 410 });
     }
     return new Response('not found', { status: 404 });
   });
@@ -101,8 +105,9 @@ app.enableSandbox();
 app.whenReady().then(() => {
   lockSession(session.defaultSession);
   registerProtocol();
-  registerContract(ipcMain, (id) => win?.webContents.id === id, callEngine);
-  ipcMain.handle('facelens:pickFolders', (e) => (win && e.sender.id === win.webContents.id ? pickFolders() : []));
+  const isAppWindow = (id: number) => win?.webContents.id === id;
+  registerContract(ipcMain, isAppWindow, callEngine);
+  registerFolderPicker(ipcMain, isAppWindow, pickFolders);
   Menu.setApplicationMenu(
     buildMenu({
       addFolders: async () => {

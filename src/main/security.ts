@@ -1,8 +1,8 @@
 // Main (Electron): the security rules every window gets — sandbox, isolation, CSP, no navigation, no new windows, no permissions.
 import { shell, type BrowserWindowConstructorOptions, type Session, type WebContents } from 'electron';
+import { APP_CSP, externalLinkAllowed, navigationAllowed } from './policy.js';
 
-export const APP_CSP =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: facelens:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { APP_CSP };
 
 export function secureWebPreferences(preload: string): BrowserWindowConstructorOptions['webPreferences'] {
   return {
@@ -19,14 +19,20 @@ export function secureWebPreferences(preload: string): BrowserWindowConstructorO
   };
 }
 
-/** No navigation away from the app, no new windows (http(s) links open in the system browser), no webviews. */
+/**
+ * No navigation away from the app, no new windows (a link opens in the system browser only when on the allow-list of
+ * [Note: external links], which is empty), no webviews.
+ */
 export function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (e, url) => {
-    if (!url.startsWith('facelens://app/')) e.preventDefault();
+    if (!navigationAllowed(url)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!navigationAllowed(url)) e.preventDefault();
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (externalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { EngineClient, type EngineChild } from '../engine/host/client.js';
 import type { HostEvent } from '../engine/host/messages.js';
+import type { ServedFileState } from '../engine/api/library.js';
 import { openFailureText } from '../engine/host/open-error.js';
 import type { Result } from '../shared/result.js';
 
@@ -13,6 +14,8 @@ export interface DoorHost {
   onEvent(listener: (e: HostEvent) => void): () => void;
   thumbFile(faceId: number): string | undefined | Promise<string | undefined>;
   photoFile(photoId: number): string | undefined | Promise<string | undefined>;
+  /** The door could not send this photo's file ([Note: served files]); what the engine found. */
+  photoFileFailed?(photoId: number, code: string): ServedFileState | Promise<ServedFileState>;
   close(): Promise<void>;
 }
 

@@ -8,7 +8,12 @@ export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const DATA = process.env.FACELENS_DATA ?? resolve(ROOT, '..', 'shared', 'data');
 
 export interface Door {
+  /** The address serve printed: the token in its fragment (`/#t=TOKEN`). */
   url: string;
+  /** The address of a page with the token (a fresh tab): `/#t=TOKEN&/people`. */
+  at(route: string): string;
+  /** The address of a page without the token (a tab that already opened `url`): `/#/people`. */
+  route(route: string): string;
   home: string;
   log(): string;
   stop(): Promise<void>;
@@ -45,8 +50,11 @@ export async function startDoor(): Promise<Door> {
     child.stdout!.on('data', check);
     child.on('exit', (code) => rej(new Error(`web door exited (${code}):\n${out}`)));
   });
+  const origin = new URL(url).origin;
   return {
     url,
+    at: (route) => `${url}&/${route.replace(/^\/+/, '')}`,
+    route: (route) => `${origin}/#/${route.replace(/^\/+/, '')}`,
     home,
     log: () => out,
     stop: async () => {

@@ -54,7 +54,7 @@ test('import, people, rename, merge, split and undo in the browser', async ({ pa
   await shot(page, 'library-done');
 
   // People appear.
-  await page.goto(door.url.replace(/\/\?t=.*$/, '/#/people'));
+  await page.goto(door.route('people'));
   await expect(cards(page).first()).toBeVisible();
   const before = await cards(page).count();
   expect(before).toBeGreaterThanOrEqual(4);
@@ -99,7 +99,7 @@ test('import, people, rename, merge, split and undo in the browser', async ({ pa
   await page.getByTestId('split').click();
   await expect(page.getByTestId('person-total')).toHaveText(`${mergedSize - 2} faces`);
   await shot(page, 'person-after-split');
-  await page.goto(door.url.replace(/\/\?t=.*$/, '/#/people'));
+  await page.goto(door.route('people'));
   await expect(cards(page).filter({ hasText: 'Split Person' })).toHaveCount(1);
   await expect(cards(page)).toHaveCount(before);
 
@@ -108,12 +108,12 @@ test('import, people, rename, merge, split and undo in the browser', async ({ pa
   await page.keyboard.press('Control+z');
   await expect(cards(page).filter({ hasText: 'Split Person' })).toHaveCount(0);
   await expect(cards(page)).toHaveCount(before - 1);
-  await page.goto(door.url.replace(/\/\?t=.*$/, '/#/history'));
+  await page.goto(door.route('history'));
   await expect(page.locator('tr.undone')).toHaveCount(1);
 });
 
 test('name groups by keyboard, preview a re-cluster, draw a face box on a photo', async ({ page }) => {
-  const at = (hash: string) => door.url.replace(/\/\?t=(.*)$/, `/?t=$1#/${hash}`);
+  const at = (hash: string) => door.at(hash);
   await page.goto(at('name'));
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const queue = page.getByTestId('name-queue');
@@ -154,7 +154,7 @@ test('name groups by keyboard, preview a re-cluster, draw a face box on a photo'
 });
 
 test('the Train page draws the target-logit curves of the chosen margins live', async ({ page }) => {
-  await page.goto(door.url.replace(/\/\?t=(.*)$/, '/?t=$1#/train'));
+  await page.goto(door.at('train'));
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const plot = page.getByTestId('margin-curves');
   await expect(plot.locator('canvas')).toHaveCount(1);
@@ -167,7 +167,7 @@ test('the Train page draws the target-logit curves of the chosen margins live', 
 });
 
 test('a short training run, then the Verify page shows a ROC curve', async ({ page }) => {
-  const at = (hash: string) => door.url.replace(/\/\?t=(.*)$/, `/?t=$1#/${hash}`);
+  const at = (hash: string) => door.at(hash);
   await page.goto(at('people'));
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   // A second named person (the first test named one): training needs two identities.
@@ -203,7 +203,7 @@ test('a short training run, then the Verify page shows a ROC curve', async ({ pa
 test('separate a person from a look-alike: score histograms before/after a fine-tune, then activate', async ({
   page,
 }) => {
-  const at = (hash: string) => door.url.replace(/\/\?t=(.*)$/, `/?t=$1#/${hash}`);
+  const at = (hash: string) => door.at(hash);
   await page.goto(at('people'));
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await cards(page).first().locator('a').click();

@@ -59,9 +59,11 @@ describe('the product starts as the README says', { skip: built }, () => {
       const html = await page.text();
       assert.match(html, /<title>Facelens<\/title>/);
       assert.match(html, /<script type="module"/);
-      // The address's token opens the API: the app answers as the user's library, in the user's data folder.
-      const token = new URL(url).searchParams.get('t');
-      assert.ok(token && token.length >= 40, 'a session token in the address');
+      // The address's token (in its fragment, never sent to a server) opens the API: the app answers as the user's
+      // library, in the user's data folder.
+      assert.equal(new URL(url).search, '', 'no token in the query');
+      const token = new URLSearchParams(new URL(url).hash.slice(1)).get('t');
+      assert.ok(token && token.length >= 40, 'a session token in the address fragment');
       const origin = new URL(url).origin;
       const status = await fetch(`${origin}/api/app.status`, {
         method: 'POST',

@@ -29,34 +29,44 @@ declare global {
 }
 
 function webBridge(): Bridge {
-  const url = new URL(location.href);
-  const fromUrl = url.searchParams.get('t');
-  if (fromUrl) {
-    sessionStorage.setItem('facelens-token', fromUrl);
-    url.searchParams.delete('t');
-    history.replaceState(null, '', url.pathname + url.search + url.hash);
-  }
-  const token = sessionStorage.getItem('facelens-token') ?? '';
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
-  let socket: WebSocket | undefined;
-  const connect = () => {
-    socket = new WebSocket(
-      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events?t=${encodeURIComponent(token)}`,
+  // [Note: token out of URLs] The address carries the token in its fragment (`/#t=TOKEN`, optionally `&/page`): read
+  // once, kept in this tab's sessionStorage, and dropped from the address and history at once. Calls send it in a
+  // header; photos, thumbnails and the event socket ride on the HttpOnly cookie POST /session sets. An address with
+  // the token opened in a tab already showing the app (a fragment change, no reload) is taken the same way.
+  let headers: Record<string, string> = {};
+  let session: Promise<unknown> = Promise.resolve();
+  const adopt = (): void => {
+    const opened = /^#t=([^&]*)(?:&(.*))?$/.exec(location.hash);
+    if (opened) {
+      sessionStorage.setItem('facelens-token', decodeURIComponent(opened[1]!));
+      history.replaceState(null, '', location.pathname + location.search + (opened[2] ? `#${opened[2]}` : ''));
+    }
+    const token = sessionStorage.getItem('facelens-token') ?? '';
+    headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` };
+    // Every call waits for the cookie, so no image is asked for before the session can open it.
+    session = fetch('/session', { method: 'POST', headers, body: '{}', credentials: 'same-origin' }).catch(
+      () => undefined,
     );
+    if (opened) window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  adopt();
+  window.addEventListener('hashchange', () => {
+    if (location.hash.startsWith('#t=')) adopt();
+  });
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const connect = () => {
+    const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/events`);
     socket.onmessage = (m) => {
       const { event, payload } = JSON.parse(String(m.data)) as { event: string; payload: unknown };
       for (const l of listeners.get(event) ?? []) l(payload);
     };
     socket.onclose = () => setTimeout(connect, 1000);
   };
-  connect();
+  void session.then(connect);
   return {
     async call(method, args) {
-      const res = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify({ args }),
-      });
+      await session;
+      const res = await fetch(`/api/${method}`, { method: 'POST', headers, body: JSON.stringify({ args }) });
       return (await res.json()) as Result<unknown>;
     },
     on(event, listener) {
@@ -65,8 +75,8 @@ function webBridge(): Bridge {
       listeners.set(event, set);
       return () => set.delete(listener);
     },
-    thumbUrl: (id) => `/thumb/${id}?t=${encodeURIComponent(token)}`,
-    photoUrl: (id) => `/photo/${id}?t=${encodeURIComponent(token)}`,
+    thumbUrl: (id) => `/thumb/${id}`,
+    photoUrl: (id) => `/photo/${id}`,
   };
 }
 

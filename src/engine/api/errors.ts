@@ -4,6 +4,7 @@ import { BackupFormatError } from '../backup/restore.js';
 import { DecodeError } from '../image/decode.js';
 import { ReadError } from '../image/read.js';
 import { LockedError } from '../jobs/lock.js';
+import { FolderRefusedError } from '../library/walk.js';
 import { PeopleError } from '../people/ops.js';
 import { NativeModuleError } from '../store/native.js';
 import { NewerDatabaseError } from '../store/db.js';
@@ -22,6 +23,7 @@ const CODES: [new (...args: never[]) => Error, ErrorCode | ((e: Error) => ErrorC
   [DecodeError, 'invalid-args'],
   [ReadError, 'invalid-args'],
   [LockedError, 'conflict'],
+  [FolderRefusedError, 'invalid-args'],
   [NewerDatabaseError, 'engine'],
   [NativeModuleError, 'engine'],
 ];

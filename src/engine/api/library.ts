@@ -11,6 +11,10 @@ import type { JobProgress } from '../jobs/progress.js';
 import { sweepOrphans } from '../library/commit.js';
 import { importFolders, type ImportRunOptions, type ImportSummary } from '../library/import.js';
 import { importAligned } from '../library/import-aligned.js';
+import { refuseLibraryData } from '../library/walk.js';
+import { recordServedFailure, type ServedFileState } from '../library/served.js';
+
+export type { ServedFileState } from '../library/served.js';
 import { removeThumb, thumbPath, thumbsDir } from '../library/thumbs.js';
 import { FaceStore } from '../store/faces.js';
 import { FolderStore } from '../store/folders.js';
@@ -51,7 +55,7 @@ export class LibraryService implements Service<'library'> {
   importFolders(paths: string[], run: ImportRunOptions = {}): Promise<LibraryImport> {
     return this.c.serial(async () => {
       const store = new FolderStore(this.c.db);
-      const rows = [];
+      const reals: string[] = [];
       for (const f of paths) {
         let real: string;
         try {
@@ -60,8 +64,10 @@ export class LibraryService implements Service<'library'> {
           real = resolve(f); // a known folder that is unreachable now: the scan records it and removes nothing
           if (!store.byPath(real)) throw new ApiError('not-found', `folder not found: ${f}`);
         }
-        rows.push(store.ensure(real));
+        if (!store.byPath(real)) refuseLibraryData(real, this.c.dbPath); // [Note: import stays inside]
+        reals.push(real);
       }
+      const rows = reals.map((real) => store.ensure(real));
       const index = this.c.index();
       const release = acquireLock(`${this.c.dbPath}.import.lock`);
       let summary: ImportSummary;
@@ -148,6 +154,14 @@ export class LibraryService implements Service<'library'> {
       if (ok) return ok;
     }
     return undefined;
+  }
+
+  /** A door could not send this photo's file: look at its files again and record them as an import would. */
+  photoFileFailed(photoId: number): ServedFileState {
+    const state = recordServedFailure(this.c.db, photoId);
+    if (state === 'vanished' || state === 'unreadable')
+      this.c.emit('library.changed', { reason: `photo file ${state}` });
+    return state;
   }
 
   /** An import as a job with progress events (library.addFolders, library.rescan). */

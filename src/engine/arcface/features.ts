@@ -1,10 +1,11 @@
 // Engine (arcface): backbone features of labelled photos (person/... folders) and pair files, cached in SQLite by content hash.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
 import { FeatureCache } from '../store/feature-cache.js';
 import type { Db } from '../store/db.js';
 import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../image/decode.js';
 import { hashBytes } from '../image/hash.js';
+import { listUserFolderSync } from '../image/user-files.js';
 import { modelsDir } from '../paths.js';
 import { pickSubject } from '../vision/subject.js';
 import { MODEL_FILES, type FacePipeline } from '../vision/pipeline.js';
@@ -19,28 +20,36 @@ export interface LabelledFile {
   path: string;
 }
 
-/** Every image under DIR/<person>/... (any depth), identities in name order; files at the root are ignored. */
-export function listLabelled(root: string): LabelledFile[] {
-  let top: string[];
+/**
+ * Every image under DIR/<person>/... (any depth), identities in name order; files at the root are ignored. The root is
+ * a user-named folder ([Note: user-named files]): its errors name the problem, never a name found inside it; a
+ * subfolder or link that cannot be read is passed over (the dataset counts only what it can read).
+ */
+export function listLabelled(root: string, maxDepth = 16): LabelledFile[] {
+  let top;
   try {
-    top = readdirSync(root).sort();
+    top = listUserFolderSync(root, 'the labels folder');
   } catch (err) {
-    throw new Error(`cannot read the labels folder ${root}: ${(err as Error).message}`);
+    throw new Error((err as Error).message);
   }
   const out: LabelledFile[] = [];
-  const walk = (dir: string, identity: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.')) continue;
-      const p = join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p, identity);
-      else if (IMAGE_EXTENSIONS.includes(extname(name).toLowerCase())) out.push({ identity, path: p });
+  const walk = (dir: string, identity: string, depth: number) => {
+    if (depth > maxDepth) return;
+    let entries;
+    try {
+      entries = listUserFolderSync(dir, 'a folder of the labels folder');
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = join(dir, e.name);
+      if (e.kind === 'folder') walk(p, identity, depth + 1);
+      else if (e.kind === 'file' && IMAGE_EXTENSIONS.includes(extname(e.name).toLowerCase()))
+        out.push({ identity, path: p });
     }
   };
-  for (const name of top) {
-    const p = join(root, name);
-    if (!name.startsWith('.') && statSync(p).isDirectory()) walk(p, name);
-  }
+  for (const e of top) if (!e.name.startsWith('.') && e.kind === 'folder') walk(join(root, e.name), e.name, 1);
   return out;
 }
 

@@ -2,6 +2,7 @@
 import type { Result } from '../../shared/result.js';
 import type { FromEngine, HostEvent, ToEngine } from './messages.js';
 import type { OpenFailure } from './open-error.js';
+import type { ServedFileState } from '../library/served.js';
 
 export const clientOptions = {
   /** Crash restarts allowed within `restartWindowMs`; one more and the client gives up (state 'failed'). */
@@ -23,7 +24,7 @@ export interface EngineChild {
 
 export type ClientState = 'starting' | 'ready' | 'failed' | 'closed';
 
-type Answer = { result?: Result<unknown>; path?: string | null };
+type Answer = { result?: Result<unknown>; path?: string | null; state?: ServedFileState };
 interface Pending {
   message: ToEngine;
   resolve: (a: Answer) => void;
@@ -107,6 +108,11 @@ export class EngineClient {
     return (await this.#ask({ file: 'photo', key: photoId })).path ?? undefined;
   }
 
+  /** Tells the engine the door could not send photo `photoId`'s file; answers what the engine found and recorded. */
+  async photoFileFailed(photoId: number, code: string): Promise<ServedFileState> {
+    return (await this.#ask({ fileFailed: { photoId, code } })).state ?? 'unknown';
+  }
+
   /** Asks the engine to close its library; kills it when it does not within closeTimeoutMs. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
@@ -120,22 +126,40 @@ export class EngineClient {
       }
     }
     if (!child) return;
-    const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
-    if (wasReady) {
-      const id = this.#next++;
-      try {
-        child.postMessage({ id, close: true });
-      } catch {
-        // the engine is gone already
+    const exited = new Promise<'exited'>((resolve) => child.onExit(() => resolve('exited')));
+    try {
+      if (wasReady) {
+        const id = this.#next++;
+        try {
+          child.postMessage({ id, close: true });
+        } catch {
+          // the engine is gone already
+        }
+        if ((await within(exited, this.#o.closeTimeoutMs)) === 'exited') return;
       }
-      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), this.#o.closeTimeoutMs));
-      if ((await Promise.race([exited.then(() => 'exited' as const), timer])) === 'exited') return;
+      // Busy in long work, or stuck in a system call: a worker thread ends at its next JavaScript instruction; one
+      // blocked in a syscall cannot be ended from here, and the door decides what to do (serve.ts quits the process).
+      child.kill();
+      await within(exited, this.#o.closeTimeoutMs);
+    } finally {
+      for (const [id, p] of this.#pending) {
+        this.#pending.delete(id);
+        p.resolve(engineError('Facelens is closing'));
+      }
     }
-    child.kill();
-    await Promise.race([exited, new Promise((r) => setTimeout(r, this.#o.closeTimeoutMs))]);
   }
 
-  #ask(msg: { method: unknown; args: unknown } | { file: 'thumb' | 'photo'; key: number }): Promise<Answer> {
+  /** True once close() ended the engine (false when it had to give up waiting on it). */
+  get ended(): boolean {
+    return this.#child === undefined;
+  }
+
+  #ask(
+    msg:
+      | { method: unknown; args: unknown }
+      | { file: 'thumb' | 'photo'; key: number }
+      | { fileFailed: { photoId: number; code: string } },
+  ): Promise<Answer> {
     if (this.#state === 'failed') return Promise.resolve(engineError(failureMessage(this.#failure!)));
     if (this.#state === 'closed') return Promise.resolve(engineError('Facelens is closing'));
     if (this.#pending.size >= this.#o.maxPending)
@@ -243,6 +267,16 @@ export class EngineClient {
     if (this.#state === s) return;
     this.#state = s;
     for (const l of this.#states) l(s);
+  }
+}
+
+/** `p`'s value, or 'timeout' after `ms`; the timer never outlives the race (it would hold the process open). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), ms)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -11,6 +11,7 @@ import {
 import { fail, ok, type Result } from '../../shared/result.js';
 import { Engine, type EngineOptions } from '../api/engine.js';
 import { wireError } from '../api/errors.js';
+import type { ServedFileState } from '../api/library.js';
 
 export type { HostEvent } from '../../shared/contract.js';
 
@@ -83,6 +84,12 @@ export class EngineHost {
   /** A photo's file, when it lies inside a folder the user added. */
   photoFile(photoId: number): string | undefined {
     return this.#engine.library.photoFile(photoId);
+  }
+
+  /** A door could not send this photo's file: the engine looks again and records it ([Note: served files]). */
+  photoFileFailed(photoId: number, _code: string): ServedFileState {
+    if (this.#closed) return 'unknown';
+    return this.#engine.library.photoFileFailed(photoId);
   }
 
   async close(): Promise<void> {

@@ -1,20 +1,24 @@
 // Engine (host): the message protocol between a door and its off-main engine (the web door's worker thread, Electron's utilityProcess), and the engine side of it.
+import type { ServedFileState } from '../api/library.js';
 import { describeOpenError, openFailureText, type OpenFailure } from './open-error.js';
 export type { HostEvent } from '../../shared/contract.js';
 
 /**
  * [Note: engine messages] Door -> engine: {id, method, args} a contract call; {id, file: 'thumb'|'photo', key} a file
- * lookup; {id, close: true} close the library. Engine -> door: {id, result} / {id, path} / {id} answers,
- * {event, payload} events, and once at start either {ready: true} or {failed: OpenFailure}. The engine trusts
- * nothing it is sent: the host validates every call again (see [Note: one host, two doors]).
+ * lookup; {id, fileFailed: {photoId, code}} the door could not send that photo's file (`code`: the open's errno, or
+ * 'ENOENT' when the lookup found no file; see [Note: served files]); {id, close: true} close the library. Engine ->
+ * door: {id, result} / {id, path} / {id, state} / {id} answers, {event, payload} events, and once at start either
+ * {ready: true} or {failed: OpenFailure}. The engine trusts nothing it is sent: the host validates every call again
+ * (see [Note: one host, two doors]) and looks at a failed file itself.
  */
 export type ToEngine =
   | { id: number; method: unknown; args?: unknown }
   | { id: number; file: 'thumb' | 'photo'; key: number }
+  | { id: number; fileFailed: { photoId: number; code: string } }
   | { id: number; close: true };
 
 export type FromEngine =
-  | { id: number; result?: unknown; path?: string | null }
+  | { id: number; result?: unknown; path?: string | null; state?: ServedFileState }
   | { event: string; payload: unknown }
   | { ready: true }
   | { failed: OpenFailure };
@@ -32,6 +36,8 @@ export interface Answering {
   call(method: unknown, args: unknown): Promise<unknown>;
   thumbFile(faceId: number): string | undefined;
   photoFile(photoId: number): string | undefined;
+  /** The door could not send this photo's file: look again and record what is found ([Note: served files]). */
+  photoFileFailed?(photoId: number, code: string): ServedFileState;
   onEvent(listener: (e: { event: string; payload: unknown }) => void): () => void;
   close(): Promise<void>;
 }
@@ -70,6 +76,15 @@ export function serveHost(port: EnginePort, opening: Promise<Answering>, dbPath:
       if (!host) {
         const error = { code: 'engine', message: `the library could not be opened: ${openFailureText(failure!)}` };
         port.postMessage({ id: m.id, result: { ok: false, error }, path: null });
+        return;
+      }
+      if ('fileFailed' in m) {
+        const f = m.fileFailed as { photoId?: unknown; code?: unknown } | null;
+        const state =
+          f && typeof f === 'object' && host.photoFileFailed
+            ? host.photoFileFailed(Number(f.photoId), String(f.code).slice(0, 40))
+            : 'unknown';
+        port.postMessage({ id: m.id, state });
         return;
       }
       if ('file' in m) {

@@ -2,7 +2,7 @@
 import type { Db } from '../store/db.js';
 import type { FolderRow } from '../store/folders.js';
 import type { FailureRow, FileRow, PhotoStore } from '../store/photos.js';
-import { walk, type WalkHooks, type WalkOptions } from './walk.js';
+import { libraryDataFolders, walk, type WalkHooks, type WalkOptions } from './walk.js';
 
 export const scanOptions = {
   /** Unchanged files are stamped as seen in transactions of this many rows. */
@@ -64,16 +64,23 @@ export async function scanFolders(
     touchFail = [];
   });
   const seen = new Set<string>();
+  // [Note: import stays inside] The library's own data folder is never walked into.
+  const exclude = [
+    ...(walkOpts.exclude ?? []),
+    ...(db.name && db.name !== ':memory:' ? libraryDataFolders(db.name).skip : []),
+  ];
   for (const folder of folders) {
     const fs: FolderScan = { folder, unlisted: [], unreachable: false };
     res.folders.push(fs);
-    for await (const item of walk(folder.path, walkOpts, hooks)) {
+    for await (const item of walk(folder.path, { ...walkOpts, exclude }, hooks)) {
       if (signal?.aborted) break;
       if (seen.has(item.path)) continue; // nested folders: a path is handled once per import
       seen.add(item.path);
       if (item.kind === 'failure') {
         if (item.unlisted) fs.unlisted.push(item.path);
-        if (item.path === folder.path) fs.unreachable = true;
+        // A root that is the library's data folder (added before it was refused) is not unreachable: what an older
+        // import took from it is unseen now, and goes.
+        if (item.path === folder.path && item.code !== 'library-data') fs.unreachable = true;
         photos.recordFailure({ folderId: folder.id, path: item.path, code: item.code, reason: item.reason, at: stamp });
         res.walkFailures++;
       } else {

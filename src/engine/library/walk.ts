@@ -1,8 +1,9 @@
 // Engine (library): recursive walk of a photo folder: image files with size and mtime, and every problem met on the way.
-import { readdir, stat } from 'node:fs/promises';
-import type { Dirent, Stats } from 'node:fs';
-import { extname } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { realpathSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, extname, relative, resolve, sep, isAbsolute } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../image/decode.js';
+import { thumbsDir } from './thumbs.js';
 import { describeFsError, kindOf } from '../image/read.js';
 
 export const walkOptions = {
@@ -21,10 +22,66 @@ export const walkOptions = {
     '.trashes',
     'thumbs.db',
   ],
+  /** Real paths never entered nor imported: the folders the library writes (see libraryDataFolders). */
+  exclude: [] as string[],
 };
 export type WalkOptions = typeof walkOptions;
 
-export type WalkFailureCode = 'unreadable' | 'vanished' | 'broken-link' | 'symlink-loop' | 'not-a-file' | 'too-deep';
+export type WalkFailureCode =
+  'unreadable' | 'vanished' | 'broken-link' | 'symlink-loop' | 'not-a-file' | 'too-deep' | 'outside' | 'library-data';
+
+/**
+ * [Note: import stays inside] An import takes in only what lies inside the folder the user added. A symbolic link
+ * whose target (its real path) is outside that folder is not followed, photo or folder: it is recorded as a failure
+ * 'outside' saying so, and the file or folder it points at is never read (a link could otherwise pull in any photo
+ * the user can read, and its faces' thumbnails would be served). Links that stay inside are followed as before. The
+ * library's own data is never imported: adding its data folder (database, index, thumbnails) or its thumbnails
+ * folder is refused (refuseLibraryData), and an added folder that holds the thumbnails passes over them
+ * ('library-data'), so a rescan never turns the library's thumbnails into photos.
+ */
+export function isInsideOrSame(root: string, candidate: string): boolean {
+  const rel = relative(root, candidate);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && !rel.split(sep).includes('..'));
+}
+
+function realOrResolved(p: string): string {
+  try {
+    return realpathSync(resolve(p));
+  } catch {
+    return resolve(p);
+  }
+}
+
+/**
+ * The library's own folders for a database path: `data`, the folder holding the database, its index and `skip`, the
+ * folders of what the library writes (the face thumbnails). An import never enters `skip`; `data` itself (and
+ * anything in `skip`) cannot be added. Other folders beside the database are the user's (a library kept at
+ * ~/Photos/library.db next to ~/Photos/2024) and import as any folder.
+ */
+export function libraryDataFolders(dbPath: string): { data: string; skip: string[] } {
+  return { data: realOrResolved(dirname(dbPath)), skip: [realOrResolved(thumbsDir(dbPath))] };
+}
+
+export class FolderRefusedError extends Error {
+  constructor(
+    readonly folder: string,
+    reason: string,
+  ) {
+    super(`${folder} cannot be added: ${reason}`);
+    this.name = 'FolderRefusedError';
+  }
+}
+
+/** Throws FolderRefusedError when `folder` (a real path) is the library's data folder or one of the folders it writes. */
+export function refuseLibraryData(folder: string, dbPath: string): void {
+  const own = libraryDataFolders(dbPath);
+  if (folder === own.data || own.skip.some((d) => isInsideOrSame(d, folder)))
+    throw new FolderRefusedError(
+      folder,
+      "it is Facelens's own data folder (the library's database, index and face thumbnails) and is never imported; " +
+        'keep photos in a folder of their own',
+    );
+}
 
 export type WalkItem =
   | {
@@ -107,7 +164,8 @@ const devIno = (st: Stats) => `${st.dev}:${st.ino}`;
  * problem, and never throws for a problem inside the tree. [Note: walk loops] Folders are identified by device +
  * inode: a folder whose identity is one of its own ancestors is a symlink loop (recorded, not entered); one already
  * walked through another link is skipped silently (its files were yielded once). Symlinks to files are followed (a
- * linked photo is a photo); links that lead nowhere are recorded when their name looks like a photo.
+ * linked photo is a photo) when they stay inside the folder ([Note: import stays inside]); links that lead nowhere are
+ * recorded when their name looks like a photo.
  */
 export async function* walk(
   root: string,
@@ -133,8 +191,22 @@ export async function* walk(
     yield { kind: 'failure', path: root, code: 'not-a-file', reason: 'not a folder', unlisted: true };
     return;
   }
+  const inside = realOrResolved(root);
+  const exclude = o.exclude.map(realOrResolved);
+  if (exclude.some((d) => isInsideOrSame(d, inside))) {
+    yield { kind: 'failure', path: root, code: 'library-data', reason: LIBRARY_DATA };
+    return;
+  }
   const visited = new Set<string>([devIno(rootStat)]);
-  yield* walkDir({ path: root, io: root }, [devIno(rootStat)], visited, o, hooks);
+  yield* walkDir({ path: root, io: root }, [devIno(rootStat)], visited, o, hooks, { inside, exclude });
+}
+
+const LIBRARY_DATA = "Facelens's own face thumbnails (the library's data folder): never imported";
+
+/** Where the walk may go: inside the added folder's real path, never into the library's data folder. */
+interface Bounds {
+  inside: string;
+  exclude: string[];
 }
 
 async function* walkDir(
@@ -143,6 +215,7 @@ async function* walkDir(
   visited: Set<string>,
   o: WalkOptions,
   hooks: WalkHooks,
+  bounds: Bounds,
 ): AsyncGenerator<WalkItem> {
   if (ancestors.length > o.maxDepth) {
     yield {
@@ -204,6 +277,24 @@ async function* walkDir(
         yield { kind: 'failure', path: loc.path, code: 'unreadable', reason: describeFsError(err) };
       continue; // ENOENT on a plain entry: deleted since the folder was listed
     }
+    if ((st.isDirectory() || image) && (e.isSymbolicLink() || st.isDirectory())) {
+      // Only links can lead out; a folder is checked too when the library's data folder may lie below.
+      const needReal = e.isSymbolicLink() || (st.isDirectory() && bounds.exclude.length > 0);
+      const real = needReal ? await realpath(loc.io).catch(() => undefined) : undefined;
+      if (e.isSymbolicLink() && (real === undefined || !isInsideOrSame(bounds.inside, real))) {
+        yield {
+          kind: 'failure',
+          path: loc.path,
+          code: 'outside',
+          reason: `a symbolic link to a ${st.isDirectory() ? 'folder' : 'file'} outside the folder you added; not followed`,
+        };
+        continue;
+      }
+      if (st.isDirectory() && real !== undefined && bounds.exclude.some((d) => isInsideOrSame(d, real))) {
+        yield { kind: 'failure', path: loc.path, code: 'library-data', reason: LIBRARY_DATA };
+        continue;
+      }
+    }
     if (st.isDirectory()) {
       const key = devIno(st);
       if (ancestors.includes(key)) {
@@ -217,7 +308,7 @@ async function* walkDir(
       }
       if (visited.has(key)) continue;
       visited.add(key);
-      yield* walkDir(loc, [...ancestors, key], visited, o, hooks);
+      yield* walkDir(loc, [...ancestors, key], visited, o, hooks, bounds);
     } else if (!image) {
       continue;
     } else if (st.isFile()) {

@@ -54,7 +54,7 @@ test('checkCall refuses untrusted senders, unknown methods and bad args, and fil
 
 test('registerContract gives each method its own channel and forwards only checked calls', async () => {
   const handlers = new Map<string, Parameters<IpcMainLike['handle']>[1]>();
-  let methodsListener: ((e: { returnValue: unknown }) => void) | undefined;
+  let methodsListener: Parameters<IpcMainLike['on']>[1] | undefined;
   const ipc: IpcMainLike = {
     handle: (c, l) => void handlers.set(c, l),
     on: (c, l) => void (c === METHODS_CHANNEL && (methodsListener = l)),
@@ -66,9 +66,12 @@ test('registerContract gives each method its own channel and forwards only check
     async (m, a) => (forwarded.push([m, a]), { ok: true, value: 'engine' }),
   );
   assert.equal(handlers.size, METHODS.length);
-  const ev = { returnValue: undefined as unknown };
+  const ev = { senderFrame: { url: app.url, parent: null }, sender: { id: 1 }, returnValue: undefined as unknown };
   methodsListener!(ev);
   assert.deepEqual(ev.returnValue, METHODS);
+  const stranger = { senderFrame: { url: app.url, parent: {} }, sender: { id: 1 }, returnValue: undefined as unknown };
+  methodsListener!(stranger);
+  assert.deepEqual(stranger.returnValue, [], 'an iframe hears no method names');
 
   const merge = handlers.get(channelOf('people.merge'))!;
   const top = { senderFrame: { url: app.url, parent: null }, sender: { id: 1 } };

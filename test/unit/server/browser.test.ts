@@ -56,3 +56,12 @@ test('markup in an address cannot break out of the forwarding page', () => {
     cleanup();
   }
 });
+
+test('the forwarding page keeps the token in the fragment of the address it opens', () => {
+  const { page, cleanup } = writeForwardPage('http://127.0.0.1:1234/#t=SECRET-token_1');
+  try {
+    assert.match(readFileSync(page, 'utf8'), /content="0;url='http:\/\/127\.0\.0\.1:1234\/#t=SECRET-token_1'"/);
+  } finally {
+    cleanup();
+  }
+});

@@ -76,10 +76,21 @@ const api = (
     body: JSON.stringify({ args }),
   });
 
-test('listens on 127.0.0.1 only and prints a URL with the token', () => {
+test('listens on 127.0.0.1 only and prints a URL with the token in its fragment', () => {
   assert.equal((door.server.address() as { address: string }).address, '127.0.0.1');
-  assert.match(door.url, new RegExp(`^http://127\\.0\\.0\\.1:${door.port}/\\?t=[A-Za-z0-9_-]{40,}$`));
+  assert.match(door.url, new RegExp(`^http://127\\.0\\.0\\.1:${door.port}/#t=[A-Za-z0-9_-]{40,}$`));
 });
+
+/** The session cookie for files and the event socket ([Note: token out of URLs]). */
+async function cookie(): Promise<string> {
+  const r = await http('/session', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${door.token}`, 'Content-Type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(r.status, 204);
+  return String(r.headers['set-cookie']).split(';')[0]!;
+}
 
 test('every call needs the session token', async () => {
   assert.equal((await api('app.status', {}, {})).status, 401);
@@ -94,18 +105,28 @@ test('every call needs the session token', async () => {
 });
 
 test('answers are Results: invalid args, unknown methods, missing things', async () => {
-  const bad = JSON.parse((await api('people.rename', { personId: -1, name: '' })).body);
+  const badRes = await api('people.rename', { personId: -1, name: '' });
+  assert.equal(badRes.status, 400);
+  const bad = JSON.parse(badRes.body);
   assert.equal(bad.ok, false);
   assert.equal(bad.error.code, 'invalid-args');
-  assert.equal(JSON.parse((await api('__proto__', {})).body).error.code, 'unknown-method');
+  const unknown = await api('__proto__', {});
+  assert.equal(unknown.status, 404);
+  assert.equal(JSON.parse(unknown.body).error.code, 'unknown-method');
   const missing = JSON.parse((await api('people.get', { personId: 12345 })).body);
   assert.equal(missing.error.code, 'not-found');
   const notJson = await http('/api/app.status', {
     method: 'POST',
-    headers: { Authorization: `Bearer ${door.token}` },
+    headers: { Authorization: `Bearer ${door.token}`, 'Content-Type': 'application/json' },
     body: '{oops',
   });
   assert.equal(notJson.status, 400);
+  const notTyped = await http('/api/app.status', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${door.token}` },
+    body: '{}',
+  });
+  assert.equal(notTyped.status, 415);
   assert.equal(
     (await http('/api/app.status', { headers: { Authorization: `Bearer ${door.token}` } })).status,
     405,
@@ -164,29 +185,32 @@ test('thumbnails need the token, are looked up by id, and only inside the thumbs
   mkdirSync(join(thumbPath(db, 8), '..'), { recursive: true });
   symlinkSync(join(secretDir, 'passwd'), thumbPath(db, 8));
   assert.equal((await http('/thumb/7')).status, 401);
-  const ok = await http(`/thumb/7?t=${door.token}`);
+  assert.equal((await http(`/thumb/7?t=${door.token}`)).status, 401, 'no token in URLs');
+  const headers = { Cookie: await cookie() };
+  const ok = await http('/thumb/7', { headers });
   assert.equal(ok.status, 200);
   assert.equal(ok.headers['content-type'], 'image/jpeg');
-  assert.equal((await http(`/thumb/8?t=${door.token}`)).status, 404, 'symlink out of thumbs/');
-  assert.equal((await http(`/thumb/9?t=${door.token}`)).status, 404);
-  assert.equal((await http(`/thumb/..%2f..%2fsecret?t=${door.token}`)).status, 404);
-  assert.equal((await http(`/photo/1?t=${door.token}`)).status, 404, 'no such photo');
+  assert.equal((await http('/thumb/8', { headers })).status, 404, 'symlink out of thumbs/');
+  assert.equal((await http('/thumb/9', { headers })).status, 404);
+  assert.equal((await http('/thumb/..%2f..%2fsecret', { headers })).status, 404);
+  assert.equal((await http('/photo/1', { headers })).status, 404, 'no such photo');
 });
 
-test('the event socket needs the token and a same-origin page, then carries host events', async () => {
+test('the event socket needs the session cookie and a same-origin page, then carries host events', async () => {
+  const headers = { Cookie: await cookie() };
   const refused = await new Promise<boolean>((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events?t=wrong`);
+    const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events?t=${door.token}`);
     ws.on('open', () => resolve(false));
     ws.on('error', () => resolve(true));
   });
-  assert.ok(refused, 'wrong token refused');
+  assert.ok(refused, 'a token in the URL is refused');
   const foreign = await new Promise<boolean>((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events?t=${door.token}`, { origin: 'http://evil.example' });
+    const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events`, { origin: 'http://evil.example', headers });
     ws.on('open', () => resolve(false));
     ws.on('error', () => resolve(true));
   });
   assert.ok(foreign, 'foreign origin refused');
-  const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events?t=${door.token}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${door.port}/events`, { headers });
   await new Promise((r) => ws.on('open', r));
   const got = new Promise<unknown>((r) => ws.on('message', (m) => r(JSON.parse(String(m)))));
   host.emit('people.changed', { reason: 'test' });

@@ -33,7 +33,7 @@ test('a labels folder is DIR/<person>/... at any depth; root files, dot folders 
     ['ann', 'ann/sub/b.png'],
     ['bob', 'bob/c.jpg'],
   ]);
-  assert.throws(() => listLabelled(join(root, 'nope')), /cannot read the labels folder/);
+  assert.throws(() => listLabelled(join(root, 'nope')), /the labels folder was not found/);
 });
 
 test('cached features (and cached failures) are read by content hash without opening the vision pipeline', async () => {

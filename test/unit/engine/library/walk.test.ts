@@ -4,7 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { nameToText, walk, type WalkItem } from '../../../../src/engine/library/walk.js';
+import {
+  FolderRefusedError,
+  libraryDataFolders,
+  nameToText,
+  refuseLibraryData,
+  walk,
+  type WalkItem,
+} from '../../../../src/engine/library/walk.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 async function all(root: string, hooks = {}): Promise<WalkItem[]> {
@@ -125,3 +132,55 @@ test(
     }
   },
 );
+
+test('links that leave the folder are recorded as outside and never followed; links that stay inside are', async () => {
+  const base = tempDir();
+  const root = join(base, 'photos');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  mkdirSync(join(base, 'elsewhere'));
+  writeFileSync(join(root, 'in.jpg'), 'x');
+  writeFileSync(join(base, 'elsewhere', 'private.jpg'), 'x');
+  symlinkSync(join(base, 'elsewhere', 'private.jpg'), join(root, 'out.jpg'));
+  symlinkSync(join(base, 'elsewhere'), join(root, 'out-dir'));
+  symlinkSync('../in.jpg', join(root, 'sub', 'in-link.jpg'));
+  symlinkSync(join(base, 'elsewhere', 'private.jpg'), join(root, 'notes.txt')); // not a photo: passed over silently
+  const items = await all(root);
+  assert.deepEqual(files(items), [join(root, 'in.jpg'), join(root, 'sub/in-link.jpg')]);
+  assert.deepEqual(failures(items), [
+    [join(root, 'out-dir'), 'outside'],
+    [join(root, 'out.jpg'), 'outside'],
+  ]);
+  const reasons = items.flatMap((i) => (i.kind === 'failure' ? [i.reason] : []));
+  assert.match(reasons[0]!, /a symbolic link to a folder outside the folder you added; not followed/);
+  assert.match(reasons[1]!, /a symbolic link to a file outside/);
+});
+
+test("the library's thumbnails are passed over inside an added folder; its data folder is refused as an added folder", async () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'lib', 'thumbs', '01'), { recursive: true });
+  mkdirSync(join(root, 'lib', 'beside'));
+  writeFileSync(join(root, 'lib', 'thumbs', '01', '1.jpg'), 'x');
+  writeFileSync(join(root, 'lib', 'beside', 'mine.jpg'), 'x');
+  writeFileSync(join(root, 'photo.jpg'), 'x');
+  const dbPath = join(root, 'lib', 'library.db');
+  const exclude = libraryDataFolders(dbPath).skip;
+  const out: WalkItem[] = [];
+  for await (const it of walk(root, { exclude })) out.push(it);
+  // A folder the user keeps beside the database is theirs; the thumbnails are the library's.
+  assert.deepEqual(files(out), [join(root, 'lib', 'beside', 'mine.jpg'), join(root, 'photo.jpg')]);
+  assert.deepEqual(failures(out), [[join(root, 'lib', 'thumbs'), 'library-data']]);
+  // A link into them is no way in either.
+  symlinkSync(join(root, 'lib', 'thumbs'), join(root, 'thumbs-link'));
+  const linked: WalkItem[] = [];
+  for await (const it of walk(root, { exclude })) linked.push(it);
+  assert.deepEqual(failures(linked), [
+    [join(root, 'lib', 'thumbs'), 'library-data'],
+    [join(root, 'thumbs-link'), 'library-data'],
+  ]);
+  for (const added of [join(root, 'lib'), join(root, 'lib', 'thumbs'), join(root, 'lib', 'thumbs', '01')])
+    assert.throws(
+      () => refuseLibraryData(added, dbPath),
+      (e: Error) => e instanceof FolderRefusedError && /Facelens's own data folder/.test(e.message),
+    );
+  for (const added of [root, join(root, 'lib', 'beside')]) assert.doesNotThrow(() => refuseLibraryData(added, dbPath));
+});

@@ -1,9 +1,10 @@
 // Test (unit): LFW pairs.txt and CSV pair parsing (engine/verify/pairs.ts).
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadPairs, PairsError, parseCsvPairs, parseLfwPairs } from '../../../../src/engine/verify/pairs.js';
+import { loadPairs, PairsError, parseCsvPairs, parseLfwPairs, readPairs } from '../../../../src/engine/verify/pairs.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 const LFW =
@@ -64,4 +65,47 @@ test('loadPairs picks the format; a missing file is a PairsError', () => {
   assert.equal(loadPairs(join(dir, 'pairs.txt')).format, 'lfw');
   assert.equal(loadPairs(join(dir, 'p.csv')).format, 'csv');
   assert.throws(() => loadPairs(join(dir, 'nope.txt')), PairsError);
+});
+
+test('errors say which line and what is wrong, never quote the file (a pairs file may be any file)', () => {
+  const secret = 'root:$6$hash-SECRET:19000:0:99999:7:::';
+  const cases: [string, string, RegExp][] = [
+    ['first line', `${secret}\n`, /first line is not a header/],
+    ['LFW line', `1\t1\n${secret}\nA\t1\tB\t2\n`, /^line 2 is not a pair/],
+    ['LFW number', `1\t1\nA\tSECRET\t2\nA\t1\tB\t2\n`, /^line 2: an image number is not a whole number$/],
+    ['CSV header', `file_x,${secret},SECRET\n`, /first line is not a CSV header/],
+    ['CSV same', `file_x,file_y,same\na,b,SECRET\n`, /^line 2: 'same' should be 1\/0 or true\/false$/],
+  ];
+  for (const [name, text, want] of cases) {
+    const err = (() => {
+      try {
+        return text.startsWith('file_x') ? parseCsvPairs(text) : parseLfwPairs(text);
+      } catch (e) {
+        return e as Error;
+      }
+    })() as Error;
+    assert.ok(err instanceof PairsError, name);
+    assert.match(err.message, want, name);
+    assert.doesNotMatch(err.message, /SECRET|root/, `${name}: ${err.message}`);
+  }
+});
+
+test('loadPairs reads only regular files, safely: a FIFO, a folder, /dev/zero and /proc answer at once', () => {
+  const dir = tempDir();
+  assert.throws(() => loadPairs(dir), /the pairs file is not a regular file \(a folder\)/);
+  if (process.platform === 'win32') return;
+  execFileSync('mkfifo', [join(dir, 'p.fifo')]);
+  assert.throws(() => loadPairs(join(dir, 'p.fifo')), /not a regular file \(a FIFO\)/);
+  if (existsSync('/dev/zero')) assert.throws(() => loadPairs('/dev/zero'), /not a regular file/);
+  if (existsSync('/proc/self/environ')) assert.throws(() => loadPairs('/proc/self/environ'), /the pairs file is empty/);
+});
+
+test('readPairs is loadPairs off the thread with a timeout', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'pairs.txt'), LFW);
+  assert.deepEqual(await readPairs(join(dir, 'pairs.txt')), loadPairs(join(dir, 'pairs.txt')));
+  await assert.rejects(
+    readPairs(join(dir, 'missing.txt')),
+    (e: Error) => e instanceof PairsError && /not found/.test(e.message),
+  );
 });
