@@ -35,7 +35,7 @@ export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean }
   const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
   const load = performance.now() - t;
   const graph = buildKnnGraph(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, opts.knn);
-  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
 }
 
 /**
@@ -53,16 +53,20 @@ export async function reclusterAsync(
     ...opts.knn,
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   });
-  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
 }
 
-function finish(
+/**
+ * The clustering, junk and plan steps on faces already loaded and their kNN graph (benches that score many
+ * settings on one library build the graph once and call this for each).
+ */
+export function reclusterLoaded(
   db: Db,
   loaded: LoadedFaces,
   graph: KnnGraph,
   opts: ReclusterOptions & { preview?: boolean },
-  load: number,
-  knn: number,
+  load = 0,
+  knn = 0,
 ): ReclusterResult {
   const algo = algorithmByName(opts.algorithm ?? DEFAULT_ALGORITHM);
   let t = performance.now();
