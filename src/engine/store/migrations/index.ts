@@ -4,6 +4,7 @@ import * as m001 from './001_core.js';
 import * as m002 from './002_people.js';
 import * as m003 from './003_training.js';
 import * as m004 from './004_face_order.js';
+import * as m005 from './005_quality_norm.js';
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'people', up: m002.up },
   { version: 3, name: 'training', up: m003.up },
   { version: 4, name: 'face-order', up: m004.up },
+  { version: 5, name: 'quality-norm', up: m005.up },
 ];
