@@ -45,7 +45,7 @@ export function planRecluster(
   db: Db,
   loaded: LoadedFaces,
   clustering: Clustering,
-  attachThreshold: number,
+  attachThreshold: number | ((count: number) => number),
 ): ReclusterPlan {
   const { input } = loaded;
   const n = input.n;

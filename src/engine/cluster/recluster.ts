@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
 import { buildKnnGraph, type KnnGraph, type KnnOptions } from './knn.js';
 import { buildKnnGraphParallel } from './knn-parallel.js';
-import { linkageOptions } from './linkage.js';
+import { attachRule } from './linkage.js';
 import { dissolveJunk } from './junk.js';
 import { loadFaces, loadOptions, type LoadedFaces } from './load.js';
 import { applyPlan, planRecluster, type ReclusterPlan } from './plan.js';
@@ -14,7 +14,10 @@ export interface ReclusterOptions {
   options?: Record<string, number>;
   knn?: Partial<KnnOptions>;
   minQuality?: number;
-  /** Mean cosine a low-quality face needs to a planned person to join it (default: the linkage threshold). */
+  /**
+   * Mean cosine a low-quality face needs to a planned person to join it; default: what the linkage asks of a
+   * single face joining a group of that size (see [Note: small groups]).
+   */
   attachThreshold?: number;
 }
 
@@ -74,7 +77,7 @@ export function reclusterLoaded(
   const junk = dissolveJunk(loaded.input, loaded.low, clustering);
   const cluster = performance.now() - t;
   t = performance.now();
-  const plan = planRecluster(db, loaded, clustering, opts.attachThreshold ?? linkageOptions.threshold);
+  const plan = planRecluster(db, loaded, clustering, opts.attachThreshold ?? attachRule());
   const planMs = performance.now() - t;
   const result: ReclusterResult = {
     plan,
