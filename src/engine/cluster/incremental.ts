@@ -55,7 +55,14 @@ export interface AssignResult {
  * older scheme: each face joins the person with the best mean above the threshold, the rest are clustered among
  * themselves.
  */
-export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { algorithm?: string } = {}): AssignResult {
+export function assignNewFaces(
+  db: Db,
+  opts: Partial<IncrementalOptions> & {
+    algorithm?: string;
+    /** Overrides of the algorithm's options object (as a re-cluster takes them). */
+    options?: Record<string, number>;
+  } = {},
+): AssignResult {
   const o = { ...incrementalOptions, ...opts };
   const algorithm = opts.algorithm ?? DEFAULT_ALGORITHM;
   const t0 = performance.now();
@@ -83,7 +90,7 @@ export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { alg
   const target = new Int32Array(m);
   /** People merged into another: [from, into]. */
   const merges: [number, number][] = [];
-  const linkageOpts = { ...linkageOptions, threshold: o.threshold };
+  const linkageOpts = { ...linkageOptions, threshold: o.threshold, ...opts.options };
   if (algorithm === 'linkage' && m > 0) {
     const seeds = personSeeds(db, loaded, models, subInput, o);
     const c = linkageSeeded(subInput, buildKnnGraph(sub, m, dim), linkageOpts, seeds);
@@ -134,7 +141,7 @@ export function assignNewFaces(db: Db, opts: Partial<IncrementalOptions> & { alg
         tags: new Int32Array(k),
         rejects: new Map<number, number[]>(),
       };
-      const c = algorithmByName(algorithm).run(restInput, buildKnnGraph(rest, k, dim), {});
+      const c = algorithmByName(algorithm).run(restInput, buildKnnGraph(rest, k, dim), opts.options ?? {});
       dissolveJunk(restInput, loaded.low, c);
       left.forEach((j, r) => c.labels[r]! >= 0 && (target[j] = -1 - c.labels[r]!));
     }

@@ -5,7 +5,7 @@ import { MergeHeap } from './heap.js';
 
 export const linkageOptions = {
   /** Two large groups merge while the mean cosine similarity over all their face pairs is at least this. */
-  threshold: 0.22,
+  threshold: 0.2,
   /** kNN edges below this similarity never make two groups candidates for a merge. */
   edgeMinSim: 0.15,
   /**
@@ -18,7 +18,7 @@ export const linkageOptions = {
    * Two single faces need this mean instead of `threshold`; the requirement eases towards `threshold` as
    * sqrt(|A||B|) grows (see [Note: small groups]). 0: `threshold` for every size.
    */
-  smallThreshold: 0.5,
+  smallThreshold: 0.53,
   /** Groups with fewer faces stay unknown (groups holding a user-placed face are always kept). */
   minPersonFaces: 2,
   /** At most this many passes over the edges (see [Note: merge rounds]). */

@@ -1,7 +1,9 @@
-// Engine (people): "Is this X?" suggestions for a person, and the "name this group" queue with the closest named people.
+// Engine (people): "Is this X?" suggestions for a person, the "name this group" queue, and the order the app asks both in.
 import { loadFaces, loadOptions } from '../cluster/load.js';
 import { PersonModels } from '../cluster/incremental.js';
+import type { GroupModels } from '../cluster/models.js';
 import type { Db } from '../store/db.js';
+import { matmul } from '../cluster/matmul.js';
 import { getPerson } from './ops.js';
 
 export const suggestOptions = {
@@ -10,6 +12,14 @@ export const suggestOptions = {
   minQuality: loadOptions.minQuality,
   /** Closest named people shown beside each unnamed group. */
   closest: 3,
+  /**
+   * How sure "Is this X?" is (see [Note: question order]): each candidate person votes exp(slope * (s - pivot))
+   * for a face at mean cosine s, and "none of them" votes 1.
+   */
+  slope: 20,
+  pivot: 0.35,
+  /** "Is this X?" is not asked below this chance of a yes: the user fixes the rest by hand (see [Note: question order]). */
+  minChance: 0.35,
 };
 export type SuggestOptions = typeof suggestOptions;
 
@@ -62,11 +72,139 @@ export interface NameQueueItem {
  * cosine over all face pairs between the two, the clustering's own linkage), so naming is one keystroke when
  * the group is someone already known.
  */
-export function nameQueue(db: Db, limit = 50, opts: Partial<SuggestOptions> = {}): NameQueueItem[] {
+export function nameQueue(
+  db: Db,
+  limit = 50,
+  opts: Partial<SuggestOptions> = {},
+  loaded = loadFaces(db, { minQuality: { ...suggestOptions, ...opts }.minQuality }),
+  models = new PersonModels(loaded),
+): NameQueueItem[] {
+  const o = { ...suggestOptions, ...opts };
+  const info = peopleInfo(db);
+  const groups = models.ids
+    .map((id, s) => ({ id, s, count: models.count[s]! }))
+    .filter(({ id }) => info.get(id)?.name == null && info.get(id)?.hidden === 0)
+    .sort((a, b) => b.count - a.count || a.id - b.id)
+    .slice(0, limit);
+  return groups.map((g) => ({
+    personId: g.id,
+    faceCount: g.count,
+    closest: closestNamed(models, info, g.s, o.closest),
+  }));
+}
+
+/** The `k` named people whose mean embedding is closest to group slot `g`'s (their mean cosine over face pairs). */
+function closestNamed(
+  models: GroupModels,
+  info: Map<number, { name: string | null; hidden: number }>,
+  g: number,
+  k: number,
+): NameQueueItem['closest'] {
+  const dim = models.dim;
+  return models.ids
+    .flatMap((id, s) => {
+      const name = info.get(id)?.name;
+      if (name == null) return [];
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += models.means[g * dim + d]! * models.means[s * dim + d]!;
+      return [{ personId: id, name, similarity: dot }];
+    })
+    .sort((a, b) => b.similarity - a.similarity || a.personId - b.personId)
+    .slice(0, k);
+}
+
+/** One question the app can ask: name an unnamed group, or "Is this X?" about one face. */
+export type Question =
+  | ({ kind: 'name'; gain: number } & NameQueueItem)
+  | { kind: 'suggest'; gain: number; personId: number; faceId: number; similarity: number; currentPersonId: number };
+
+/**
+ * [Note: question order] Every question costs the user one answer, so the app asks first what places the most
+ * faces per answer: naming a group places all of its faces (gain = its size), "Is this X?" places one face with
+ * the probability that the answer is yes (gain = P(yes)). P(yes) weighs X against every other person the face
+ * resembles: each named person it may join (no rejection, not already in its photo) votes exp(slope * (s - pivot))
+ * for its mean cosine s, the unnamed group the face sits in votes the same way for its mean to the rest of that
+ * group, and "none of them" votes 1; P(yes) is X's share. So a face close to X alone comes before a face as
+ * close to X and to Y (uncertain between two people), and both before a face merely near X. Every call reads the
+ * library as it is, so each answer is used at once: a confirmation moves X's mean and re-ranks X's faces, a
+ * rejection removes X from that face's candidates and hands the question to the next person it resembles, a
+ * named group turns its neighbours' questions into "Is this X?". Measured with bench/effort.ts (a user with the
+ * truth labels answering questions until the library is right).
+ */
+export async function nextQuestions(db: Db, limit = 20, opts: Partial<SuggestOptions> = {}): Promise<Question[]> {
   const o = { ...suggestOptions, ...opts };
   const loaded = loadFaces(db, { minQuality: o.minQuality });
+  const { input, person, user, faceIds } = loaded;
+  const { dim, vectors } = input;
   const models = new PersonModels(loaded);
-  const dim = loaded.input.dim;
+  const info = peopleInfo(db);
+  // every unnamed, visible group (their closest named people are looked up for the questions returned)
+  const out: Question[] = models.ids.flatMap((id, s) =>
+    info.get(id)?.name == null && info.get(id)?.hidden === 0
+      ? [{ kind: 'name' as const, gain: models.count[s]!, personId: id, faceCount: models.count[s]!, closest: [] }]
+      : [],
+  );
+  const named = models.ids.flatMap((id, s) => (info.get(id)?.name != null && info.get(id)!.hidden === 0 ? [s] : []));
+  const candidates: number[] = [];
+  const isNamed = new Set(named.map((s) => models.ids[s]!));
+  for (let i = 0; i < input.n; i++) if (!user[i] && !isNamed.has(person[i]!)) candidates.push(i);
+  if (named.length > 0 && candidates.length > 0) {
+    // mean cosine of every candidate face to every named person: one matrix product
+    const c = candidates.length;
+    const P = named.length;
+    const a = new Float32Array(c * dim);
+    candidates.forEach((i, r) => a.set(vectors.subarray(i * dim, (i + 1) * dim), r * dim));
+    const bt = new Float32Array(dim * P);
+    named.forEach((s, col) => {
+      for (let d = 0; d < dim; d++) bt[d * P + col] = models.means[s * dim + d]!;
+    });
+    const sim = await matmul(a, c, dim, bt, P);
+    const vote = (x: number) => Math.exp(o.slope * (x - o.pivot));
+    candidates.forEach((i, r) => {
+      const photo = input.photos[i]!;
+      const rejected = input.rejects.get(i);
+      let best = -1;
+      let total = 1; // "none of them"
+      for (let col = 0; col < P; col++) {
+        const x = sim[r * P + col]!;
+        if (x < o.minSimilarity) continue;
+        const s = named[col]!;
+        if (models.photos[s]!.has(photo) || rejected?.includes(models.ids[s]!)) continue;
+        total += vote(x);
+        if (best < 0 || x > sim[r * P + best]!) best = col;
+      }
+      if (best < 0) return;
+      const own = person[i] ? models.slot.get(person[i]!) : undefined;
+      if (own !== undefined && models.count[own]! > 1) {
+        // its own unnamed group, without the face itself
+        const n = models.count[own]!;
+        total += vote((models.score(vectors.subarray(i * dim, (i + 1) * dim), own) * n - 1) / (n - 1));
+      }
+      const x = sim[r * P + best]!;
+      if (vote(x) / total < o.minChance) return;
+      out.push({
+        kind: 'suggest',
+        gain: vote(x) / total,
+        personId: models.ids[named[best]!]!,
+        faceId: faceIds[i]!,
+        similarity: x,
+        currentPersonId: person[i]!,
+      });
+    });
+  }
+  out.sort(
+    (x, y) =>
+      y.gain - x.gain ||
+      Number(y.kind === 'name') - Number(x.kind === 'name') ||
+      (x.kind === 'name' ? x.personId : x.faceId) - (y.kind === 'name' ? y.personId : y.faceId),
+  );
+  const top = out.slice(0, limit);
+  for (const q of top)
+    if (q.kind === 'name') q.closest = closestNamed(models, info, models.slot.get(q.personId)!, o.closest);
+  return top;
+}
+
+function peopleInfo(db: Db): Map<number, { name: string | null; hidden: number }> {
   const info = new Map<number, { name: string | null; hidden: number }>();
   for (const p of db.prepare('SELECT id, name, hidden FROM people').all() as {
     id: number;
@@ -74,21 +212,5 @@ export function nameQueue(db: Db, limit = 50, opts: Partial<SuggestOptions> = {}
     hidden: number;
   }[])
     info.set(p.id, p);
-  const named = models.ids.map((id, s) => ({ id, s })).filter(({ id }) => info.get(id)?.name != null);
-  const groups = models.ids
-    .map((id, s) => ({ id, s, count: models.count[s]! }))
-    .filter(({ id }) => info.get(id)?.name == null && info.get(id)?.hidden === 0)
-    .sort((a, b) => b.count - a.count || a.id - b.id)
-    .slice(0, limit);
-  return groups.map((g) => {
-    const closest = named
-      .map(({ id, s }) => {
-        let dot = 0;
-        for (let d = 0; d < dim; d++) dot += models.means[g.s * dim + d]! * models.means[s * dim + d]!;
-        return { personId: id, name: info.get(id)!.name!, similarity: dot };
-      })
-      .sort((a, b) => b.similarity - a.similarity || a.personId - b.personId)
-      .slice(0, o.closest);
-    return { personId: g.id, faceCount: g.count, closest };
-  });
+  return info;
 }
