@@ -28,7 +28,8 @@ import { libsDir, openSet } from './truth-sets.js';
  * Methods: `default` follows the engine's question order (nextQuestions, re-read after every answer) on the
  * default clustering; `density` the same on the density baseline's clustering; `by-size` is a user of the default
  * clustering who names groups largest first (the name queue) and then goes through each named person's
- * suggestions, best first, in the order the people were named, moving on after `patience` no's in a row.
+ * suggestions, best first, in the order the people were named, moving on after `patience` no's in a row;
+ * `density-by-size` is that user on the density baseline's clustering (the app before nextQuestions).
  * The question-following user stops after `patience` no's in a row too, or when the engine has no question left
  * (it does not ask below suggestOptions.minChance). `default+ft` and `density+ft` then let the app fine-tune the
  * head on the people named so far (ArcFace, the Train page's defaults), re-embed and sort the faces in nobody
@@ -274,7 +275,7 @@ async function simulate(
     const u = new User(db, s.labelled);
     u.explain = explain;
     const t = performance.now();
-    if (method === 'by-size') bySize(u, patience);
+    if (method.endsWith('by-size')) bySize(u, patience);
     else await followQuestions(u, patience);
     if (method.endsWith('+ft') && !u.done) {
       // the app fine-tunes the head on the people named so far, re-embeds, and sorts faces in nobody again

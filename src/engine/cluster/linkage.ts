@@ -83,8 +83,8 @@ export function attachRule(opts: Partial<LinkageOptions> = {}): (count: number) 
  * the library: among LFW's 2,086 people (most seen once) two single faces at a mean cosine of 0.30-0.45 are
  * almost never one person (24 of 415 such merges were right), while between large groups 0.22-0.3 still joins
  * two halves of one person in celeba-wild and celebs24. So a pair must clear threshold + extra / sqrt(|A||B|),
- * extra = smallThreshold - threshold: 0.5 for two single faces, 0.36 for a face and a group of five, 0.30 for a
- * face and a group of twelve, 0.22 in the limit. Chosen on every labelled set at once (bench/cluster-sets.ts):
+ * extra = smallThreshold - threshold: 0.53 for two single faces, 0.35 for a face and a group of five, 0.30 for a
+ * face and a group of twelve, 0.2 in the limit. Chosen on every labelled set at once (bench/cluster-sets.ts):
  * celeba-wild, LFW with all its singletons, celebs24, fixtures/bbt and fixtures/wild, the same defaults for all.
  *
  * [Note: lazy merge heap] Merges run best-first from a heap of kNN edges. After a merge, the new group's mean
