@@ -20,6 +20,8 @@ export const suggestOptions = {
   pivot: 0.35,
   /** "Is this X?" is not asked below this chance of a yes: the user fixes the rest by hand (see [Note: question order]). */
   minChance: 0.35,
+  /** Unnamed groups of this many faces or more are always worth naming; smaller ones only as part of someone named. */
+  nameFrom: 3,
 };
 export type SuggestOptions = typeof suggestOptions;
 
@@ -125,11 +127,15 @@ export type Question =
  * resembles: each named person it may join (no rejection, not already in its photo) votes exp(slope * (s - pivot))
  * for its mean cosine s, the unnamed group the face sits in votes the same way for its mean to the rest of that
  * group, and "none of them" votes 1; P(yes) is X's share. So a face close to X alone comes before a face as
- * close to X and to Y (uncertain between two people), and both before a face merely near X. Every call reads the
- * library as it is, so each answer is used at once: a confirmation moves X's mean and re-ranks X's faces, a
- * rejection removes X from that face's candidates and hands the question to the next person it resembles, a
- * named group turns its neighbours' questions into "Is this X?". Measured with bench/effort.ts (a user with the
- * truth labels answering questions until the library is right).
+ * close to X and to Y (uncertain between two people), and both before a face merely near X. Questions below
+ * `minChance` are not asked: a run of no's costs answers and places nothing, and the user fixes the rest by hand.
+ * Groups smaller than `nameFrom` are asked about only as a likely part of someone named ("Is this group X?",
+ * gain = size * P(yes) by the same votes over the group's mean): in a library of many people seen once or twice
+ * (LFW) naming every pair costs hundreds of answers for people the user never looks for, and a correct unnamed
+ * pair is already right. Every call reads the library as it is, so each answer is used at once: a confirmation
+ * moves X's mean and re-ranks X's faces, a rejection removes X from that face's candidates and hands the question
+ * to the next person it resembles, a named group turns its small look-alike groups into "Is this group X?".
+ * Measured with bench/effort.ts (a user with the truth labels answering until the library is right).
  */
 export async function nextQuestions(db: Db, limit = 20, opts: Partial<SuggestOptions> = {}): Promise<Question[]> {
   const o = { ...suggestOptions, ...opts };
@@ -138,13 +144,29 @@ export async function nextQuestions(db: Db, limit = 20, opts: Partial<SuggestOpt
   const { dim, vectors } = input;
   const models = new PersonModels(loaded);
   const info = peopleInfo(db);
-  // every unnamed, visible group (their closest named people are looked up for the questions returned)
-  const out: Question[] = models.ids.flatMap((id, s) =>
-    info.get(id)?.name == null && info.get(id)?.hidden === 0
-      ? [{ kind: 'name' as const, gain: models.count[s]!, personId: id, faceCount: models.count[s]!, closest: [] }]
-      : [],
-  );
   const named = models.ids.flatMap((id, s) => (info.get(id)?.name != null && info.get(id)!.hidden === 0 ? [s] : []));
+  const vote = (x: number) => Math.exp(o.slope * (x - o.pivot));
+  // Unnamed, visible groups: from `nameFrom` faces on, naming one places all of them; a smaller one is asked about
+  // only as a likely part of a named person (see [Note: question order]).
+  const out: Question[] = models.ids.flatMap((id, s) => {
+    if (info.get(id)?.name != null || info.get(id)?.hidden !== 0) return [];
+    const count = models.count[s]!;
+    let gain = count;
+    if (count < o.nameFrom) {
+      let best = -Infinity;
+      let total = 1;
+      for (const t of named) {
+        const x = dotMeans(models, s, t);
+        if (x < o.minSimilarity) continue;
+        total += vote(x);
+        best = Math.max(best, x);
+      }
+      const chance = best > -Infinity ? vote(best) / total : 0;
+      if (chance < o.minChance) return [];
+      gain = count * chance;
+    }
+    return [{ kind: 'name' as const, gain, personId: id, faceCount: count, closest: [] }];
+  });
   const candidates: number[] = [];
   const isNamed = new Set(named.map((s) => models.ids[s]!));
   for (let i = 0; i < input.n; i++) if (!user[i] && !isNamed.has(person[i]!)) candidates.push(i);
@@ -159,7 +181,6 @@ export async function nextQuestions(db: Db, limit = 20, opts: Partial<SuggestOpt
       for (let d = 0; d < dim; d++) bt[d * P + col] = models.means[s * dim + d]!;
     });
     const sim = await matmul(a, c, dim, bt, P);
-    const vote = (x: number) => Math.exp(o.slope * (x - o.pivot));
     candidates.forEach((i, r) => {
       const photo = input.photos[i]!;
       const rejected = input.rejects.get(i);
@@ -202,6 +223,14 @@ export async function nextQuestions(db: Db, limit = 20, opts: Partial<SuggestOpt
   for (const q of top)
     if (q.kind === 'name') q.closest = closestNamed(models, info, models.slot.get(q.personId)!, o.closest);
   return top;
+}
+
+/** Mean cosine over the face pairs of group slots a and b (the dot product of their means). */
+function dotMeans(models: GroupModels, a: number, b: number): number {
+  const dim = models.dim;
+  let dot = 0;
+  for (let d = 0; d < dim; d++) dot += models.means[a * dim + d]! * models.means[b * dim + d]!;
+  return dot;
 }
 
 function peopleInfo(db: Db): Map<number, { name: string | null; hidden: number }> {

@@ -81,3 +81,42 @@ test('"Is this X?" comes first for faces close to X alone, later for faces as cl
   assert.equal(about(w!)?.personId, wWas === x ? y : x);
   db.close();
 });
+
+test('a group of two is asked about only as a likely part of someone named', async () => {
+  const { db } = seedLibrary({ identities: 1, faces: 2, seed: 1 });
+  db.prepare('DELETE FROM faces').run();
+  // X: six faces on axis 0; a pair near X; a pair of someone else (axis 5); a group of three of someone else (axis 6)
+  const spec: [number, number, number, number][] = [
+    ...Array.from({ length: 6 }, () => [0, 0.9, 1, 0] as [number, number, number, number]),
+    [0, 0.8, 1, 0],
+    [0, 0.8, 1, 0],
+    [5, 0.9, 1, 0],
+    [5, 0.9, 1, 0],
+    [6, 0.9, 1, 0],
+    [6, 0.9, 1, 0],
+    [6, 0.9, 1, 0],
+  ];
+  const { faceIds } = insertFaces(
+    db,
+    rows(spec),
+    dim,
+    spec.map((_, i) => i),
+  );
+  const person = (name: string | null, faces: number[]) => {
+    const p = Number(db.prepare('INSERT INTO people (name, created_at) VALUES (?, 0)').run(name).lastInsertRowid);
+    for (const f of faces)
+      db.prepare(`INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, 'auto', 0)`).run(f, p);
+    return p;
+  };
+  person('X', faceIds.slice(0, 6));
+  const nearX = person(null, faceIds.slice(6, 8));
+  const stranger = person(null, faceIds.slice(8, 10));
+  const three = person(null, faceIds.slice(10, 13));
+  const q = await nextQuestions(db, 20);
+  const name = (p: number) => q.find((x) => x.kind === 'name' && x.personId === p);
+  assert.equal(name(three)?.gain, 3);
+  assert.ok(name(nearX), 'the pair close to X is not asked about');
+  assert.ok(name(nearX)!.gain < 2 && name(nearX)!.gain > 0);
+  assert.equal(name(stranger), undefined, 'a pair close to nobody named is pushed on the user');
+  db.close();
+});
