@@ -73,7 +73,7 @@ async function analyzeTimed(p: FacePipeline, id: string, img: DecodedImage) {
     const f = await p.recognizer.embed(crop);
     stage.embed += performance.now() - t;
     t = performance.now();
-    faceQuality(lm, d.score, crop);
+    faceQuality(lm, d.score, crop, f);
     stage.quality += performance.now() - t;
     largest ??= f;
   }

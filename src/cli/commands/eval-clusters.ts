@@ -14,9 +14,11 @@ const USAGE = `usage: facelens eval-clusters --truth DIR [--aligned] [--algorith
   --library PATH     keep the imported library at PATH and reuse it next time (default: a temporary one)
   --min-quality Q    quality gate (default: the engine's default gate)
   --min-photos N     only identities with at least N photos (LFW: 2)
-  --json             {pairwiseP, pairwiseR, pairwiseF, bcubedP, bcubedR, bcubedF, nmi, clusters, identities, unknownShare, ...}`;
+  --json             {pairwiseP, pairwiseR, pairwiseF, bcubedP, bcubedR, bcubedF, nmi, clusters, identities, unknownShare,
+                      groups: {small, large: {groups, judged, pure}}, ...}`;
 
 const f3 = (x: number) => x.toFixed(3);
+const pure = (g: { judged: number; pure: number }) => `${g.pure}/${g.judged}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -69,7 +71,10 @@ export async function run(argv: string[]): Promise<number> {
         gatedScored: r.gatedScored,
         importMs: r.importMs,
         clusterMs: main.ms,
-        compare: Object.fromEntries(r.results.slice(1).map((x) => [x.algorithm, { ...x.scores, clusterMs: x.ms }])),
+        groups: main.groups,
+        compare: Object.fromEntries(
+          r.results.slice(1).map((x) => [x.algorithm, { ...x.scores, groups: x.groups, clusterMs: x.ms }]),
+        ),
       }),
     );
     return 0;
@@ -77,11 +82,13 @@ export async function run(argv: string[]): Promise<number> {
   console.log(
     `${r.photos} photos of ${r.identities} identities: ${r.faces} faces found, ${r.scored} scored (largest per photo), ${r.missedPhotos} photos without a face, ${r.gatedScored} scored faces below the quality gate (clustered only by late attach)`,
   );
-  console.log('algorithm   pairP  pairR  pairF  | B3-P   B3-R   B3-F   | NMI    | clusters/ids | unknown | ms');
+  console.log(
+    'algorithm   pairP  pairR  pairF  | B3-P   B3-R   B3-F   | NMI    | clusters/ids | unknown | pure 2-3 | pure 4+ | ms',
+  );
   for (const x of r.results) {
     const s = x.scores;
     console.log(
-      `${x.algorithm.padEnd(10)}  ${f3(s.pairwiseP)}  ${f3(s.pairwiseR)}  ${f3(s.pairwiseF)}  | ${f3(s.bcubedP)}  ${f3(s.bcubedR)}  ${f3(s.bcubedF)}  | ${f3(s.nmi)}  | ${String(s.clusters).padStart(4)}/${String(s.identities).padEnd(7)} | ${(100 * s.unknownShare).toFixed(1).padStart(5)}%  | ${x.ms}`,
+      `${x.algorithm.padEnd(10)}  ${f3(s.pairwiseP)}  ${f3(s.pairwiseR)}  ${f3(s.pairwiseF)}  | ${f3(s.bcubedP)}  ${f3(s.bcubedR)}  ${f3(s.bcubedF)}  | ${f3(s.nmi)}  | ${String(s.clusters).padStart(4)}/${String(s.identities).padEnd(7)} | ${(100 * s.unknownShare).toFixed(1).padStart(5)}%  | ${pure(x.groups.small).padStart(8)} | ${pure(x.groups.large).padStart(7)} | ${x.ms}`,
     );
   }
   return 0;

@@ -6,7 +6,8 @@ import { IMAGE_EXTENSIONS } from '../image/decode.js';
 import type { Db } from '../store/db.js';
 import { PhotoStore } from '../store/photos.js';
 import { loadOptions } from './load.js';
-import { scoreClustering, type ClusterScores } from './metrics.js';
+import { groupPurity, scoreClustering, type ClusterScores, type GroupPurity } from './metrics.js';
+import type { ReclusterPlan } from './plan.js';
 import { reclusterAsync } from './recluster.js';
 
 export interface EvalOptions {
@@ -44,7 +45,7 @@ export interface EvalReport {
   /** Scored faces the quality gate kept out of clustering (they can only join a person late, by the attach step). */
   gatedScored: number;
   importMs: number;
-  results: { algorithm: string; ms: number; scores: ClusterScores }[];
+  results: { algorithm: string; ms: number; scores: ClusterScores; groups: GroupPurity }[];
 }
 
 /** Image files of each identity sub-folder (sorted, recursive). */
@@ -95,8 +96,6 @@ export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) =>
     const truth = labelledFaces(db, root);
     const wanted = new Set(files.map((f) => f.identity));
     for (const [face, who] of truth.labelled) if (!wanted.has(who)) truth.labelled.delete(face);
-    const identityIds = new Map<string, number>();
-    for (const t of truth.labelled.values()) if (!identityIds.has(t)) identityIds.set(t, identityIds.size);
     const minQuality = o.minQuality ?? loadOptions.minQuality;
     const results: EvalReport['results'] = [];
     let gatedScored = 0;
@@ -109,29 +108,12 @@ export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) =>
         ...(i === 0 && o.options ? { options: o.options } : {}),
       });
       const ms = Math.round(performance.now() - t);
-      const target = new Map<number, number>();
-      r.plan.faceIds.forEach((f, j) => target.set(f, r.plan.target[j]!));
-      const ids = [...truth.labelled.keys()].sort((a, b) => a - b);
-      const lowIds = new Set(r.plan.faceIds.subarray(r.plan.faceIds.length - r.plan.lowFaces));
-      gatedScored = ids.filter((f) => lowIds.has(f)).length;
-      const compact = new Map<number, number>();
-      const labels = ids.map((f) => {
-        const p = target.get(f) ?? 0; // 0: unknown; < 0: a person the plan would create
-        if (p === 0) return -1;
-        if (!compact.has(p)) compact.set(p, compact.size);
-        return compact.get(p)!;
-      });
-      results.push({
-        algorithm,
-        ms,
-        scores: scoreClustering(
-          ids.map((f) => identityIds.get(truth.labelled.get(f)!)!),
-          labels,
-        ),
-      });
+      const scored = scorePlan(r.plan, truth.labelled);
+      gatedScored = scored.gatedScored;
+      results.push({ algorithm, ms, scores: scored.scores, groups: scored.groups });
     }
     return {
-      identities: identityIds.size,
+      identities: new Set(truth.labelled.values()).size,
       photos: truth.photos,
       missedPhotos: truth.missed,
       faces: truth.faces,
@@ -144,6 +126,42 @@ export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) =>
     await engine.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Scores a planned clustering against the truth (face id -> identity): the labelled faces' BCubed and pairwise
+ * figures (a face the plan leaves in nobody is a cluster of its own), how many of them the quality gate kept out,
+ * and the purity of small and large groups over every face the plan puts in them (see [Note: group purity]).
+ */
+export function scorePlan(
+  plan: ReclusterPlan,
+  labelled: ReadonlyMap<number, string>,
+): { scores: ClusterScores; gatedScored: number; groups: GroupPurity } {
+  const identityIds = new Map<string, number>();
+  for (const t of labelled.values()) if (!identityIds.has(t)) identityIds.set(t, identityIds.size);
+  const target = new Map<number, number>();
+  plan.faceIds.forEach((f, j) => target.set(f, plan.target[j]!));
+  const ids = [...labelled.keys()].sort((a, b) => a - b);
+  const lowIds = new Set(plan.faceIds.subarray(plan.faceIds.length - plan.lowFaces));
+  const compact = new Map<number, number>();
+  const labels = ids.map((f) => {
+    const p = target.get(f) ?? 0; // 0: unknown; < 0: a person the plan would create
+    if (p === 0) return -1;
+    if (!compact.has(p)) compact.set(p, compact.size);
+    return compact.get(p)!;
+  });
+  const truthOf = (f: number) => {
+    const t = labelled.get(f);
+    return t === undefined ? -1 : identityIds.get(t)!;
+  };
+  return {
+    scores: scoreClustering(
+      ids.map((f) => identityIds.get(labelled.get(f)!)!),
+      labels,
+    ),
+    gatedScored: ids.filter((f) => lowIds.has(f)).length,
+    groups: groupPurity(Array.from(plan.faceIds, truthOf), plan.target),
+  };
 }
 
 /** The largest face of each photo under `root`, with the identity its sub-folder names. */

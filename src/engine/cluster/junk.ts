@@ -1,6 +1,7 @@
 // Engine (cluster): groups of unidentifiable faces (blur, non-faces) found by their direction and left unknown.
 import type { ClusterInput, Clustering } from './input.js';
 import type { LowFaces } from './load.js';
+import type { GroupModels } from './models.js';
 
 export const junkOptions = {
   /** A group whose mean embedding has at least this cosine with the mean of the low-quality faces is junk. */
@@ -27,6 +28,8 @@ export function dissolveJunk(
   low: LowFaces,
   c: Clustering,
   opts: Partial<JunkOptions> = {},
+  /** Clusters never dissolved nor closed (incremental assignment: the people that existed before). */
+  keep?: (cluster: number) => boolean,
 ): number {
   const o = { ...junkOptions, ...opts };
   const m = low.faceIds.length;
@@ -53,7 +56,7 @@ export function dissolveJunk(
   c.noAttach = noAttach;
   let count = 0;
   for (let l = 0; l < c.clusters; l++) {
-    if (fixed[l]) continue;
+    if (fixed[l] || keep?.(l)) continue;
     let dot = 0;
     for (let d = 0; d < dim; d++) dot += sums[l * dim + d]! * junk[d]!;
     const cos = dot / (norm(sums, l * dim) * jn || 1);
@@ -66,4 +69,40 @@ export function dissolveJunk(
   if (count === 0) return 0;
   for (let i = 0; i < input.n; i++) if (c.labels[i]! >= 0 && dead[c.labels[i]!]) c.labels[i] = -1;
   return count;
+}
+
+/**
+ * The groups (persons, or planned groups) whose mean over their good faces leans towards the direction of the
+ * low-quality faces (cosine >= attachJunkCos): they take no low-quality face late, the rule dissolveJunk marks
+ * clusters with, applied to groups that already exist (incremental assignment). Groups holding a face the user
+ * placed are never marked. One flag per slot of `groups`.
+ */
+export function junkLeaning(
+  groups: GroupModels,
+  low: LowFaces,
+  placed: (slot: number) => boolean,
+  opts: Partial<JunkOptions> = {},
+): Uint8Array {
+  const o = { ...junkOptions, ...opts };
+  const dim = groups.dim;
+  const out = new Uint8Array(groups.ids.length);
+  const m = low.faceIds.length;
+  if (m < o.minLowFaces) return out;
+  const junk = new Float64Array(dim);
+  for (let j = 0; j < m; j++) for (let d = 0; d < dim; d++) junk[d]! += low.vectors[j * dim + d]!;
+  let jn = 0;
+  for (let d = 0; d < dim; d++) jn += junk[d]! ** 2;
+  jn = Math.sqrt(jn);
+  for (let s = 0; s < groups.ids.length; s++) {
+    if (placed(s)) continue;
+    let dot = 0;
+    let nn = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = groups.means[s * dim + d]!;
+      dot += v * junk[d]!;
+      nn += v * v;
+    }
+    if (dot / (Math.sqrt(nn) * jn || 1) >= o.attachJunkCos) out[s] = 1;
+  }
+  return out;
 }

@@ -1,6 +1,8 @@
 // Engine (cluster): reads the faces to cluster (active head's embeddings, quality gate) and their constraints from SQLite.
 import { blobInto, blobToF32 } from '../store/blob.js';
+import { ClusterStore } from '../store/clustering.js';
 import type { Db } from '../store/db.js';
+import { HeadStore } from '../store/heads.js';
 import type { ClusterInput } from './input.js';
 
 export const loadOptions = {
@@ -32,9 +34,7 @@ export interface LowFaces {
 }
 
 export function activeHeadId(db: Db): number {
-  const h = db.prepare('SELECT id FROM heads WHERE active = 1').get() as { id: number } | undefined;
-  if (!h) throw new Error('no active head in this library');
-  return h.id;
+  return new HeadStore(db).active().id;
 }
 
 /**
@@ -49,22 +49,11 @@ export function activeHeadId(db: Db): number {
 export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces {
   const o = { ...loadOptions, ...opts };
   const headId = activeHeadId(db);
-  const rows = db
-    .prepare(
-      `SELECT f.id, f.photo_id, f.quality, e.vec, fp.person_id, fp.source
-         FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.head_id = ?
-         LEFT JOIN face_people fp ON fp.face_id = f.id
-        ORDER BY f.id`,
-    )
-    .raw()
-    .iterate(headId) as IterableIterator<[number, number, number | null, Buffer, number | null, string | null]>;
+  const store = new ClusterStore(db);
+  const rows = store.faces(headId);
   // [Note: one copy of the vectors] The rows are counted first and every vector is written straight into one
   // shared buffer (the kNN workers read it without a copy): at 150k faces a second copy would be 300 MB more.
-  const total = (
-    db
-      .prepare('SELECT count(*) AS n FROM faces f JOIN embeddings e ON e.face_id = f.id AND e.head_id = ?')
-      .get(headId) as { n: number }
-  ).n;
+  const total = store.faceCount(headId);
   const ids: number[] = [];
   const photos: number[] = [];
   const person: number[] = [];
@@ -104,10 +93,7 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
   low.ids.forEach((id, i) => lowIndex.set(id, i));
   const rejects = new Map<number, number[]>();
   const lowRejects = new Map<number, number[]>();
-  for (const r of db.prepare('SELECT face_id, person_id FROM face_rejections ORDER BY id').all() as {
-    face_id: number;
-    person_id: number;
-  }[]) {
+  for (const r of store.rejections()) {
     const i = index.get(r.face_id);
     const j = lowIndex.get(r.face_id);
     const [m, k] = i !== undefined ? [rejects, i] : j !== undefined ? [lowRejects, j] : [undefined, 0];

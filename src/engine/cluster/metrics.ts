@@ -90,3 +90,39 @@ export function scoreClustering(truth: ArrayLike<number>, labels: ArrayLike<numb
     faces: n,
   };
 }
+
+export interface GroupPurity {
+  /** Groups of 2-3 faces: how many, how many could be judged (two labelled faces or more), how many of those are pure. */
+  small: { groups: number; judged: number; pure: number };
+  /** Groups of 4 or more faces, the same. */
+  large: { groups: number; judged: number; pure: number };
+}
+
+/**
+ * [Note: group purity] BCubed weighs a face by its group, so a wrong pair among a hundred people barely moves it,
+ * yet a user meets every group. Here each group counts once: it is judged when it holds two or more labelled
+ * faces, and pure when those all carry one identity. Faces without a label (background faces) are left out of
+ * the judgement: in LFW they are often the same person as a labelled face, so they cannot count as mistakes.
+ * `truth[i]` < 0: no label; `group[i]` 0: in no group.
+ */
+export function groupPurity(truth: ArrayLike<number>, group: ArrayLike<number>): GroupPurity {
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < group.length; i++) {
+    const g = group[i]!;
+    if (g === 0) continue;
+    let m = members.get(g);
+    if (!m) members.set(g, (m = []));
+    m.push(truth[i]!);
+  }
+  const out: GroupPurity = { small: { groups: 0, judged: 0, pure: 0 }, large: { groups: 0, judged: 0, pure: 0 } };
+  for (const m of members.values()) {
+    if (m.length < 2) continue;
+    const bin = m.length <= 3 ? out.small : out.large;
+    bin.groups++;
+    const known = m.filter((t) => t >= 0);
+    if (known.length < 2) continue;
+    bin.judged++;
+    if (known.every((t) => t === known[0])) bin.pure++;
+  }
+  return out;
+}

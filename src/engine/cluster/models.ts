@@ -50,24 +50,28 @@ export class GroupModels {
   }
 
   /**
-   * The group a face joins: the highest mean cosine at or above `threshold` among groups that break no
-   * cannot-link (the face's photo already in the group, or the group's key rejected). -1 when none fits.
+   * The group a face joins: among groups that break no cannot-link (the face's photo already in the group, or the
+   * group's key rejected) and whose mean cosine reaches what they require (`need`: one threshold for all, or one
+   * that depends on the group's size), the one with the largest margin. -1 when none fits.
    */
   best(
     vec: Float32Array,
     photo: number,
     rejected: readonly number[] | undefined,
-    threshold: number,
+    need: number | ((count: number) => number),
   ): { slot: number; score: number } {
     let slot = -1;
-    let best = threshold;
+    let score = -Infinity;
+    let best = 0;
     for (let s = 0; s < this.ids.length; s++) {
       const sc = this.score(vec, s);
-      if (sc < best) continue;
+      const m = sc - (typeof need === 'number' ? need : need(this.count[s]!));
+      if (m < best || (slot >= 0 && m === best)) continue;
       if (this.photos[s]!.has(photo) || rejected?.includes(this.ids[s]!)) continue;
       slot = s;
-      best = sc;
+      score = sc;
+      best = m;
     }
-    return { slot, score: best };
+    return { slot, score: slot >= 0 ? score : typeof need === 'number' ? need : -Infinity };
   }
 }

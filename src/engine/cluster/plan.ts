@@ -1,4 +1,5 @@
 // Engine (cluster): turns a clustering into a plan over people (what moves where), to preview or apply.
+import { ClusterStore } from '../store/clustering.js';
 import type { Db } from '../store/db.js';
 import { recordOp } from '../store/history.js';
 import type { Clustering } from './input.js';
@@ -45,17 +46,12 @@ export function planRecluster(
   db: Db,
   loaded: LoadedFaces,
   clustering: Clustering,
-  attachThreshold: number,
+  attachThreshold: number | ((count: number) => number),
 ): ReclusterPlan {
   const { input } = loaded;
   const n = input.n;
   const people = new Map<number, PersonInfo>();
-  for (const p of db.prepare('SELECT id, name, hidden, pinned FROM people').all() as {
-    id: number;
-    name: string | null;
-    hidden: number;
-    pinned: number;
-  }[]) {
+  for (const p of new ClusterStore(db).people()) {
     people.set(p.id, { name: p.name, touched: p.name !== null || p.hidden === 1 || p.pinned === 1 });
   }
   const { labels, clusters } = clustering;
@@ -147,13 +143,7 @@ export function planRecluster(
     if (current[i]) bump(lost, current[i]!);
     if (target[i]) bump(gained, target[i]!);
   }
-  const sizeBefore = new Map<number, number>();
-  for (const r of db.prepare('SELECT person_id, count(*) AS n FROM face_people GROUP BY person_id').all() as {
-    person_id: number;
-    n: number;
-  }[]) {
-    sizeBefore.set(r.person_id, r.n);
-  }
+  const sizeBefore = new ClusterStore(db).sizes();
   const peopleBefore = sizeBefore.size;
   let removedPeople = 0;
   let peopleAfter = newPeople;
@@ -196,39 +186,23 @@ export function applyPlan(
   recordOp(db, 'recluster', summary, () => {
     const created = new Map<number, number>();
     const now = Date.now();
-    const insPerson = db.prepare('INSERT INTO people (name, created_at) VALUES (NULL, ?)');
-    const put = db.prepare(
-      `INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, 'auto', ?)
-       ON CONFLICT(face_id) DO UPDATE SET person_id = excluded.person_id, source = 'auto', at = excluded.at WHERE source = 'auto'`,
-    );
-    const drop = db.prepare(`DELETE FROM face_people WHERE face_id = ? AND source = 'auto'`);
+    const store = new ClusterStore(db);
     for (let i = 0; i < plan.faceIds.length; i++) {
       const t = plan.target[i]!;
       if (t === plan.current[i]) continue;
       if (t === 0) {
-        drop.run(plan.faceIds[i]);
+        store.unplaceAuto(plan.faceIds[i]!);
         continue;
       }
       let p = t;
       if (t < 0) {
-        p = created.get(t) ?? Number(insPerson.run(now).lastInsertRowid);
+        p = created.get(t) ?? store.newGroup(now);
         created.set(t, p);
       }
-      put.run(plan.faceIds[i], p, now);
+      store.placeAuto(plan.faceIds[i]!, p, now);
     }
     // Untouched people left without faces are gone; named or edited ones stay (their name and rejections live on).
-    db.prepare(
-      `DELETE FROM people WHERE name IS NULL AND hidden = 0 AND pinned = 0
-          AND NOT EXISTS (SELECT 1 FROM face_people WHERE person_id = people.id)
-          AND NOT EXISTS (SELECT 1 FROM face_rejections WHERE person_id = people.id)`,
-    ).run();
+    store.dropEmptyGroups();
   });
-  return {
-    people: (db.prepare('SELECT count(DISTINCT person_id) AS n FROM face_people').get() as { n: number }).n,
-    unknown: (
-      db
-        .prepare('SELECT count(*) AS n FROM faces f WHERE NOT EXISTS (SELECT 1 FROM face_people WHERE face_id = f.id)')
-        .get() as { n: number }
-    ).n,
-  };
+  return new ClusterStore(db).totals();
 }

@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
 import { buildKnnGraph, type KnnGraph, type KnnOptions } from './knn.js';
 import { buildKnnGraphParallel } from './knn-parallel.js';
-import { linkageOptions } from './linkage.js';
+import { attachRule } from './linkage.js';
 import { dissolveJunk } from './junk.js';
 import { loadFaces, loadOptions, type LoadedFaces } from './load.js';
 import { applyPlan, planRecluster, type ReclusterPlan } from './plan.js';
@@ -14,7 +14,10 @@ export interface ReclusterOptions {
   options?: Record<string, number>;
   knn?: Partial<KnnOptions>;
   minQuality?: number;
-  /** Mean cosine a low-quality face needs to a planned person to join it (default: the linkage threshold). */
+  /**
+   * Mean cosine a low-quality face needs to a planned person to join it; default: what the linkage asks of a
+   * single face joining a group of that size (see [Note: small groups]).
+   */
   attachThreshold?: number;
 }
 
@@ -35,7 +38,7 @@ export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean }
   const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
   const load = performance.now() - t;
   const graph = buildKnnGraph(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, opts.knn);
-  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
 }
 
 /**
@@ -53,16 +56,20 @@ export async function reclusterAsync(
     ...opts.knn,
     ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
   });
-  return finish(db, loaded, graph, opts, load, performance.now() - t - load);
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
 }
 
-function finish(
+/**
+ * The clustering, junk and plan steps on faces already loaded and their kNN graph (benches that score many
+ * settings on one library build the graph once and call this for each).
+ */
+export function reclusterLoaded(
   db: Db,
   loaded: LoadedFaces,
   graph: KnnGraph,
   opts: ReclusterOptions & { preview?: boolean },
-  load: number,
-  knn: number,
+  load = 0,
+  knn = 0,
 ): ReclusterResult {
   const algo = algorithmByName(opts.algorithm ?? DEFAULT_ALGORITHM);
   let t = performance.now();
@@ -70,7 +77,7 @@ function finish(
   const junk = dissolveJunk(loaded.input, loaded.low, clustering);
   const cluster = performance.now() - t;
   t = performance.now();
-  const plan = planRecluster(db, loaded, clustering, opts.attachThreshold ?? linkageOptions.threshold);
+  const plan = planRecluster(db, loaded, clustering, opts.attachThreshold ?? attachRule());
   const planMs = performance.now() - t;
   const result: ReclusterResult = {
     plan,

@@ -1,5 +1,6 @@
 // Engine (cluster): the clustering, assignment and suggestion thresholds as points on the ROC of the user's named people.
 import type { Db } from '../store/db.js';
+import { PeopleStore } from '../store/people.js';
 import { auc, roc, type RocPoint } from '../verify/metrics.js';
 import { loadFaces, loadOptions } from './load.js';
 
@@ -50,9 +51,7 @@ export function thresholdReport(
   const loaded = loadFaces(db, { minQuality: o.minQuality });
   const { input, person } = loaded;
   const { dim, vectors } = input;
-  const named = new Set(
-    (db.prepare('SELECT id FROM people WHERE name IS NOT NULL').all() as { id: number }[]).map((r) => r.id),
-  );
+  const named = new Set(new PeopleStore(db).namedIds());
   const members = new Map<number, number[]>();
   for (let i = 0; i < input.n; i++) {
     const p = person[i]!;

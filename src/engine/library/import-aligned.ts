@@ -9,6 +9,7 @@ import { FolderStore } from '../store/folders.js';
 import { PhotoStore } from '../store/photos.js';
 import { ARCFACE_TEMPLATE, ALIGNED_SIZE } from '../vision/align.js';
 import type { FacePipeline } from '../vision/pipeline.js';
+import { recognisability } from '../vision/quality.js';
 import { hashBytes } from '../image/hash.js';
 
 /**
@@ -69,7 +70,7 @@ export async function importAligned(
           score: 1,
           landmarks,
           feature: feature!,
-          quality: null,
+          quality: recognisability(feature!),
         });
         faces.putEmbedding(id, embedder.headId, vec!);
       }

@@ -119,7 +119,7 @@ export class FacePipeline {
     const landmarks = fiveFrom68(await this.landmarks.predict(image, d.box));
     const aligned = align(image, landmarks);
     const feature = await this.recognizer.embedMaybeFlipped(aligned, opts.flip ?? false);
-    const quality = faceQuality(landmarks, d.score, aligned).quality;
+    const quality = faceQuality(landmarks, d.score, aligned, feature).quality;
     return { box: d.box, score: d.score, landmarks, feature, quality, ...(opts.keepAligned ? { aligned } : {}) };
   }
 

@@ -1,7 +1,7 @@
 // Unit tests (engine/cluster): pairwise and BCubed precision/recall/F, NMI and the unknown share, on hand-worked cases.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scoreClustering } from '../../../../src/engine/cluster/metrics.js';
+import { groupPurity, scoreClustering } from '../../../../src/engine/cluster/metrics.js';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} != ${b}`);
 
@@ -30,4 +30,15 @@ test('unknown faces count as singletons: precision kept, recall lost', () => {
   close(s.bcubedR, (2 / 3 + 2 / 3 + 1 / 3 + 1) / 4);
   close(s.unknownShare, 0.5);
   assert.equal(s.clusters, 1);
+});
+
+test('group purity: small and large groups counted apart, judged on their labelled faces only', () => {
+  // truth: -1 = no label; group: 0 = in no group
+  const truth = [1, 1, 2, 3, 3, 3, 4, -1, 5, -1, -1, 6];
+  const group = [7, 7, 8, 9, 9, 9, 9, 8, 10, 10, 11, 0];
+  const g = groupPurity(truth, group);
+  // group 7: a pure pair; 8: one labelled face and an unlabelled one (not judged); 9: four faces, two people;
+  // 10: one labelled, one not (not judged); 11 and the face in no group are not groups of two
+  assert.deepEqual(g.small, { groups: 3, judged: 1, pure: 1 });
+  assert.deepEqual(g.large, { groups: 1, judged: 1, pure: 0 });
 });

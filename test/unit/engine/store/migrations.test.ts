@@ -1,5 +1,6 @@
 // Unit tests (engine/store): numbered migrations, user_version, refusal of newer databases.
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkMigrations, migrate, NewerDatabaseError, openDb } from '../../../../src/engine/store/db.js';
@@ -52,4 +53,32 @@ test('a failing migration leaves the database at its old version', () => {
   assert.throws(() => migrate(db, broken), /boom/);
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   db.close();
+});
+
+test('migration 6 recomputes every stored quality from the feature norm', () => {
+  // a library at version 5 with faces whose quality came from the previous score
+  const path = join(tempDir(), 'v5.db');
+  const old = openDb(path);
+  old.close();
+  const raw = new Database(path);
+  raw.pragma('user_version = 5');
+  raw.exec(`INSERT INTO photos (id, hash) VALUES (1, 'a')`);
+  const ins = raw.prepare(
+    `INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, created_at) VALUES (1, 0, 0, 10, 10, 0.9, ?, ?, ?, 0)`,
+  );
+  const feature = (norm: number) => Buffer.from(new Float32Array(512).fill(norm / Math.sqrt(512)).buffer);
+  const lm = Buffer.from(new Float32Array(10).buffer);
+  ins.run(lm, feature(1), 0.9); // a non-face the previous score liked
+  ins.run(lm, feature(4), 0.1); // a clear face it did not
+  ins.run(lm, feature(2.675), null); // no score before (an aligned crop)
+  raw.close();
+  const migrated = openDb(path);
+  const q = (migrated.prepare('SELECT quality FROM faces ORDER BY id').all() as { quality: number }[]).map(
+    (r) => r.quality,
+  );
+  assert.equal(q[0], 0);
+  assert.equal(q[1], 1);
+  assert.ok(Math.abs(q[2]! - 0.5) < 1e-6, `${q[2]}`);
+  assert.equal(migrated.pragma('user_version', { simple: true }), MIGRATIONS.length);
+  migrated.close();
 });

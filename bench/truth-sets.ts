@@ -1,0 +1,69 @@
+// Bench helper (cli, dev only): the developers' labelled face sets, each imported once into a library of its own and reused.
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluateTruth } from '../src/engine/api/evaluate.js';
+import { labelledFaces } from '../src/engine/cluster/evaluate.js';
+import { sharedDataDir } from '../src/engine/paths.js';
+import { openDb, type Db } from '../src/engine/store/db.js';
+
+export interface TruthSet {
+  name: string;
+  /** Folder under ../shared/data with one sub-folder per identity. */
+  dir: string;
+  /** 112x112 aligned crops (no detection). */
+  aligned?: boolean;
+}
+
+/** Every labelled set the developers have; LFW with all its singletons (people seen once). */
+export const TRUTH_SETS: TruthSet[] = [
+  { name: 'celeba-wild', dir: 'celeba-wild' },
+  { name: 'lfw', dir: 'lfw' },
+  { name: 'celebs24', dir: 'celebs24', aligned: true },
+  { name: 'bbt', dir: 'fixtures/bbt' },
+  { name: 'wild', dir: 'fixtures/wild' },
+];
+
+export function truthSet(name: string): TruthSet {
+  const s = TRUTH_SETS.find((x) => x.name === name);
+  if (!s) throw new Error(`unknown set '${name}' (known: ${TRUTH_SETS.map((x) => x.name).join(', ')})`);
+  return s;
+}
+
+/** Where the libraries live between runs (FACELENS_BENCH_LIBS, else a folder in the temp dir). */
+export function libsDir(given?: string): string {
+  return given ?? process.env.FACELENS_BENCH_LIBS ?? join(tmpdir(), 'facelens-truth-libs');
+}
+
+export interface OpenedSet {
+  set: TruthSet;
+  root: string;
+  dbPath: string;
+  db: Db;
+  /** Face id -> identity: the largest face of each photo (see [Note: eval-clusters]). */
+  labelled: Map<number, string>;
+}
+
+/**
+ * Opens the library of a set, importing the set first when the library is missing (the real import: detect,
+ * align, embed, quality; aligned sets are embedded as they are). One folder per set, so thumbnails never mix.
+ */
+export async function openSet(
+  name: string,
+  libs = libsDir(),
+  log = (l: string) => console.error(l),
+): Promise<OpenedSet> {
+  const set = truthSet(name);
+  const data = sharedDataDir();
+  if (!data || !existsSync(join(data, set.dir))) throw new Error(`needs ../shared/data/${set.dir} (real photos)`);
+  const root = realpathSync(join(data, set.dir));
+  const folder = join(libs, set.name);
+  const dbPath = join(folder, 'library.db');
+  if (!existsSync(dbPath)) {
+    mkdirSync(folder, { recursive: true });
+    log(`${set.name}: importing ${root} into ${dbPath} (once; later runs reuse it)`);
+    await evaluateTruth({ truthDir: root, aligned: set.aligned ?? false, algorithms: [], library: dbPath, log });
+  }
+  const db = openDb(dbPath);
+  return { set, root, dbPath, db, labelled: labelledFaces(db, root).labelled };
+}
