@@ -7,6 +7,16 @@ import { fail, type Result } from '../shared/result.js';
 export const channelOf = (m: Method) => `facelens:${m}`;
 export const METHODS_CHANNEL = 'facelens:methods';
 export const PICK_FOLDERS_CHANNEL = 'facelens:pickFolders';
+export const PICK_FILE_CHANNEL = 'facelens:pickFile';
+export const DROPPED_CHANNEL = 'facelens:dropped';
+
+/**
+ * Contract methods the window's renderer may not call: choosing paths is main's ([Note: paths are capabilities]);
+ * the renderer gets paths only from main's dialogs and from files the user dropped (see registerPickers).
+ */
+export const MAIN_ONLY: ReadonlySet<Method> = new Set<Method>(['files.choose']);
+/** What the renderer sees of the contract. */
+export const RENDERER_METHODS: readonly Method[] = METHODS.filter((m) => !MAIN_ONLY.has(m));
 
 /** What main knows about the frame that sent a message (Electron's IpcMainInvokeEvent.senderFrame). */
 export interface SenderInfo {
@@ -39,6 +49,7 @@ export function checkCall(
 ): Result<{ method: Method; args: unknown }> {
   if (!trustedSender(sender)) return fail('unauthorized', 'this frame may not call Facelens');
   if (!isMethod(method)) return fail('unknown-method', `no method '${String(method).slice(0, 80)}'`);
+  if (MAIN_ONLY.has(method)) return fail('unauthorized', `${method} is done by the window's own dialogs`);
   const parsed = contract[method].args.safeParse(args ?? {});
   if (!parsed.success) return fail('invalid-args', `${method}: ${z.prettifyError(parsed.error)}`);
   return { ok: true, value: { method, args: parsed.data } };
@@ -71,9 +82,9 @@ export function registerContract(
   forward: (method: Method, args: unknown) => Promise<Result<unknown>>,
 ): void {
   ipc.on(METHODS_CHANNEL, (event) => {
-    event.returnValue = trustedSender(senderOf(event, isAppWebContents)) ? METHODS : [];
+    event.returnValue = trustedSender(senderOf(event, isAppWebContents)) ? RENDERER_METHODS : [];
   });
-  for (const m of METHODS) {
+  for (const m of RENDERER_METHODS) {
     ipc.handle(channelOf(m), async (event, args) => {
       const checked = checkCall(m, args, senderOf(event, isAppWebContents));
       if (!checked.ok) return checked;
@@ -82,13 +93,25 @@ export function registerContract(
   }
 }
 
-/** The folder dialog, for the app's own top frame only (anything else gets no dialog and no paths). */
-export function registerFolderPicker(
+/**
+ * The dialogs (folders to add, a pairs file or folder) and the paths of files the user dropped, for the app's own
+ * top frame only (anything else gets no dialog and no paths). Each path the user gave this way is chosen for the
+ * engine (`choose`: files.choose) before the renderer hears it, so the renderer can hand it on.
+ */
+export function registerPickers(
   ipc: IpcMainLike,
   isAppWebContents: (id: number) => boolean,
-  pick: () => Promise<string[]>,
+  dialogs: { folders: () => Promise<string[]>; file: () => Promise<string[]> },
+  choose: (paths: string[]) => Promise<string[]>,
 ): void {
-  ipc.handle(PICK_FOLDERS_CHANNEL, (event) =>
-    trustedSender(senderOf(event, isAppWebContents)) ? pick() : Promise.resolve([]),
-  );
+  const trusted = (event: IpcEventLike) => trustedSender(senderOf(event, isAppWebContents));
+  const picked = (pick: () => Promise<string[]>) => async (event: IpcEventLike) =>
+    trusted(event) ? choose(await pick()) : [];
+  ipc.handle(PICK_FOLDERS_CHANNEL, picked(dialogs.folders));
+  ipc.handle(PICK_FILE_CHANNEL, picked(dialogs.file));
+  ipc.handle(DROPPED_CHANNEL, async (event, paths) => {
+    if (!trusted(event) || !Array.isArray(paths)) return [];
+    const clean = paths.filter((p): p is string => typeof p === 'string' && p.length > 0 && p.length <= 4096);
+    return clean.length ? choose(clean.slice(0, 100)) : [];
+  });
 }

@@ -18,7 +18,7 @@ import type { Result } from '../shared/result.js';
 import { EngineClient, type EngineChild } from '../engine/host/client.js';
 import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
-import { registerContract, registerFolderPicker } from './ipc.js';
+import { registerContract, registerPickers } from './ipc.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';
 import { buildMenu } from './menu.js';
 
@@ -99,6 +99,18 @@ async function pickFolders(): Promise<string[]> {
   return r.canceled ? [] : r.filePaths;
 }
 
+async function pickFile(): Promise<string[]> {
+  const r = await dialog.showOpenDialog(win!, { properties: ['openFile', 'openDirectory'], title: 'Choose' });
+  return r.canceled ? [] : r.filePaths;
+}
+
+/** Paths the user gave through a dialog or a drop become the engine's to read ([Note: paths are capabilities]). */
+async function choose(paths: string[]): Promise<string[]> {
+  if (!paths.length) return [];
+  const r = await callEngine('files.choose', { paths });
+  return r.ok ? (r.value as { path: string }[]).map((c) => c.path) : [];
+}
+
 if (!app.requestSingleInstanceLock()) app.quit();
 app.on('second-instance', () => win?.focus());
 app.enableSandbox();
@@ -107,11 +119,11 @@ app.whenReady().then(() => {
   registerProtocol();
   const isAppWindow = (id: number) => win?.webContents.id === id;
   registerContract(ipcMain, isAppWindow, callEngine);
-  registerFolderPicker(ipcMain, isAppWindow, pickFolders);
+  registerPickers(ipcMain, isAppWindow, { folders: pickFolders, file: pickFile }, choose);
   Menu.setApplicationMenu(
     buildMenu({
       addFolders: async () => {
-        const paths = await pickFolders();
+        const paths = await choose(await pickFolders());
         if (paths.length) await callEngine('library.addFolders', { paths });
       },
       undo: () => void callEngine('history.undo', {}),

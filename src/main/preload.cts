@@ -25,5 +25,8 @@ contextBridge.exposeInMainWorld('facelens', {
   thumbUrl: (faceId: number) => `facelens://thumb/${Math.trunc(faceId)}`,
   photoUrl: (photoId: number) => `facelens://photo/${Math.trunc(photoId)}`,
   pickFolders: (): Promise<string[]> => ipcRenderer.invoke('facelens:pickFolders'),
-  pathsOfDrop: (files: File[]): string[] => files.map((f) => webUtils.getPathForFile(f)).filter(Boolean),
+  pickFile: (): Promise<string[]> => ipcRenderer.invoke('facelens:pickFile'),
+  // Only files that came from the user's disk have a path; main makes them the engine's to read.
+  pathsOfDrop: (files: File[]): Promise<string[]> =>
+    ipcRenderer.invoke('facelens:dropped', files.map((f) => webUtils.getPathForFile(f)).filter(Boolean)),
 });

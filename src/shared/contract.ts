@@ -60,6 +60,16 @@ export const contract = {
   },
   'library.failures': { args: z.strictObject({ ...paging }), result: Page(Failure) },
 
+  /**
+   * Paths the user chose (typed and confirmed in the web door; the window's dialogs and drops choose through
+   * Electron's main, never its renderer): only the library's folders and chosen paths may be handed to
+   * library.addFolders, verify.evaluate and train.start ([Note: paths are capabilities]).
+   */
+  'files.choose': {
+    args: z.strictObject({ paths: z.array(absPath).min(1).max(100) }),
+    result: z.array(z.object({ path: z.string(), kind: z.enum(['file', 'folder']) })),
+  },
+
   'jobs.list': { args: none, result: z.array(Job) },
   'jobs.cancel': { args: z.strictObject({ jobId: z.string().min(1).max(100) }), result: done },
 

@@ -42,7 +42,7 @@ test('the desktop app opens one secure window showing the library', async () => 
     expect(seen).toEqual({
       require: 'undefined',
       process: 'undefined',
-      api: ['api', 'on', 'pathsOfDrop', 'photoUrl', 'pickFolders', 'thumbUrl'],
+      api: ['api', 'on', 'pathsOfDrop', 'photoUrl', 'pickFile', 'pickFolders', 'thumbUrl'],
       opened: true,
     });
     // Navigation away from the app is denied.

@@ -76,6 +76,8 @@ describe('finding 6: odd calls get the status they deserve and leak nothing', { 
     const ws = await s.events();
     const messages: string[] = [];
     ws.on('message', (m) => messages.push(String(m)));
+    // The user chose the folder (so the engine may list it: [Note: paths are capabilities]); its content stays unsaid.
+    assert.equal(json(await s.api('files.choose', { paths: [labels] })).ok, true);
     const r = await s.api('train.start', {
       labelsDir: labels,
       loss: 'arcface',

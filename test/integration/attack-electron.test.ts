@@ -6,10 +6,13 @@ import { test } from 'node:test';
 import { rng } from '../../src/engine/cluster/synthetic.js';
 import {
   channelOf,
+  DROPPED_CHANNEL,
   METHODS_CHANNEL,
+  PICK_FILE_CHANNEL,
   PICK_FOLDERS_CHANNEL,
   registerContract,
-  registerFolderPicker,
+  registerPickers,
+  RENDERER_METHODS,
   type IpcMainLike,
 } from '../../src/main/ipc.js';
 import { APP_CSP, externalLinkAllowed, navigationAllowed } from '../../src/main/policy.js';
@@ -26,11 +29,20 @@ function registered() {
   const on = new Map<string, SyncHandler>();
   const ipc: IpcMainLike = { handle: (c, l) => void handle.set(c, l), on: (c, l) => void on.set(c, l) };
   const forwarded: string[] = [];
+  const chosen: string[][] = [];
   let picked = 0;
   const isApp = (id: number) => id === 1;
   registerContract(ipc, isApp, async (m) => (forwarded.push(m), { ok: true, value: null }));
-  registerFolderPicker(ipc, isApp, async () => (picked++, ['/home/user/Pictures']));
-  return { handle, on, forwarded, picked: () => picked };
+  registerPickers(
+    ipc,
+    isApp,
+    {
+      folders: async () => (picked++, ['/home/user/Pictures']),
+      file: async () => (picked++, ['/home/user/pairs.txt']),
+    },
+    async (paths) => (chosen.push(paths), paths),
+  );
+  return { handle, on, forwarded, chosen, picked: () => picked + chosen.length };
 }
 
 const top = { senderFrame: { url: APP, parent: null }, sender: { id: 1 } };
@@ -50,14 +62,16 @@ const forged = [
   { name: 'a destroyed frame', e: { senderFrame: null, sender: { id: 1 } } },
 ];
 
-test('every IPC handler, the folder picker included, refuses forged senders and frames', async () => {
+const PICKERS = [PICK_FOLDERS_CHANNEL, PICK_FILE_CHANNEL, DROPPED_CHANNEL];
+
+test('every IPC handler, the dialogs and drops included, refuses forged senders and frames', async () => {
   const r = registered();
-  assert.ok(r.handle.has(PICK_FOLDERS_CHANNEL), 'the folder picker is registered through the checked wrapper');
-  assert.equal(r.handle.size, METHODS.length + 1);
+  for (const p of PICKERS) assert.ok(r.handle.has(p), `${p} is registered through the checked wrapper`);
+  assert.equal(r.handle.size, RENDERER_METHODS.length + PICKERS.length);
   for (const { name, e } of forged) {
     for (const [channel, h] of r.handle) {
-      const answer = (await h(e as never)) as { ok?: boolean } | string[];
-      if (channel === PICK_FOLDERS_CHANNEL) assert.deepEqual(answer, [], `${name} opened the folder dialog`);
+      const answer = (await h(e as never, ['/etc'])) as { ok?: boolean } | string[];
+      if (PICKERS.includes(channel)) assert.deepEqual(answer, [], `${name} got paths from ${channel}`);
       else assert.equal((answer as { ok: boolean }).ok, false, `${name} called ${channel}`);
     }
     const ev = { ...e, returnValue: undefined as unknown };
@@ -65,13 +79,18 @@ test('every IPC handler, the folder picker included, refuses forged senders and 
     assert.deepEqual(ev.returnValue, [], `${name} listed the methods`);
   }
   assert.deepEqual(r.forwarded, [], 'nothing reached the engine');
-  assert.equal(r.picked(), 0, 'no dialog opened');
-  // The app's own top frame is served.
+  assert.equal(r.picked(), 0, 'no dialog opened, nothing chosen');
+  // The app's own top frame is served; what the user picked or dropped is chosen for the engine first.
   assert.deepEqual(await r.handle.get(PICK_FOLDERS_CHANNEL)!(top as never), ['/home/user/Pictures']);
+  assert.deepEqual(await r.handle.get(DROPPED_CHANNEL)!(top as never, ['/home/user/x', 7, '']), ['/home/user/x']);
+  assert.deepEqual(r.chosen, [['/home/user/Pictures'], ['/home/user/x']]);
   assert.deepEqual(await r.handle.get(channelOf('library.stats'))!(top as never, {}), { ok: true, value: null });
   const ev = { ...top, returnValue: undefined as unknown };
   r.on.get(METHODS_CHANNEL)!(ev as never);
-  assert.deepEqual(ev.returnValue, METHODS);
+  assert.deepEqual(ev.returnValue, RENDERER_METHODS);
+  // The renderer cannot choose paths itself: files.choose is main's.
+  assert.ok(METHODS.includes('files.choose') && !RENDERER_METHODS.includes('files.choose'));
+  assert.equal(r.handle.has(channelOf('files.choose')), false);
 });
 
 test('seeded: random senders and random args never reach the engine unless the sender is the app (seed 13)', async () => {

@@ -1,4 +1,4 @@
-// Integration test (attack suite, finding 3): paths sent to verify/train through the built `facelens serve` — no content echoed, no hang, no memory blow-up; path capabilities (todo).
+// Integration test (attack suite, finding 3): paths sent to verify/train through the built `facelens serve` — no content echoed, no hang, no memory blow-up; path capabilities.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,6 @@ import {
 import { tempDir } from '../helpers/tmp.js';
 
 const skip = skipUnlessServable();
-const CAPABILITIES = 'path capabilities are wired by the lead (issue 12 engine API)';
 const MB = 1 << 20;
 
 describe('finding 3: paths given to verify and train', { skip }, () => {
@@ -27,13 +26,16 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
   let lib: Library;
   let s: Served;
   let outside: string;
+  let inside: string;
   before(async () => {
     lib = makeLibrary(join(dir, 'library'), 1);
     outside = join(dir, 'outside');
     mkdirSync(outside);
-    writeFileSync(join(outside, 'secret.txt'), `${canary} first line\n${canary} second line\n`);
-    writeFileSync(join(outside, 'secret.csv'), `${canary}_a,${canary}_b,same\nx,y,1\n`);
-    execFileSync('mkfifo', [join(outside, 'pairs.fifo')]);
+    // Inside a folder of the library, so the engine may open them and its safe reader is what is tested.
+    inside = join(lib.dir, 'photos');
+    writeFileSync(join(inside, 'secret.txt'), `${canary} first line\n${canary} second line\n`);
+    writeFileSync(join(inside, 'secret.csv'), `${canary}_a,${canary}_b,same\nx,y,1\n`);
+    execFileSync('mkfifo', [join(inside, 'pairs.fifo')]);
     s = await startServe(lib.dbPath, { env: { FACELENS_ATTACK_CANARY: envCanary } });
   });
   after(async () => s?.stop('SIGKILL'));
@@ -43,7 +45,7 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
 
   test('a text file as the pairs file: the error names the problem and quotes none of its lines', async () => {
     for (const f of ['secret.txt', 'secret.csv']) {
-      const text = await evaluate(join(outside, f));
+      const text = await evaluate(join(inside, f), inside);
       assert.equal((JSON.parse(text) as { ok: boolean }).ok, false);
       assert.doesNotMatch(text, new RegExp(canary), `${f}: ${text}`);
     }
@@ -57,7 +59,10 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
 
   test('a FIFO as the pairs file answers at once and blocks nothing', async () => {
     const t = Date.now();
-    const answer = await Promise.race([evaluate(join(outside, 'pairs.fifo')), sleep(5_000).then(() => 'timeout')]);
+    const answer = await Promise.race([
+      evaluate(join(inside, 'pairs.fifo'), inside),
+      sleep(5_000).then(() => 'timeout'),
+    ]);
     assert.notEqual(answer, 'timeout', 'the call hung on the FIFO');
     assert.ok(Date.now() - t < 5_000);
     assert.match(answer, /not a regular file/);
@@ -77,7 +82,9 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
     );
     clearInterval(watch);
     assert.ok(s.alive(), `the server was killed at ${Math.round((peak - before) / MB)} MB over its start`);
-    assert.match(answer, /not a regular file/);
+    assert.match(answer, /chosen by you first/, 'a device is no path the user chose');
+    const chosen = json(await s.api('files.choose', { paths: ['/dev/zero'] }));
+    assert.equal(chosen.ok, false, 'and it cannot be chosen: it is no file or folder');
     assert.ok(peak - before < 200 * MB, `grew ${Math.round((peak - before) / MB)} MB`);
   });
 
@@ -94,51 +101,39 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
   };
   const unread = (path: string) => utimesSync(path, new Date(2000, 0, 1), statSync(path).mtime);
 
-  test(
-    'a valid pairs file outside the library, never chosen by the user, is refused without being read',
-    { todo: CAPABILITIES },
-    async () => {
-      const pairs = join(outside, 'valid.csv');
-      writeFileSync(
-        pairs,
-        ['file_x,file_y,same', ...Array.from({ length: 10 }, (_, i) => `a${i}.jpg,b${i}.jpg,${i % 2}`)].join('\n'),
-      );
-      unread(pairs);
-      const r = json(await s.api('verify.evaluate', { source: { kind: 'pairs', pairsFile: pairs, root: outside } }));
-      assert.equal(r.ok, false);
-      assert.notEqual(readSince(pairs), true, 'the file was read');
-    },
-  );
+  test('a valid pairs file outside the library, never chosen by the user, is refused without being read', async () => {
+    const pairs = join(outside, 'valid.csv');
+    writeFileSync(
+      pairs,
+      ['file_x,file_y,same', ...Array.from({ length: 10 }, (_, i) => `a${i}.jpg,b${i}.jpg,${i % 2}`)].join('\n'),
+    );
+    unread(pairs);
+    const r = json(await s.api('verify.evaluate', { source: { kind: 'pairs', pairsFile: pairs, root: outside } }));
+    assert.equal(r.ok, false);
+    assert.notEqual(readSince(pairs), true, 'the file was read');
+  });
 
-  test(
-    'whether a path exists is not told: missing, folder and file outside answer alike',
-    { todo: CAPABILITIES },
-    async () => {
-      const answers = await Promise.all(
-        [join(outside, 'missing.txt'), outside, join(outside, 'secret.txt')].map(
-          async (p) =>
-            json(await s.api('verify.evaluate', { source: { kind: 'pairs', pairsFile: p, root: outside } })).error
-              ?.message,
-        ),
-      );
-      assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
-    },
-  );
+  test('whether a path exists is not told: missing, folder and file outside answer alike', async () => {
+    const answers = await Promise.all(
+      [join(outside, 'missing.txt'), outside, join(outside, 'secret.txt')].map(
+        async (p) =>
+          json(await s.api('verify.evaluate', { source: { kind: 'pairs', pairsFile: p, root: outside } })).error
+            ?.message,
+      ),
+    );
+    assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
+  });
 
-  test(
-    'a labels folder outside the library is refused for training without being listed',
-    { todo: CAPABILITIES },
-    async () => {
-      unread(outside);
-      const r = json(
-        await s.api('train.start', { labelsDir: outside, loss: 'arcface', margins: { s: 64, m1: 1, m2: 0.5, m3: 0 } }),
-      );
-      assert.equal(r.ok, false);
-      assert.notEqual(readSince(outside), true, 'the folder was listed');
-    },
-  );
+  test('a labels folder outside the library is refused for training without being listed', async () => {
+    unread(outside);
+    const r = json(
+      await s.api('train.start', { labelsDir: outside, loss: 'arcface', margins: { s: 64, m1: 1, m2: 0.5, m3: 0 } }),
+    );
+    assert.equal(r.ok, false);
+    assert.notEqual(readSince(outside), true, 'the folder was listed');
+  });
 
-  test('pair file names cannot climb out of their root', { todo: CAPABILITIES }, async () => {
+  test('pair file names cannot climb out of their root', async () => {
     const root = join(lib.dir, 'photos');
     const pairs = join(root, 'escape.csv');
     writeFileSync(

@@ -31,6 +31,7 @@ test(
       return (r as { value: T }).value;
     };
 
+    await value('files.choose', { paths: [photos] });
     const { jobId } = await value('library.addFolders', { paths: [photos] });
     await new Promise<void>((resolve) => {
       const off = host!.onEvent((e) => {

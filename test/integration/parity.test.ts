@@ -152,6 +152,7 @@ test(
     let cliEval: Figures[] = [];
     try {
       // import (people are given to the new faces by both doors) and a full re-cluster
+      await web.call('files.choose', { paths: [bbt] }); // the user typed it and confirmed, as the Library page does
       await web.settle((await web.call<{ jobId: string }>('library.addFolders', { paths: [bbt] })).jobId);
       cli(b, 'import', bbt);
       await web.call('cluster.apply');

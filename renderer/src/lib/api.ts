@@ -9,7 +9,8 @@ interface Preload {
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
   pickFolders(): Promise<string[]>;
-  pathsOfDrop(files: File[]): string[];
+  pickFile(): Promise<string[]>;
+  pathsOfDrop(files: File[]): Promise<string[]>;
 }
 
 /** One door, whichever carried the app. */
@@ -19,7 +20,8 @@ interface Bridge {
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
-  pathsOfDrop?: (files: File[]) => string[];
+  pickFile?: () => Promise<string[]>;
+  pathsOfDrop?: (files: File[]) => Promise<string[]>;
 }
 
 declare global {
@@ -91,6 +93,7 @@ function electronBridge(p: Preload): Bridge {
     thumbUrl: p.thumbUrl,
     photoUrl: p.photoUrl,
     pickFolders: p.pickFolders,
+    pickFile: p.pickFile,
     pathsOfDrop: p.pathsOfDrop,
   };
 }
@@ -105,7 +108,14 @@ export interface Door {
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
-  pathsOfDrop?: (files: File[]) => string[];
+  pickFile?: () => Promise<string[]>;
+  pathsOfDrop?: (files: File[]) => Promise<string[]>;
+  /**
+   * Makes typed paths ones the user chose, so the engine may open them ([Note: paths are capabilities]): the web
+   * door confirms them with files.choose; the window's paths come from its dialogs and drops, chosen by main
+   * already (a typed path there is refused by the engine, with a message that says to use Choose…).
+   */
+  choose(paths: string[]): Promise<string[]>;
 }
 
 /** Opens the door that carried the app (the web door connects its event socket here). */
@@ -118,7 +128,13 @@ export function openDoor(): Door {
     thumbUrl: (faceId) => bridge.thumbUrl(faceId),
     photoUrl: (photoId) => bridge.photoUrl(photoId),
     pickFolders: bridge.pickFolders,
+    pickFile: bridge.pickFile,
     pathsOfDrop: bridge.pathsOfDrop,
+    choose: async (paths) => {
+      if (preload || !paths.length) return paths;
+      const api = apiOf(bridge);
+      return (await api.files.choose({ paths })).map((c) => c.path);
+    },
   };
 }
 

@@ -38,6 +38,15 @@ export class AppService implements Service<'app'> {
   }
 }
 
+export class FilesService implements Service<'files'> {
+  constructor(private readonly c: Core) {}
+
+  /** Paths the user chose in this session ([Note: paths are capabilities]). */
+  choose(a: ParsedArgs<'files.choose'>): Promise<Value<'files.choose'>> {
+    return this.c.grants.choose(a.paths);
+  }
+}
+
 export class JobsService implements Service<'jobs'> {
   constructor(private readonly c: Core) {}
 

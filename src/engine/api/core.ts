@@ -7,6 +7,7 @@ import type { Job, Settings } from '../../shared/schemas.js';
 import type { FaceIndex } from '../index/hnsw.js';
 import type { Db } from '../store/db.js';
 import type { FacePipeline } from '../vision/pipeline.js';
+import type { Grants } from './grants.js';
 
 /** The shared state of one open library, handed to every service (see [Note: engine facade]). */
 export interface Core {
@@ -24,6 +25,8 @@ export interface Core {
   settings(): Settings;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   readonly jobs: Jobs;
+  /** The paths a door may hand over ([Note: paths are capabilities]). */
+  readonly grants: Grants;
   /**
    * Runs `fn` after every queued operation that changes photos, faces or embeddings has finished: imports,
    * folder removal, hand-drawn faces, head activation, re-clustering, restores ([Note: one serial queue]).

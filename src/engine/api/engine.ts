@@ -16,7 +16,8 @@ import { openDb, type Db } from '../store/db.js';
 import { HeadStore } from '../store/heads.js';
 import { defaultProviders } from '../vision/ort.js';
 import type { FacePipeline } from '../vision/pipeline.js';
-import { AppService, JobsService, SettingsService } from './app.js';
+import { AppService, FilesService, JobsService, SettingsService } from './app.js';
+import { Grants } from './grants.js';
 import { CareService } from './care.js';
 import { ClusterService } from './cluster.js';
 import { Events, Jobs, SerialQueue, type Core } from './core.js';
@@ -54,6 +55,7 @@ export interface EngineOptions {
 export class Engine {
   readonly app: AppService;
   readonly library: LibraryService;
+  readonly files: FilesService;
   readonly jobs: JobsService;
   readonly people: PeopleService;
   readonly history: HistoryService;
@@ -95,6 +97,7 @@ export class Engine {
       settings: () => loadSettings(db),
       emit: (event, payload) => this.#events.emit(event, payload),
       jobs: this.#jobs,
+      grants: new Grants(db),
       serial: (fn) => {
         this.#check();
         return this.#queue.run(fn);
@@ -105,6 +108,7 @@ export class Engine {
     this.settings = new SettingsService(c);
     this.jobs = new JobsService(c);
     this.library = new LibraryService(c);
+    this.files = new FilesService(c);
     this.people = new PeopleService(c);
     this.history = new HistoryService(c);
     this.faces = new FacesService(c, this.library);
@@ -119,6 +123,7 @@ export class Engine {
     this.#api = {
       app: this.app,
       library: this.library,
+      files: this.files,
       jobs: this.jobs,
       people: this.people,
       history: this.history,

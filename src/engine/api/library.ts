@@ -105,8 +105,11 @@ export class LibraryService implements Service<'library'> {
     );
   }
 
-  addFolders(a: ParsedArgs<'library.addFolders'>): Value<'library.addFolders'> {
-    return this.#importJob(a.paths);
+  /** A door's request: each folder must be one the user chose or one of the library's ([Note: paths are capabilities]). */
+  async addFolders(a: ParsedArgs<'library.addFolders'>): Promise<Value<'library.addFolders'>> {
+    const paths = [];
+    for (const p of a.paths) paths.push(await this.c.grants.check(p, 'a folder to add'));
+    return this.#importJob(paths);
   }
 
   rescan(a: ParsedArgs<'library.rescan'>): Value<'library.rescan'> {

@@ -76,13 +76,15 @@ export class TrainService implements Service<'train'> {
   }
 
   /** A training run as a job with live progress; its last event names the new head. */
-  start(a: ParsedArgs<'train.start'>): Value<'train.start'> {
+  async start(a: ParsedArgs<'train.start'>): Promise<Value<'train.start'>> {
     const loss = this.#loss(a.loss, a.margins);
+    // A labels folder from a door must be one the user chose ([Note: paths are capabilities]); checked before the job.
+    const labels = a.labelsDir ? await this.c.grants.check(a.labelsDir, 'the labels folder') : undefined;
     return startTrainJob(this.c, a.loss, 'preparing features', async ({ base, emit, signal }) => {
       const small = a.embeddingDim !== 512;
       const { report, prepared } = await this.run(
         {
-          ...(a.labelsDir ? { labels: a.labelsDir } : {}),
+          ...(labels ? { labels } : {}),
           aligned: a.aligned,
           ...(a.personIds?.length ? { personIds: a.personIds } : {}),
           holdout: a.holdout,

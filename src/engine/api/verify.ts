@@ -1,5 +1,7 @@
 // Engine (api): same person or not — two faces, two uploaded photos, ROC and histograms of heads on named people or a pairs file.
-import { join } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { isInside } from '../contained.js';
 import sharp from 'sharp';
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
@@ -12,7 +14,7 @@ import { FaceStore } from '../store/faces.js';
 import * as views from '../store/views.js';
 import { dot, l2normalize } from '../vectors.js';
 import { roc, summarize, type VerificationSummary } from '../verify/metrics.js';
-import { loadPairs, PairsError, type PairSet } from '../verify/pairs.js';
+import { loadPairs, PairsError, readPairs, type PairSet } from '../verify/pairs.js';
 import { pairScores } from '../verify/score.js';
 import type { Core } from './core.js';
 
@@ -107,10 +109,19 @@ export class VerifyService implements Service<'verify'> {
       features = d.features;
       pairs = peoplePairs(d.labels, a.maxPairs);
     } else {
-      const { pairsFile, root, aligned } = a.source;
-      const set = pairSet(pairsFile);
+      // [Note: paths are capabilities]: the pairs file and its root must be chosen, and no pair may leave the root.
+      const pairsFile = await this.c.grants.check(a.source.pairsFile, 'the pairs file');
+      const root = await this.c.grants.check(a.source.root, 'the folder of the pairs');
+      const aligned = a.source.aligned;
+      const set = await readPairSet(pairsFile);
       const chosenPairs = set.pairs.slice(0, a.maxPairs);
       const files = [...new Set(chosenPairs.flatMap((p) => [p.a, p.b]))];
+      const outside = () => new ApiError('invalid-args', 'the pairs file names images outside its folder');
+      if (files.some((f) => !isInside(root, resolve(root, f)))) throw outside();
+      for (const f of files) {
+        const real = await realpath(resolve(root, f)).catch(() => undefined); // a missing image is a failed pair
+        if (real !== undefined && !isInside(root, real)) throw outside(); // a link out of the folder
+      }
       const got = await featuresOf(
         this.c.db,
         files.map((f) => join(root, f)),
@@ -194,6 +205,15 @@ export class VerifyService implements Service<'verify'> {
 function pairSet(file: string): PairSet {
   try {
     return loadPairs(file);
+  } catch (err) {
+    if (err instanceof PairsError) throw new ApiError('invalid-args', err.message);
+    throw err;
+  }
+}
+
+async function readPairSet(file: string): Promise<PairSet> {
+  try {
+    return await readPairs(file);
   } catch (err) {
     if (err instanceof PairsError) throw new ApiError('invalid-args', err.message);
     throw err;

@@ -5,6 +5,7 @@ import { FeatureCache } from '../store/feature-cache.js';
 import type { Db } from '../store/db.js';
 import { decodeImage, DecodeError, IMAGE_EXTENSIONS } from '../image/decode.js';
 import { hashBytes } from '../image/hash.js';
+import { readPhotoFile, ReadError } from '../image/read.js';
 import { listUserFolderSync } from '../image/user-files.js';
 import { modelsDir } from '../paths.js';
 import { pickSubject } from '../vision/subject.js';
@@ -100,9 +101,10 @@ export async function featuresOf(
       const path = paths[i]!;
       let bytes: Buffer;
       try {
-        bytes = readFileSync(path);
+        // Never blocks on a FIFO, never reads past the size cap ([Note: user-named files]).
+        bytes = (await readPhotoFile(path)).bytes;
       } catch (err) {
-        out.set(path, { reason: `unreadable: ${(err as Error).message}` });
+        out.set(path, { reason: err instanceof ReadError ? `${err.code}: ${err.message}` : 'unreadable' });
         continue;
       }
       const hash = hashBytes(bytes);

@@ -9,7 +9,7 @@ import {
   METHODS_CHANNEL,
   type IpcMainLike,
 } from '../../../src/main/ipc.js';
-import { METHODS } from '../../../src/shared/contract.js';
+import { RENDERER_METHODS } from '../../../src/main/ipc.js';
 
 const app = { url: 'facelens://app/index.html#/people', isAppWindow: true };
 
@@ -65,10 +65,10 @@ test('registerContract gives each method its own channel and forwards only check
     (id) => id === 1,
     async (m, a) => (forwarded.push([m, a]), { ok: true, value: 'engine' }),
   );
-  assert.equal(handlers.size, METHODS.length);
+  assert.equal(handlers.size, RENDERER_METHODS.length);
   const ev = { senderFrame: { url: app.url, parent: null }, sender: { id: 1 }, returnValue: undefined as unknown };
   methodsListener!(ev);
-  assert.deepEqual(ev.returnValue, METHODS);
+  assert.deepEqual(ev.returnValue, RENDERER_METHODS);
   const stranger = { senderFrame: { url: app.url, parent: {} }, sender: { id: 1 }, returnValue: undefined as unknown };
   methodsListener!(stranger);
   assert.deepEqual(stranger.returnValue, [], 'an iframe hears no method names');

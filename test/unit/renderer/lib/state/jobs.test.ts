@@ -16,7 +16,9 @@ test('an import shows as active while it runs, then complete with its counts', {
   assert.equal(jobs.imports.length, 0);
   assert.equal(jobs.activeImport, undefined);
   let sawActive = false;
-  const { jobId } = await api.library.addFolders({ paths: [bbtCopy(dir, ['amy', 'penny', 'raj', 'sheldon'])] });
+  const paths = [bbtCopy(dir, ['amy', 'penny', 'raj', 'sheldon'])];
+  await api.files.choose({ paths });
+  const { jobId } = await api.library.addFolders({ paths });
   await until('the import to end', () => {
     if (jobs.activeImport?.jobId === jobId) sawActive = true;
     return jobs.imports.some((p) => p.jobId === jobId && p.status !== 'scanning' && p.status !== 'importing');

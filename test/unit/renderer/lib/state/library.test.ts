@@ -31,6 +31,7 @@ test('an import and a removal reach it through events alone', { skip, timeout: 1
   const library = new Library(api, notices);
   const photos = bbtCopy(dir, ['penny', 'raj']);
   writeFileSync(join(photos, 'torn.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])); // a JPEG cut short
+  await api.files.choose({ paths: [photos] });
   await api.library.addFolders({ paths: [photos] });
   // No refresh() here: the engine's events make it refresh (once per burst).
   await until('the imported photos to show', () => library.stats?.photos === 10 && library.failures.total === 1);

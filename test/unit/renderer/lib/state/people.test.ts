@@ -24,7 +24,9 @@ test('an empty library loads as no people', async () => {
 });
 
 test('an import brings its people in without a refresh call', { skip, timeout: 120_000 }, async () => {
-  await api.library.addFolders({ paths: [bbtCopy(dir, ['amy', 'penny', 'raj'])] });
+  const paths = [bbtCopy(dir, ['amy', 'penny', 'raj'])];
+  await api.files.choose({ paths });
+  await api.library.addFolders({ paths });
   await until('three people', () => people.total === 3);
   assert.deepEqual(
     people.items.map((p) => p.faceCount),
