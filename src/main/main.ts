@@ -8,6 +8,7 @@ import {
   net,
   protocol,
   session,
+  shell,
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
@@ -19,6 +20,7 @@ import { EngineClient, type EngineChild } from '../engine/host/client.js';
 import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
 import { registerContract } from './ipc.js';
+import { registerReveal } from './reveal.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';
 import { buildMenu } from './menu.js';
 
@@ -53,7 +55,7 @@ engine.onState((s) => {
 
 /**
  * facelens://app/... is the built renderer (never a path outside it), or the engine's error page while the engine
- * cannot run; facelens://thumb/N and /photo/N ask the engine.
+ * cannot run; facelens://thumb/N, /photo/N and /photothumb/N ask the engine.
  */
 function registerProtocol(): void {
   protocol.handle('facelens', async (req) => {
@@ -65,8 +67,13 @@ function registerProtocol(): void {
       return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
     }
     const id = Number(url.pathname.slice(1));
-    if ((url.host === 'thumb' || url.host === 'photo') && Number.isSafeInteger(id) && id > 0) {
-      const path = url.host === 'thumb' ? await engine.thumbFile(id) : await engine.photoFile(id);
+    if (['thumb', 'photo', 'photothumb'].includes(url.host) && Number.isSafeInteger(id) && id > 0) {
+      const path =
+        url.host === 'thumb'
+          ? await engine.thumbFile(id)
+          : url.host === 'photo'
+            ? await engine.photoFile(id)
+            : await engine.photoThumbFile(id);
       if (path) return net.fetch(pathToFileURL(path).href);
     }
     return new Response('not found', { status: 404 });
@@ -102,6 +109,12 @@ app.whenReady().then(() => {
   lockSession(session.defaultSession);
   registerProtocol();
   registerContract(ipcMain, (id) => win?.webContents.id === id, callEngine);
+  registerReveal(
+    ipcMain,
+    (id) => win?.webContents.id === id,
+    (photoId) => engine.sourceFile(photoId),
+    (path) => shell.showItemInFolder(path),
+  );
   ipcMain.handle('facelens:pickFolders', (e) => (win && e.sender.id === win.webContents.id ? pickFolders() : []));
   Menu.setApplicationMenu(
     buildMenu({

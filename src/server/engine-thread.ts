@@ -13,6 +13,7 @@ export interface DoorHost {
   onEvent(listener: (e: HostEvent) => void): () => void;
   thumbFile(faceId: number): string | undefined | Promise<string | undefined>;
   photoFile(photoId: number): string | undefined | Promise<string | undefined>;
+  photoThumbFile(photoId: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -117,11 +117,15 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET' });
 
-    const media = /^\/(thumb|photo)\/([1-9][0-9]{0,15})$/.exec(url.pathname);
+    const media = /^\/(thumb|photo|photothumb)\/([1-9][0-9]{0,15})$/.exec(url.pathname);
     if (media) {
       if (!authed) return send(res, 401, 'missing or wrong session token', 'text/plain');
       const id = Number(media[2]);
-      const file = await (media[1] === 'thumb' ? o.host.thumbFile(id) : o.host.photoFile(id));
+      const file = await (media[1] === 'thumb'
+        ? o.host.thumbFile(id)
+        : media[1] === 'photo'
+          ? o.host.photoFile(id)
+          : o.host.photoThumbFile(id));
       if (!file) return send(res, 404, 'not found', 'text/plain');
       return sendFile(res, file, 'private, max-age=3600');
     }

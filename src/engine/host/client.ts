@@ -1,6 +1,6 @@
 // Engine (host): the door side of an off-main engine — queue until ready, one pending map, crash restarts with a limit, a bounded close.
 import type { Result } from '../../shared/result.js';
-import type { FromEngine, HostEvent, ToEngine } from './messages.js';
+import type { FileKind, FromEngine, HostEvent, ToEngine } from './messages.js';
 import type { OpenFailure } from './open-error.js';
 
 export const clientOptions = {
@@ -107,6 +107,14 @@ export class EngineClient {
     return (await this.#ask({ file: 'photo', key: photoId })).path ?? undefined;
   }
 
+  async sourceFile(photoId: number): Promise<string | undefined> {
+    return (await this.#ask({ file: 'source', key: photoId })).path ?? undefined;
+  }
+
+  async photoThumbFile(photoId: number): Promise<string | undefined> {
+    return (await this.#ask({ file: 'photothumb', key: photoId })).path ?? undefined;
+  }
+
   /** Asks the engine to close its library; kills it when it does not within closeTimeoutMs. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
@@ -135,7 +143,7 @@ export class EngineClient {
     await Promise.race([exited, new Promise((r) => setTimeout(r, this.#o.closeTimeoutMs))]);
   }
 
-  #ask(msg: { method: unknown; args: unknown } | { file: 'thumb' | 'photo'; key: number }): Promise<Answer> {
+  #ask(msg: { method: unknown; args: unknown } | { file: FileKind; key: number }): Promise<Answer> {
     if (this.#state === 'failed') return Promise.resolve(engineError(failureMessage(this.#failure!)));
     if (this.#state === 'closed') return Promise.resolve(engineError('Facelens is closing'));
     if (this.#pending.size >= this.#o.maxPending)

@@ -5,6 +5,7 @@ import * as m002 from './002_people.js';
 import * as m003 from './003_training.js';
 import * as m004 from './004_face_order.js';
 import * as m005 from './005_thumb_journal.js';
+import * as m006 from './006_photo_dates.js';
 
 export interface Migration {
   version: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'training', up: m003.up },
   { version: 4, name: 'face-order', up: m004.up },
   { version: 5, name: 'thumb-journal', up: m005.up },
+  { version: 6, name: 'photo-dates', up: m006.up },
 ];

@@ -1,0 +1,164 @@
+// Engine (api): watched folders — while the app runs, photos added to, changed in, moved within or deleted from a library folder reach the library without a rescan.
+import { basename, dirname } from 'node:path';
+import type { Stats } from 'node:fs';
+import { watch, type FSWatcher } from 'chokidar';
+import type { HostEvent, ParsedArgs, Service, Value } from '../../shared/contract.js';
+import { isInside } from '../contained.js';
+import { isImageName, walkOptions } from '../library/walk.js';
+import * as views from '../store/views.js';
+import type { Core } from './core.js';
+import type { LibraryService } from './library.js';
+
+export const watchOptions = {
+  /** A new or changed photo is read once its size has stood still this long (ms): a copy in progress is never half-read. */
+  stableMs: 2000,
+  /** How often a growing file's size is looked at (ms). */
+  pollMs: 200,
+  /** Changes are gathered for this long after the last one before the folders they touched are rescanned (ms). */
+  settleMs: 800,
+};
+
+interface Watched {
+  watcher: FSWatcher;
+  ready: boolean;
+  error: string | null;
+}
+
+/**
+ * [Note: watched folders] The host starts this service for the library it opens (the window's and the web door's
+ * engine; never the CLI's). Each library folder gets a chokidar watcher (inotify / FSEvents / ReadDirectoryChangesW
+ * underneath) that ignores what the import's walk skips (hidden names, NAS thumbnail folders, files that are not
+ * photos). chokidar reports a new or changed file only once its size has stood still for `stableMs`
+ * (awaitWriteFinish), so a photo still being copied is not read half-written. Changes are gathered for `settleMs`,
+ * then every folder they touched is rescanned through the facade's own import (library.importFolders: the serial
+ * queue, the import lock, people for the new faces): the incremental scan finds the new photo, reads a changed one
+ * again, links a moved or renamed one to the photo it already is (content hash), and removes what was deleted. One
+ * rescan runs at a time; changes meanwhile wait for the next. The folder list follows 'library.changed', so a
+ * folder added or removed is watched or let go at once.
+ */
+export class WatchService implements Service<'watch'> {
+  readonly #o: typeof watchOptions;
+  readonly #watched = new Map<string, Watched>();
+  readonly #dirty = new Set<string>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #abort = new AbortController();
+  #lastError: string | null = null;
+  #rescans = 0;
+  #off: (() => void) | undefined;
+  #started = false;
+
+  constructor(
+    private readonly c: Core,
+    private readonly library: LibraryService,
+    private readonly listen: (l: (e: HostEvent) => void) => () => void,
+    opts: Partial<typeof watchOptions> = {},
+  ) {
+    this.#o = { ...watchOptions, ...opts };
+  }
+
+  /** Starts watching every folder of the library (and follows the folder list from then on). */
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#abort = new AbortController();
+    this.#off = this.listen((e) => {
+      if (e.event === 'library.changed') this.#sync();
+    });
+    this.#sync();
+  }
+
+  /** Stops every watcher and waits for a rescan in progress. */
+  async stop(): Promise<void> {
+    this.#started = false;
+    this.#abort.abort(); // a rescan in progress stops after its current photo (the next start rescans again)
+    this.#off?.();
+    clearTimeout(this.#timer);
+    this.#dirty.clear();
+    const all = [...this.#watched.values()];
+    this.#watched.clear();
+    await Promise.all(all.map((w) => w.watcher.close().catch(() => undefined)));
+    await this.#running;
+  }
+
+  /** Which folders are watched (ready: their initial listing is done), and what went wrong last. */
+  status(_a: ParsedArgs<'watch.status'> = {}): Value<'watch.status'> {
+    return {
+      active: this.#started,
+      folders: [...this.#watched].map(([path, w]) => ({ path, watching: w.ready, error: w.error })),
+      pending: this.#dirty.size + (this.#running ? 1 : 0),
+      rescans: this.#rescans,
+      lastError: this.#lastError,
+    };
+  }
+
+  /** Watches the library's folders now: new ones added, removed ones let go. */
+  #sync(): void {
+    if (!this.#started) return;
+    const paths = new Set(views.folders(this.c.db).map((f) => f.path));
+    for (const [path, w] of this.#watched)
+      if (!paths.has(path)) {
+        this.#watched.delete(path);
+        void w.watcher.close().catch(() => undefined);
+      }
+    for (const path of paths) if (!this.#watched.has(path)) this.#watch(path);
+  }
+
+  #watch(root: string): void {
+    const skipNames = new Set(walkOptions.skipNames);
+    const data = dirname(this.c.dbPath);
+    const ignored = (path: string, stats?: Stats): boolean => {
+      // The library's own folder (thumbnails are JPEGs) is never a source of photos, even inside a watched folder.
+      if (path === data || isInside(data, path)) return true;
+      if (path === root || !isInside(root, path)) return false;
+      const name = basename(path);
+      if ((walkOptions.skipHidden && name.startsWith('.')) || skipNames.has(name.toLowerCase())) return true;
+      return stats?.isFile() === true && !isImageName(name);
+    };
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      ignored,
+      awaitWriteFinish: { stabilityThreshold: this.#o.stableMs, pollInterval: this.#o.pollMs },
+      ignorePermissionErrors: true,
+    });
+    const w: Watched = { watcher, ready: false, error: null };
+    this.#watched.set(root, w);
+    const touched = () => {
+      if (this.#watched.get(root) === w) this.#touch(root);
+    };
+    watcher
+      .on('add', touched)
+      .on('change', touched)
+      .on('unlink', touched)
+      .on('addDir', (p) => p !== root && touched())
+      .on('unlinkDir', touched)
+      .on('ready', () => void (w.ready = true))
+      .on('error', (err) => void (w.error = (err as Error).message ?? String(err)));
+  }
+
+  #touch(root: string): void {
+    this.#dirty.add(root);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#flush(), this.#o.settleMs);
+  }
+
+  #flush(): void {
+    if (!this.#started || this.#running || this.#dirty.size === 0) return;
+    const folders = [...this.#dirty].filter((p) => this.#watched.has(p));
+    this.#dirty.clear();
+    if (!folders.length) return;
+    this.#running = this.library
+      .importFolders(folders, { signal: this.#abort.signal })
+      .then(
+        () => {
+          this.#rescans++;
+          this.#lastError = null;
+        },
+        (err: unknown) => void (this.#lastError = (err as Error).message ?? String(err)),
+      )
+      .finally(() => {
+        this.#running = undefined;
+        if (this.#dirty.size) this.#timer = setTimeout(() => this.#flush(), this.#o.settleMs);
+      });
+  }
+}
