@@ -8,8 +8,10 @@ interface Preload {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  photoThumbUrl(photoId: number): string;
   pickFolders(): Promise<string[]>;
   pathsOfDrop(files: File[]): string[];
+  showInFolder(photoId: number): Promise<Result<{ path: string }>>;
 }
 
 /** One door, whichever carried the app. */
@@ -18,8 +20,10 @@ interface Bridge {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  photoThumbUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
   pathsOfDrop?: (files: File[]) => string[];
+  showInFolder?: (photoId: number) => Promise<Result<{ path: string }>>;
 }
 
 declare global {
@@ -67,6 +71,7 @@ function webBridge(): Bridge {
     },
     thumbUrl: (id) => `/thumb/${id}?t=${encodeURIComponent(token)}`,
     photoUrl: (id) => `/photo/${id}?t=${encodeURIComponent(token)}`,
+    photoThumbUrl: (id) => `/photothumb/${id}?t=${encodeURIComponent(token)}`,
   };
 }
 
@@ -80,8 +85,10 @@ function electronBridge(p: Preload): Bridge {
     on: p.on,
     thumbUrl: p.thumbUrl,
     photoUrl: p.photoUrl,
+    photoThumbUrl: p.photoThumbUrl,
     pickFolders: p.pickFolders,
     pathsOfDrop: p.pathsOfDrop,
+    showInFolder: p.showInFolder,
   };
 }
 
@@ -94,8 +101,12 @@ export interface Door {
   api: Api;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  /** A photo's grid thumbnail (a small JPEG the engine makes on first request). */
+  photoThumbUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
   pathsOfDrop?: (files: File[]) => string[];
+  /** Reveals a photo's file in the system's file manager: the desktop app only (a browser cannot). */
+  showInFolder?: (photoId: number) => Promise<string>;
 }
 
 /** Opens the door that carried the app (the web door connects its event socket here). */
@@ -107,8 +118,10 @@ export function openDoor(): Door {
     api: apiOf(bridge),
     thumbUrl: (faceId) => bridge.thumbUrl(faceId),
     photoUrl: (photoId) => bridge.photoUrl(photoId),
+    photoThumbUrl: (photoId) => bridge.photoThumbUrl(photoId),
     pickFolders: bridge.pickFolders,
     pathsOfDrop: bridge.pathsOfDrop,
+    showInFolder: bridge.showInFolder ? async (photoId) => unwrap(await bridge.showInFolder!(photoId)).path : undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 // Engine (api): watched folders — while the app runs, photos added to, changed in, moved within or deleted from a library folder reach the library without a rescan.
+import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Stats } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
@@ -10,9 +11,12 @@ import type { Core } from './core.js';
 import type { LibraryService } from './library.js';
 
 export const watchOptions = {
-  /** A new or changed photo is read once its size has stood still this long (ms): a copy in progress is never half-read. */
+  /**
+   * A folder is rescanned only once every new or changed photo in it has kept its size and time this long (ms): a
+   * copy in progress is never read half-written.
+   */
   stableMs: 2000,
-  /** How often a growing file's size is looked at (ms). */
+  /** How often a growing file's size and time are looked at (ms). */
   pollMs: 200,
   /** Changes are gathered for this long after the last one before the folders they touched are rescanned (ms). */
   settleMs: 800,
@@ -28,18 +32,22 @@ interface Watched {
  * [Note: watched folders] The host starts this service for the library it opens (the window's and the web door's
  * engine; never the CLI's). Each library folder gets a chokidar watcher (inotify / FSEvents / ReadDirectoryChangesW
  * underneath) that ignores what the import's walk skips (hidden names, NAS thumbnail folders, files that are not
- * photos). chokidar reports a new or changed file only once its size has stood still for `stableMs`
- * (awaitWriteFinish), so a photo still being copied is not read half-written. Changes are gathered for `settleMs`,
- * then every folder they touched is rescanned through the facade's own import (library.importFolders: the serial
- * queue, the import lock, people for the new faces): the incremental scan finds the new photo, reads a changed one
- * again, links a moved or renamed one to the photo it already is (content hash), and removes what was deleted. One
- * rescan runs at a time; changes meanwhile wait for the next. The folder list follows 'library.changed', so a
- * folder added or removed is watched or let go at once.
+ * photos) and the library's own data folder. A new or changed photo is followed until its size and time have
+ * stood still for `stableMs`; a folder is rescanned only when no photo in it is still growing and its changes have
+ * settled for `settleMs`, because the rescan reads every new file under the folder, not only the one that
+ * settled. The rescan is the facade's own import (library.importFolders: the serial queue, the import lock, people
+ * for the new faces): the incremental scan finds the new photo, reads a changed one again, links a moved or
+ * renamed one to the photo it already is (content hash), and removes what was deleted. One rescan runs at a time;
+ * changes meanwhile wait for the next. The folder list follows 'library.changed', so a folder added or removed is
+ * watched or let go at once. (chokidar's own awaitWriteFinish is not used: it forgets a file deleted while it waits,
+ * with no event, so a rescan another change started would keep that photo for good.)
  */
 export class WatchService implements Service<'watch'> {
   readonly #o: typeof watchOptions;
   readonly #watched = new Map<string, Watched>();
   readonly #dirty = new Set<string>();
+  /** Photos still being written: path -> its folder and the size and time last seen, since when. */
+  readonly #growing = new Map<string, { root: string; size: number; mtimeMs: number; since: number }>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #abort = new AbortController();
@@ -75,6 +83,7 @@ export class WatchService implements Service<'watch'> {
     this.#off?.();
     clearTimeout(this.#timer);
     this.#dirty.clear();
+    this.#growing.clear();
     const all = [...this.#watched.values()];
     this.#watched.clear();
     await Promise.all(all.map((w) => w.watcher.close().catch(() => undefined)));
@@ -86,7 +95,7 @@ export class WatchService implements Service<'watch'> {
     return {
       active: this.#started,
       folders: [...this.#watched].map(([path, w]) => ({ path, watching: w.ready, error: w.error })),
-      pending: this.#dirty.size + (this.#running ? 1 : 0),
+      pending: this.#dirty.size + this.#growing.size + (this.#running ? 1 : 0),
       rescans: this.#rescans,
       lastError: this.#lastError,
     };
@@ -115,25 +124,45 @@ export class WatchService implements Service<'watch'> {
       if ((walkOptions.skipHidden && name.startsWith('.')) || skipNames.has(name.toLowerCase())) return true;
       return stats?.isFile() === true && !isImageName(name);
     };
-    const watcher = watch(root, {
-      ignoreInitial: true,
-      ignored,
-      awaitWriteFinish: { stabilityThreshold: this.#o.stableMs, pollInterval: this.#o.pollMs },
-      ignorePermissionErrors: true,
-    });
+    const watcher = watch(root, { ignoreInitial: true, ignored, ignorePermissionErrors: true });
     const w: Watched = { watcher, ready: false, error: null };
     this.#watched.set(root, w);
-    const touched = () => {
-      if (this.#watched.get(root) === w) this.#touch(root);
-    };
+    const mine = () => this.#watched.get(root) === w;
     watcher
-      .on('add', touched)
-      .on('change', touched)
-      .on('unlink', touched)
-      .on('addDir', (p) => p !== root && touched())
-      .on('unlinkDir', touched)
-      .on('ready', () => void (w.ready = true))
+      .on('add', (path) => mine() && this.#follow(root, path))
+      .on('change', (path) => mine() && this.#follow(root, path))
+      .on('unlink', () => mine() && this.#touch(root))
+      .on('unlinkDir', () => mine() && this.#touch(root))
+      .on('ready', () => {
+        w.ready = true;
+        if (mine()) this.c.emit('library.changed', { reason: 'watching' });
+      })
       .on('error', (err) => void (w.error = (err as Error).message ?? String(err)));
+  }
+
+  /** Follows a new or changed photo until its size and time stand still, then marks its folder for a rescan. */
+  #follow(root: string, path: string): void {
+    if (this.#growing.has(path)) return; // already followed: the loop sees the change
+    this.#growing.set(path, { root, size: -1, mtimeMs: -1, since: Date.now() });
+    const check = async () => {
+      if (!this.#started || !this.#growing.has(path)) return;
+      const seen = this.#growing.get(path)!;
+      let st;
+      try {
+        st = await stat(path);
+      } catch {
+        this.#growing.delete(path); // gone again: the rescan finds whatever is there
+        return this.#touch(root);
+      }
+      if (st.size === seen.size && st.mtimeMs === seen.mtimeMs) {
+        if (Date.now() - seen.since >= this.#o.stableMs) {
+          this.#growing.delete(path);
+          return this.#touch(root);
+        }
+      } else this.#growing.set(path, { root, size: st.size, mtimeMs: st.mtimeMs, since: Date.now() });
+      setTimeout(() => void check(), this.#o.pollMs);
+    };
+    void check();
   }
 
   #touch(root: string): void {
@@ -144,9 +173,12 @@ export class WatchService implements Service<'watch'> {
 
   #flush(): void {
     if (!this.#started || this.#running || this.#dirty.size === 0) return;
-    const folders = [...this.#dirty].filter((p) => this.#watched.has(p));
-    this.#dirty.clear();
-    if (!folders.length) return;
+    const growing = new Set([...this.#growing.values()].map((g) => g.root));
+    // A folder with a photo still being written waits: its rescan would read that photo half-written.
+    const folders = [...this.#dirty].filter((p) => this.#watched.has(p) && !growing.has(p));
+    for (const p of [...this.#dirty]) if (!this.#watched.has(p)) this.#dirty.delete(p);
+    if (!folders.length) return; // the growing photo marks its folder again once it stands still
+    for (const p of folders) this.#dirty.delete(p);
     this.#running = this.library
       .importFolders(folders, { signal: this.#abort.signal })
       .then(

@@ -1,4 +1,6 @@
 // Engine (image): HEIC/HEIF photos (iPhones' format) decoded by libheif in WebAssembly (heic-decode), where sharp's prebuilt libvips has no HEVC decoder.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- heic-decode ships no types: they live beside this file, for every tsconfig that reaches it
+/// <reference path="./heic-decode.d.ts" />
 
 /**
  * [Note: HEIC decoding] sharp's prebuilt libvips carries libheif with the AV1 decoder only (AVIF), so an iPhone's
