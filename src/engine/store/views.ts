@@ -336,20 +336,66 @@ export function photoPage(
   return { total: count(db, sql.count, ...sql.params), items: rows };
 }
 
+/** 'YYYY-MM' of a date in this machine's local time. */
+const monthKey = (ms: number) => {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+};
+
 /**
  * How many photos of a list fall in each month (local time of the engine's machine), newest month first, photos
  * without any date last as 'undated': the timeline lays out its month sections from these before loading a photo.
+ * [Note: month counts] Grouping by strftime() reads and formats every row (0.3 s at 100k photos); instead the
+ * months between the list's newest and oldest date are counted one index range each (2-3 ms at 100k). A list
+ * narrowed to people, or dates spread over centuries (a bogus EXIF year), reads its dates once and counts them here.
  */
 export function photoMonths(db: Db, f: PhotoFilter): { key: string; count: number }[] {
   const w = photoWhere(f);
-  return db
-    .prepare(
-      `SELECT CASE WHEN p.date_at IS NULL THEN 'undated'
-                   ELSE strftime('%Y-%m', p.date_at / 1000, 'unixepoch', 'localtime') END AS key,
-              count(*) AS count
-         FROM photos p WHERE ${w.sql} GROUP BY key ORDER BY key = 'undated', key DESC`,
-    )
-    .all(...w.params) as { key: string; count: number }[];
+  const out: { key: string; count: number }[] = [];
+  const undated = count(db, `SELECT count(*) AS n FROM photos p WHERE ${w.sql} AND p.date_at IS NULL`, ...w.params);
+  // Newest and oldest date: each one end of the date index (min() and max() in one statement would scan it all).
+  const end = (order: string) =>
+    (
+      db
+        .prepare(
+          `SELECT p.date_at AS d FROM photos p WHERE ${w.sql} AND p.date_at IS NOT NULL ORDER BY ${order} LIMIT 1`,
+        )
+        .get(...w.params) as { d: number } | undefined
+    )?.d;
+  const newest = end(PHOTO_ORDER);
+  const oldest = end('p.date_at ASC, p.id ASC');
+  if (newest !== undefined && oldest !== undefined) {
+    const hi = new Date(newest);
+    const lo = new Date(oldest);
+    const months = (hi.getFullYear() - lo.getFullYear()) * 12 + hi.getMonth() - lo.getMonth() + 1;
+    if (!f.personIds?.length && months <= 1200) {
+      const inRange = db.prepare(
+        `SELECT count(*) AS n FROM photos p WHERE ${w.sql} AND p.date_at >= ? AND p.date_at < ?`,
+      );
+      for (let k = 0; k < months; k++) {
+        const from = new Date(hi.getFullYear(), hi.getMonth() - k, 1).getTime();
+        const to = new Date(hi.getFullYear(), hi.getMonth() - k + 1, 1).getTime();
+        const n = (inRange.get(...w.params, from, to) as { n: number }).n;
+        if (n) out.push({ key: monthKey(from), count: n });
+      }
+    } else {
+      const dates = db
+        .prepare(`SELECT p.date_at FROM photos p WHERE ${w.sql} AND p.date_at IS NOT NULL ORDER BY ${PHOTO_ORDER}`)
+        .pluck()
+        .all(...w.params) as number[];
+      let floor = Infinity; // the start of the month being counted
+      for (const d of dates) {
+        if (d < floor) {
+          const dt = new Date(d);
+          floor = new Date(dt.getFullYear(), dt.getMonth(), 1).getTime();
+          out.push({ key: monthKey(d), count: 0 });
+        }
+        out[out.length - 1]!.count++;
+      }
+    }
+  }
+  if (undated) out.push({ key: 'undated', count: undated });
+  return out;
 }
 
 /** Where a photo sits in a list: its index, the list's length and the photos before and after it (null at the ends). */

@@ -176,3 +176,31 @@ test('search reads: people by part of their name, folders by part of their path,
   assert.equal(faceSource(db, 999_999), undefined);
   db.close();
 });
+
+test('month counts agree with counting every row by strftime: all photos, a person’s, undated ones, a far-off year', () => {
+  const db = openDb(join(tempDir(), 'lib.db'));
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  library(db, 600, (i) => (i % 4 === 0 ? [1, 2] : [1]));
+  const set = db.prepare('UPDATE photos SET date_at = ? WHERE id = ?');
+  for (let i = 1; i <= 600; i++) set.run(i <= 8 ? null : Math.round(T0 - rand() * 5 * 365 * DAY), i);
+  const reference = (people: number[]) =>
+    db
+      .prepare(
+        `SELECT CASE WHEN date_at IS NULL THEN 'undated' ELSE strftime('%Y-%m', date_at / 1000, 'unixepoch', 'localtime') END AS key,
+                count(*) AS count FROM photos p WHERE status = 'done' ${
+                  people.length
+                    ? `AND id IN (SELECT fa.photo_id FROM faces fa JOIN face_people fp ON fp.face_id = fa.id WHERE fp.person_id = ${people[0]})`
+                    : ''
+                } GROUP BY key ORDER BY key = 'undated', key DESC`,
+      )
+      .all();
+  const all = photoMonths(db, {});
+  assert.ok(all.length > 40, `${all.length} months`);
+  assert.deepEqual(all, reference([]));
+  assert.deepEqual(photoMonths(db, { personIds: [2] }), reference([2]));
+  set.run(Date.UTC(2900, 0, 1), 100); // a bogus EXIF year: 10,000 months of nothing are not counted one by one
+  assert.deepEqual(photoMonths(db, {}), reference([]));
+  assert.equal(photoMonths(db, {})[0]!.key, '2900-01');
+  db.close();
+});
