@@ -8,7 +8,7 @@ import { HEIF_ENC, makeHeic } from './heic.js';
 export interface SetPhoto {
   /** Path relative to the set's folder. */
   file: string;
-  who: ('anna' | 'ben' | 'cy')[];
+  who: ('anna' | 'ben' | 'cy' | 'dee')[];
   /** The date the library must give it (ms since the epoch). */
   date: number;
   source: 'exif' | 'file';
@@ -26,7 +26,8 @@ async function dated(src: string | Buffer, date: number): Promise<Buffer> {
 }
 
 /**
- * Writes the set under `dir` and returns what each photo is. Anna is wild/person01, Ben person02, Cy person03; the
+ * Writes the set under `dir` and returns what each photo is. Anna is wild/person01, Ben person02, Cy person03, Dee
+ * person04; the
  * "together" photo puts one of each side by side. When heif-enc is absent the HEIC photo is left out (the caller
  * checks `heic`).
  */
@@ -48,6 +49,15 @@ export async function makePhotoSet(dir: string): Promise<{ photos: SetPhoto[]; h
   await exif('2022/ben-trip.jpg', wild('person02', 'img53.jpg'), ['ben'], '2022-08-08T08:00:00Z');
   await exif('2014/cy.jpg', wild('person03', 'img47.jpg'), ['cy'], '2014-06-01T12:00:00Z');
   await exif('2014/cy-2.jpg', wild('person03', 'img48.jpg'), ['cy'], '2014-06-02T12:00:00Z');
+  for (const [i, img] of ['img49.jpg', 'img50.jpg', 'img51.jpg', 'img8.jpg', 'img9.jpg'].entries())
+    await exif(
+      `2014/cy-${i + 3}.jpg`,
+      wild('person03', img),
+      ['cy'],
+      `2014-06-${String(i + 3).padStart(2, '0')}T12:00:00Z`,
+    );
+  for (const [i, img] of ['img13.jpg', 'img14.jpg', 'img15.jpg', 'img58.jpg'].entries())
+    await exif(`2016/dee-${i + 1}.jpg`, wild('person04', img), ['dee'], `2016-02-${String(i + 10)}T12:00:00Z`);
 
   // Anna and Ben together: two real photos side by side, one face each.
   const h = 480;

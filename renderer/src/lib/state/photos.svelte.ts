@@ -16,9 +16,23 @@ export interface Month {
   start: number;
 }
 
-/** One row of a grid laid out in month sections: a month's title, or up to `cols` photos from index `start`. */
-export type Row =
-  { kind: 'month'; key: string; label: string; count: number } | { kind: 'photos'; start: number; end: number };
+/** A run of one month's photos in a row: the photos from `start` to `end`, with the month's title above when it begins there. */
+export interface Segment {
+  key: string;
+  /** The month's title, on the segment where the month begins; null where a long month goes on. */
+  label: string | null;
+  /** Photos in the whole month. */
+  count: number;
+  start: number;
+  end: number;
+}
+
+/** One row of the grid: up to `cols` photos, in one or more months' segments. */
+export interface Row {
+  segments: Segment[];
+  /** Does a month begin in this row (the row then has a title band above its photos)? */
+  titled: boolean;
+}
 
 /** "July 2019" for '2019-07' (in the user's language when the browser knows it). */
 export function monthLabel(key: string, locale?: string): string {
@@ -29,18 +43,44 @@ export function monthLabel(key: string, locale?: string): string {
 }
 
 /**
- * The rows of a grid of `cols` columns: each month's title, then its photos in rows of `cols`. A month's photos
- * are a contiguous range of the list (one order, [Note: photo lists]), so the layout needs only the month counts:
- * 100k photos lay out before a single photo is loaded.
+ * [Note: month rows] The rows of a grid of `cols` columns, months newest first. A month whose photos fit in what is
+ * left of the current row follows the month before it on that row, under its own title (as photo apps lay out
+ * days); a month that does not fit begins a new row. So a list of a few photos a month reads as a compact grid, and
+ * a big month as full rows. A month's photos are a contiguous range of the list (one order, [Note: photo lists]),
+ * so the layout needs only the month counts: 100k photos lay out before a single photo is loaded.
  */
 export function layoutRows(months: readonly Month[], cols: number): Row[] {
-  const rows: Row[] = [];
   const c = Math.max(1, cols);
+  const rows: Row[] = [];
+  let row: Row = { segments: [], titled: false };
+  let used = 0;
+  const next = () => {
+    if (row.segments.length) rows.push(row);
+    row = { segments: [], titled: false };
+    used = 0;
+  };
   for (const m of months) {
-    rows.push({ kind: 'month', key: m.key, label: monthLabel(m.key), count: m.count });
-    for (let i = m.start; i < m.start + m.count; i += c)
-      rows.push({ kind: 'photos', start: i, end: Math.min(i + c, m.start + m.count) });
+    if (used > 0 && m.count > c - used) next();
+    let i = m.start;
+    const end = m.start + m.count;
+    let first = true;
+    while (i < end) {
+      if (used === c) next();
+      const take = Math.min(c - used, end - i);
+      row.segments.push({
+        key: m.key,
+        label: first ? monthLabel(m.key) : null,
+        count: m.count,
+        start: i,
+        end: i + take,
+      });
+      row.titled ||= first;
+      used += take;
+      i += take;
+      first = false;
+    }
   }
+  next();
   return rows;
 }
 

@@ -12,21 +12,55 @@ const { PhotoList, PHOTO_LIST_OPTIONS, layoutRows, filterFromQuery, filterToQuer
 const { Notices } = await import('../../../../../renderer/src/lib/state/notices.svelte.js');
 const skip = skipUnlessData('fixtures', 'wild');
 
-test('the grid lays out month sections from the counts alone: a title row, then rows of `cols` photos', () => {
+test('the grid lays out months from the counts alone: small months share a row, a big one fills rows', () => {
   const months = [
-    { key: '2021-12', count: 5, start: 0 },
-    { key: '2019-05', count: 1, start: 5 },
-    { key: 'undated', count: 3, start: 6 },
+    { key: '2021-12', count: 1, start: 0 },
+    { key: '2021-11', count: 2, start: 1 },
+    { key: '2021-10', count: 5, start: 3 },
+    { key: '2019-05', count: 1, start: 8 },
+    { key: 'undated', count: 3, start: 9 },
   ];
-  const rows = layoutRows(months, 2);
+  const show = (cols: number) =>
+    layoutRows(months, cols).map((r) =>
+      r.segments.map((s) => `${s.label ? `${s.key}:` : ''}${s.start}-${s.end}`).join(' '),
+    );
+  // 'undated' (3) does not fit in the 2 cells left beside 2019-05: it begins a row of its own.
+  assert.deepEqual(show(4), ['2021-12:0-1 2021-11:1-3', '2021-10:3-7', '7-8 2019-05:8-9', 'undated:9-12']);
+  assert.deepEqual(show(1), [
+    '2021-12:0-1',
+    '2021-11:1-2',
+    '2-3',
+    '2021-10:3-4',
+    '4-5',
+    '5-6',
+    '6-7',
+    '7-8',
+    '2019-05:8-9',
+    'undated:9-10',
+    '10-11',
+    '11-12',
+  ]);
+  const rows = layoutRows(months, 4);
   assert.deepEqual(
-    rows.map((r) => (r.kind === 'month' ? r.key : `${r.start}-${r.end}`)),
-    ['2021-12', '0-2', '2-4', '4-5', '2019-05', '5-6', 'undated', '6-8', '8-9'],
+    rows.map((r) => r.titled),
+    [true, true, true, true],
   );
-  assert.equal(rows.find((r) => r.kind === 'month' && r.key === 'undated')!.kind === 'month' && 'Undated', 'Undated');
+  assert.equal(layoutRows(months, 2)[3]!.titled, false, 'a row that only goes on with a month has no title band');
+  assert.equal(rows[3]!.segments[0]!.label, 'Undated');
+  // Every photo is in exactly one row, in order.
+  assert.deepEqual(
+    rows.flatMap((r) => r.segments.flatMap((x) => Array.from({ length: x.end - x.start }, (_, k) => x.start + k))),
+    Array.from({ length: 12 }, (_, k) => k),
+  );
   // 100k photos in 120 months lay out at once, without a photo loaded.
   const big = Array.from({ length: 120 }, (_, i) => ({ key: `2000-${i}`, count: 834, start: i * 834 }));
-  assert.equal(layoutRows(big, 6).filter((r) => r.kind === 'photos').length, 120 * 139);
+  const t = performance.now();
+  const bigRows = layoutRows(big, 6);
+  assert.ok(performance.now() - t < 1000);
+  assert.equal(
+    bigRows.reduce((n, r) => n + r.segments.reduce((m, x) => m + x.end - x.start, 0), 0),
+    100_080,
+  );
 });
 
 test('a filter rides in the address and comes back the same; junk in the address is dropped', () => {
