@@ -169,6 +169,10 @@ try {
         median(() => views.photoAround(db, {}, FACES / 2)),
       ],
       ['engine: one person’s photos, first page', median(() => views.photoPage(db, { personIds: [1] }, 0, 150))],
+      [
+        'engine: search "son 12" (people by name, folders by path)',
+        median(() => [views.peopleNamed(db, 'son 12', 50), views.foldersNamed(db, 'son 12', 8)]),
+      ],
     ];
     db.close();
 
