@@ -1,11 +1,10 @@
 // Engine (api): watched folders — while the app runs, photos added to, changed in, moved within or deleted from a library folder reach the library without a rescan.
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { Stats } from 'node:fs';
-import { watch, type FSWatcher } from 'chokidar';
 import type { HostEvent, ParsedArgs, Service, Value } from '../../shared/contract.js';
 import { isInside } from '../contained.js';
 import { isImageName, walkOptions } from '../library/walk.js';
+import { TreeWatcher } from '../library/watch-tree.js';
 import * as views from '../store/views.js';
 import type { Core } from './core.js';
 import type { LibraryService } from './library.js';
@@ -23,24 +22,22 @@ export const watchOptions = {
 };
 
 interface Watched {
-  watcher: FSWatcher;
+  tree: TreeWatcher;
   ready: boolean;
   error: string | null;
 }
 
 /**
  * [Note: watched folders] The host starts this service for the library it opens (the window's and the web door's
- * engine; never the CLI's). Each library folder gets a chokidar watcher (inotify / FSEvents / ReadDirectoryChangesW
- * underneath) that ignores what the import's walk skips (hidden names, NAS thumbnail folders, files that are not
- * photos) and the library's own data folder. A new or changed photo is followed until its size and time have
- * stood still for `stableMs`; a folder is rescanned only when no photo in it is still growing and its changes have
- * settled for `settleMs`, because the rescan reads every new file under the folder, not only the one that
- * settled. The rescan is the facade's own import (library.importFolders: the serial queue, the import lock, people
- * for the new faces): the incremental scan finds the new photo, reads a changed one again, links a moved or
- * renamed one to the photo it already is (content hash), and removes what was deleted. One rescan runs at a time;
- * changes meanwhile wait for the next. The folder list follows 'library.changed', so a folder added or removed is
- * watched or let go at once. (chokidar's own awaitWriteFinish is not used: it forgets a file deleted while it waits,
- * with no event, so a rescan another change started would keep that photo for good.)
+ * engine; never the CLI's). Each library folder is watched with one OS watch per folder ([Note: one watch per
+ * folder]), ignoring what the import's walk skips (hidden names, NAS thumbnail folders, files that are not photos)
+ * and the library's own data folder. A new or changed photo is followed until its size and time have stood still
+ * for `stableMs`; a folder is rescanned only when no photo in it is still growing and its changes have settled for
+ * `settleMs`, because the rescan reads every new file under the folder, not only the one that settled. The rescan
+ * is the facade's own import (library.importFolders: the serial queue, the import lock, people for the new faces):
+ * the incremental scan finds the new photo, reads a changed one again, links a moved or renamed one to the photo it
+ * already is (content hash), and removes what was deleted. One rescan runs at a time; changes meanwhile wait for
+ * the next. The folder list follows 'library.changed', so a folder added or removed is watched or let go at once.
  */
 export class WatchService implements Service<'watch'> {
   readonly #o: typeof watchOptions;
@@ -86,7 +83,7 @@ export class WatchService implements Service<'watch'> {
     this.#growing.clear();
     const all = [...this.#watched.values()];
     this.#watched.clear();
-    await Promise.all(all.map((w) => w.watcher.close().catch(() => undefined)));
+    for (const w of all) w.tree.close();
     await this.#running;
   }
 
@@ -108,7 +105,7 @@ export class WatchService implements Service<'watch'> {
     for (const [path, w] of this.#watched)
       if (!paths.has(path)) {
         this.#watched.delete(path);
-        void w.watcher.close().catch(() => undefined);
+        w.tree.close();
       }
     for (const path of paths) if (!this.#watched.has(path)) this.#watch(path);
   }
@@ -116,28 +113,28 @@ export class WatchService implements Service<'watch'> {
   #watch(root: string): void {
     const skipNames = new Set(walkOptions.skipNames);
     const data = dirname(this.c.dbPath);
-    const ignored = (path: string, stats?: Stats): boolean => {
-      // The library's own folder (thumbnails are JPEGs) is never a source of photos, even inside a watched folder.
-      if (path === data || isInside(data, path)) return true;
-      if (path === root || !isInside(root, path)) return false;
-      const name = basename(path);
-      if ((walkOptions.skipHidden && name.startsWith('.')) || skipNames.has(name.toLowerCase())) return true;
-      return stats?.isFile() === true && !isImageName(name);
-    };
-    const watcher = watch(root, { ignoreInitial: true, ignored, ignorePermissionErrors: true });
-    const w: Watched = { watcher, ready: false, error: null };
-    this.#watched.set(root, w);
     const mine = () => this.#watched.get(root) === w;
-    watcher
-      .on('add', (path) => mine() && this.#follow(root, path))
-      .on('change', (path) => mine() && this.#follow(root, path))
-      .on('unlink', () => mine() && this.#touch(root))
-      .on('unlinkDir', () => mine() && this.#touch(root))
-      .on('ready', () => {
-        w.ready = true;
-        if (mine()) this.c.emit('library.changed', { reason: 'watching' });
-      })
-      .on('error', (err) => void (w.error = (err as Error).message ?? String(err)));
+    const tree = new TreeWatcher(root, {
+      ignored: (path, isDir) => {
+        // The library's own folder (thumbnails are JPEGs) is never a source of photos, even inside a watched folder.
+        if (path === data || isInside(data, path)) return true;
+        const name = basename(path);
+        if ((walkOptions.skipHidden && name.startsWith('.')) || skipNames.has(name.toLowerCase())) return true;
+        return !isDir && !isImageName(name);
+      },
+      changed: (path) => {
+        if (!mine()) return;
+        if (isImageName(basename(path))) this.#follow(root, path);
+        else this.#touch(root); // a folder came, went or moved
+      },
+      failed: (message) => void (w.error = message),
+    });
+    const w: Watched = { tree, ready: false, error: null };
+    this.#watched.set(root, w);
+    void tree.start().then(() => {
+      w.ready = w.error === null;
+      if (mine()) this.c.emit('library.changed', { reason: 'watching' });
+    });
   }
 
   /** Follows a new or changed photo until its size and time stand still, then marks its folder for a rescan. */
