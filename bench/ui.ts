@@ -1,5 +1,5 @@
 // Bench (ui): first paint and scroll frame times of the People grid (100k faces) and of the photo timeline (100k photos) in a generated library, through the web door in Chromium.
-// Run: node --import tsx bench/ui.ts   (env: FACES=100000 PER_PERSON=20, ONLY=people|timeline)
+// Run: node --import tsx bench/ui.ts   (env: FACES=100000 PER_PERSON=20, ONLY=people|timeline, THUMBS=0)
 // [Note: scale bench data] applies: photos are stand-ins (rows, no analysis); for the timeline each stand-in photo
 // has a file — a hard link to one of the real photos in ../shared/data/celeba-wild when present — so its grid
 // thumbnail is made by the engine on first request exactly as in a real library.
@@ -18,6 +18,8 @@ import { chromiumLaunch } from '../test/e2e/chromium.js';
 const FACES = Number(process.env.FACES ?? 100_000);
 const PER_PERSON = Number(process.env.PER_PERSON ?? 20);
 const ONLY = process.env.ONLY;
+/** THUMBS=0: the stand-ins get no files, so no thumbnail is made while scrolling (the grid's own cost alone). */
+const THUMBS = process.env.THUMBS !== '0';
 /** The stand-in photos' dates: one every ~55 minutes, newest now, so 100k photos span about 10 years. */
 const STEP_MS = 55 * 60_000;
 
@@ -121,7 +123,7 @@ try {
   const dbPath = join(dir, 'library.db');
   const photosDir = join(dir, 'photos');
   mkdirSync(photosDir);
-  const sources = ONLY === 'people' ? [] : realPhotos();
+  const sources = ONLY === 'people' || !THUMBS ? [] : realPhotos();
   const loadBefore = load();
   let t = performance.now();
   generate(dbPath, photosDir, sources);

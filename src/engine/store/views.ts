@@ -462,9 +462,11 @@ export function peopleNamed(db: Db, text: string, limit: number): Person[] {
 export function foldersNamed(db: Db, text: string, limit: number): { path: string; files: number }[] {
   return db
     .prepare(
+      // The path filter (a superset: a folder's text is in its files' paths) keeps the folder arithmetic to matches.
       `SELECT dir AS path, count(*) AS files FROM (
-           SELECT substr(path, 1, length(rtrim(path, replace(path, '/', ''))) - 1) AS dir FROM files)
-        WHERE dir LIKE ? ESCAPE '\\' GROUP BY dir ORDER BY files DESC, dir LIMIT ?`,
+           SELECT substr(path, 1, length(rtrim(path, replace(path, '/', ''))) - 1) AS dir FROM files
+            WHERE path LIKE @q ESCAPE '\\')
+        WHERE dir LIKE @q ESCAPE '\\' GROUP BY dir ORDER BY files DESC, dir LIMIT @limit`,
     )
-    .all(likeAnywhere(text), limit) as { path: string; files: number }[];
+    .all({ q: likeAnywhere(text), limit }) as { path: string; files: number }[];
 }
