@@ -10,6 +10,7 @@ import { openHostApi, until } from '../../host-api.js';
 const { PhotoList, PHOTO_LIST_OPTIONS, layoutRows, filterFromQuery, filterToQuery } =
   await import('../../../../../renderer/src/lib/state/photos.svelte.js');
 const { Notices } = await import('../../../../../renderer/src/lib/state/notices.svelte.js');
+const { FaceSources } = await import('../../../../../renderer/src/lib/state/sources.svelte.js');
 const skip = skipUnlessData('fixtures', 'wild');
 
 test('the grid lays out months from the counts alone: small months share a row, a big one fills rows', () => {
@@ -112,6 +113,17 @@ test(
       photosOf(set.photos, 'anna').map((p) => p.date),
     );
     assert.equal(anna.indexOf(anna.at(2)!.id), 2);
+
+    // The file of a face, asked once when it is first hovered.
+    const sources = new FaceSources(api);
+    const photo = await api.photos.get({ photoId: anna.at(0)!.id });
+    const faceId = photo.faces[0]!.id;
+    assert.equal(sources.get(faceId), undefined);
+    await Promise.all([sources.ask(faceId), sources.ask(faceId)]);
+    assert.equal(sources.get(faceId), photo.path);
+    assert.ok(photo.path!.startsWith(folder));
+    await sources.ask(999_999); // a face that is not there: nothing known, nothing thrown
+    assert.equal(sources.get(999_999), undefined);
 
     // A photo leaving the library reaches both lists through the engine's events alone.
     const removed = (await api.library.folders())[0]!;
