@@ -8,6 +8,7 @@ import {
   net,
   protocol,
   session,
+  shell,
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
@@ -19,6 +20,7 @@ import { EngineClient, type EngineChild } from '../engine/host/client.js';
 import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
 import { registerContract, registerPickers } from './ipc.js';
+import { registerReveal } from './reveal.js';
 import { lockDown, lockSession, secureWebPreferences } from './security.js';
 import { buildMenu } from './menu.js';
 
@@ -53,7 +55,7 @@ engine.onState((s) => {
 
 /**
  * facelens://app/... is the built renderer (never a path outside it), or the engine's error page while the engine
- * cannot run; facelens://thumb/N and /photo/N ask the engine.
+ * cannot run; facelens://thumb/N, /photo/N and /photothumb/N ask the engine.
  */
 function registerProtocol(): void {
   protocol.handle('facelens', async (req) => {
@@ -65,8 +67,13 @@ function registerProtocol(): void {
       return file ? net.fetch(pathToFileURL(file).href) : new Response('not found', { status: 404 });
     }
     const id = Number(url.pathname.slice(1));
-    if ((url.host === 'thumb' || url.host === 'photo') && Number.isSafeInteger(id) && id > 0) {
-      const path = url.host === 'thumb' ? await engine.thumbFile(id) : await engine.photoFile(id);
+    if (['thumb', 'photo', 'photothumb'].includes(url.host) && Number.isSafeInteger(id) && id > 0) {
+      const path =
+        url.host === 'thumb'
+          ? await engine.thumbFile(id)
+          : url.host === 'photo'
+            ? await engine.photoFile(id)
+            : await engine.photoThumbFile(id);
       // A file that vanished or cannot be read answers 404/410, and a photo's is recorded ([Note: served files]).
       const sent = path ? await net.fetch(pathToFileURL(path).href).catch(() => undefined) : undefined;
       if (sent?.ok) return sent;
@@ -120,6 +127,12 @@ app.whenReady().then(() => {
   const isAppWindow = (id: number) => win?.webContents.id === id;
   registerContract(ipcMain, isAppWindow, callEngine);
   registerPickers(ipcMain, isAppWindow, { folders: pickFolders, file: pickFile }, choose);
+  registerReveal(
+    ipcMain,
+    isAppWindow,
+    (photoId) => engine.sourceFile(photoId),
+    (path) => shell.showItemInFolder(path),
+  );
   Menu.setApplicationMenu(
     buildMenu({
       addFolders: async () => {

@@ -1,4 +1,4 @@
-// Preload (Electron, sandboxed): exposes window.facelens — a namespaced API built from the contract's method names, events, and folder drop/pick.
+// Preload (Electron, sandboxed): exposes window.facelens — a namespaced API built from the contract's method names, events, folder drop/pick, show in folder.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 
 /**
@@ -24,6 +24,8 @@ contextBridge.exposeInMainWorld('facelens', {
   },
   thumbUrl: (faceId: number) => `facelens://thumb/${Math.trunc(faceId)}`,
   photoUrl: (photoId: number) => `facelens://photo/${Math.trunc(photoId)}`,
+  photoThumbUrl: (photoId: number) => `facelens://photothumb/${Math.trunc(photoId)}`,
+  showInFolder: (photoId: number): Promise<unknown> => ipcRenderer.invoke('facelens:showInFolder', photoId),
   pickFolders: (): Promise<string[]> => ipcRenderer.invoke('facelens:pickFolders'),
   pickFile: (): Promise<string[]> => ipcRenderer.invoke('facelens:pickFile'),
   // Only files that came from the user's disk have a path; main makes them the engine's to read.

@@ -16,6 +16,7 @@ export interface DoorHost {
   photoFile(photoId: number): string | undefined | Promise<string | undefined>;
   /** The door could not send this photo's file ([Note: served files]); what the engine found. */
   photoFileFailed?(photoId: number, code: string): ServedFileState | Promise<ServedFileState>;
+  photoThumbFile(photoId: number): Promise<string | undefined>;
   close(): Promise<void>;
 }
 

@@ -218,7 +218,11 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
   async function handleMedia(req: IncomingMessage, res: ServerResponse, kind: string, id: number): Promise<void> {
     if (!cookieOk(req)) return send(res, 401, 'no session: open the address Facelens printed', 'text/plain');
     const photo = kind === 'photo';
-    const file = await (photo ? o.host.photoFile(id) : o.host.thumbFile(id));
+    const file = await (photo
+      ? o.host.photoFile(id)
+      : kind === 'photothumb'
+        ? o.host.photoThumbFile(id)
+        : o.host.thumbFile(id));
     let code = 'ENOENT';
     if (file) {
       try {
@@ -260,7 +264,7 @@ export async function startWebDoor(o: WebDoorOptions): Promise<WebDoor> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET, HEAD' });
 
-    const media = /^\/(thumb|photo)\/([1-9][0-9]{0,15})$/.exec(path);
+    const media = /^\/(thumb|photo|photothumb)\/([1-9][0-9]{0,15})$/.exec(path);
     if (media) return handleMedia(req, res, media[1]!, Number(media[2]));
 
     const file = appFile(o.staticDir, path);

@@ -15,6 +15,8 @@ import {
   Page,
   Person,
   Photo,
+  PhotoCard,
+  PhotoFilter,
   Settings,
   Similar,
   Stats,
@@ -127,7 +129,71 @@ export const contract = {
     }),
     result: Face,
   },
+  /** The file a face was found in (the photo's first file): shown on hover and in the viewer. */
+  'faces.source': {
+    args: z.strictObject({ faceId: Id }),
+    result: z.object({ photoId: Id, path: z.string().nullable() }),
+  },
   'photos.get': { args: z.strictObject({ photoId: Id }), result: Photo },
+  /** Photos newest first by their date (EXIF, else the file's time): all, every chosen person in them, a folder, dates. */
+  'photos.list': { args: z.strictObject({ ...PhotoFilter.shape, ...paging }), result: Page(PhotoCard) },
+  /** How many photos of the same list fall in each month ('YYYY-MM', local time; 'undated' last), newest first. */
+  'photos.months': {
+    args: PhotoFilter,
+    result: z.array(z.object({ key: z.string(), count: z.int().positive() })),
+  },
+  /** A photo's place in a list and the photos before and after it (null at the ends; index null: not in the list). */
+  'photos.around': {
+    args: z.strictObject({ ...PhotoFilter.shape, photoId: Id }),
+    result: z.object({
+      index: z.int().nonnegative().nullable(),
+      total: z.int().nonnegative(),
+      prev: Id.nullable(),
+      next: Id.nullable(),
+    }),
+  },
+
+  /** A search box anywhere: people by name, people together ("Anna and Ben"), folders by name, a month or year. */
+  'search.query': {
+    args: z.strictObject({ q: z.string().trim().min(1).max(200), limit: z.int().positive().max(50).default(8) }),
+    result: z.object({
+      people: z.array(Person),
+      /** Two or more names joined by "and", "&", "," or "with", each found: their photos together. */
+      together: z.array(Person),
+      folders: z.array(z.object({ path: z.string(), files: z.int().nonnegative() })),
+      dates: z.array(z.object({ label: z.string(), from: z.number(), to: z.number() })),
+    }),
+  },
+
+  /**
+   * The folder browser of a door without a folder dialog: no path lists the roots (home, mounted drives); a path
+   * inside them lists its sub-folders. Paths outside the roots are refused by the engine.
+   */
+  'browse.list': {
+    args: z.strictObject({ path: absPath.optional(), hidden: z.boolean().default(false) }),
+    result: z.object({
+      path: z.string().nullable(),
+      parent: z.string().nullable(),
+      roots: z.array(z.object({ path: z.string(), label: z.string() })),
+      folders: z.array(z.object({ name: z.string(), path: z.string() })),
+      /** Photo files directly in this folder. */
+      images: z.int().nonnegative(),
+      truncated: z.boolean(),
+    }),
+  },
+
+  /** The watched folders: photos added or deleted while the app runs reach the library without a rescan. */
+  'watch.status': {
+    args: none,
+    result: z.object({
+      active: z.boolean(),
+      folders: z.array(z.object({ path: z.string(), watching: z.boolean(), error: z.string().nullable() })),
+      /** Folders waiting for a rescan, plus one while a rescan runs. */
+      pending: z.int().nonnegative(),
+      rescans: z.int().nonnegative(),
+      lastError: z.string().nullable(),
+    }),
+  },
 
   'history.list': {
     args: z.strictObject({ limit: z.int().positive().max(1000).default(50) }),

@@ -65,13 +65,40 @@ export type Stats = z.infer<typeof Stats>;
 
 export const Photo = z.object({
   id: Id,
+  /** The photo's first file (null when no file shows it any more). */
   path: z.string().nullable(),
+  /** Every file showing this photo (a copy or a moved file shows the same content). */
+  files: z.array(z.string()),
   width: z.int().nullable(),
   height: z.int().nullable(),
+  /** EXIF capture time (ms since the epoch), when the photo has one. */
   takenAt: z.number().nullable(),
+  /** The photo's date in every list: EXIF capture time, else its file's time (see `dateSource`). */
+  date: z.number().nullable(),
+  dateSource: z.enum(['exif', 'file']).nullable(),
   faces: z.array(Face),
 });
 export type Photo = z.infer<typeof Photo>;
+
+/** A photo as a list shows it (timeline, a person's photos, together, search): newest first by `date`. */
+export const PhotoCard = z.object({
+  id: Id,
+  date: z.number().nullable(),
+  dateSource: z.enum(['exif', 'file']).nullable(),
+  width: z.int().nullable(),
+  height: z.int().nullable(),
+  faces: z.int().nonnegative(),
+});
+export type PhotoCard = z.infer<typeof PhotoCard>;
+
+/** Which photos a list holds: every chosen person in it, a folder (at or under), a date range [from, to). */
+export const PhotoFilter = z.strictObject({
+  personIds: z.array(Id).min(1).max(10).optional(),
+  folder: z.string().min(1).max(4096).optional(),
+  from: z.number().optional(),
+  to: z.number().optional(),
+});
+export type PhotoFilter = z.infer<typeof PhotoFilter>;
 
 export const Similar = z.object({ face: Face, similarity: z.number() });
 

@@ -28,12 +28,13 @@ export function whyNotRunnable(): string | undefined {
   return undefined;
 }
 
-export async function startDoor(): Promise<Door> {
+/** `env` adds to the door's environment (a spec may give it its own HOME, the folder browser's first root). */
+export async function startDoor(env: Record<string, string> = {}): Promise<Door> {
   const home = mkdtempSync(join(tmpdir(), 'facelens-e2e-'));
   let out = '';
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'facelens.js'), 'serve', '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1' },
+    env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));

@@ -8,9 +8,11 @@ interface Preload {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  photoThumbUrl(photoId: number): string;
   pickFolders(): Promise<string[]>;
   pickFile(): Promise<string[]>;
   pathsOfDrop(files: File[]): Promise<string[]>;
+  showInFolder(photoId: number): Promise<Result<{ path: string }>>;
 }
 
 /** One door, whichever carried the app. */
@@ -19,9 +21,11 @@ interface Bridge {
   on(event: EventName, listener: (payload: unknown) => void): () => void;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  photoThumbUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
   pickFile?: () => Promise<string[]>;
   pathsOfDrop?: (files: File[]) => Promise<string[]>;
+  showInFolder?: (photoId: number) => Promise<Result<{ path: string }>>;
 }
 
 declare global {
@@ -79,6 +83,7 @@ function webBridge(): Bridge {
     },
     thumbUrl: (id) => `/thumb/${id}`,
     photoUrl: (id) => `/photo/${id}`,
+    photoThumbUrl: (id) => `/photothumb/${id}`,
   };
 }
 
@@ -92,9 +97,11 @@ function electronBridge(p: Preload): Bridge {
     on: p.on,
     thumbUrl: p.thumbUrl,
     photoUrl: p.photoUrl,
+    photoThumbUrl: p.photoThumbUrl,
     pickFolders: p.pickFolders,
     pickFile: p.pickFile,
     pathsOfDrop: p.pathsOfDrop,
+    showInFolder: p.showInFolder,
   };
 }
 
@@ -107,6 +114,8 @@ export interface Door {
   api: Api;
   thumbUrl(faceId: number): string;
   photoUrl(photoId: number): string;
+  /** A photo's grid thumbnail (a small JPEG the engine makes on first request). */
+  photoThumbUrl(photoId: number): string;
   pickFolders?: () => Promise<string[]>;
   pickFile?: () => Promise<string[]>;
   pathsOfDrop?: (files: File[]) => Promise<string[]>;
@@ -116,6 +125,8 @@ export interface Door {
    * already (a typed path there is refused by the engine, with a message that says to use Choose…).
    */
   choose(paths: string[]): Promise<string[]>;
+  /** Reveals a photo's file in the system's file manager: the desktop app only (a browser cannot). */
+  showInFolder?: (photoId: number) => Promise<string>;
 }
 
 /** Opens the door that carried the app (the web door connects its event socket here). */
@@ -127,6 +138,7 @@ export function openDoor(): Door {
     api: apiOf(bridge),
     thumbUrl: (faceId) => bridge.thumbUrl(faceId),
     photoUrl: (photoId) => bridge.photoUrl(photoId),
+    photoThumbUrl: (photoId) => bridge.photoThumbUrl(photoId),
     pickFolders: bridge.pickFolders,
     pickFile: bridge.pickFile,
     pathsOfDrop: bridge.pathsOfDrop,
@@ -135,6 +147,7 @@ export function openDoor(): Door {
       const api = apiOf(bridge);
       return (await api.files.choose({ paths })).map((c) => c.path);
     },
+    showInFolder: bridge.showInFolder ? async (photoId) => unwrap(await bridge.showInFolder!(photoId)).path : undefined,
   };
 }
 

@@ -7,6 +7,20 @@ import { Library } from './state/library.svelte';
 import { Notices } from './state/notices.svelte';
 import { People } from './state/people.svelte';
 import { Router } from './state/router.svelte';
+import { Search } from './state/search.svelte';
+import { FaceSources } from './state/sources.svelte';
+
+/** Pages the search box offers by name (the navigation's pages). */
+export const SEARCH_PAGES = [
+  ['library', 'Library'],
+  ['people', 'People'],
+  ['timeline', 'Photos (timeline)'],
+  ['name', 'Name groups'],
+  ['train', 'Train'],
+  ['verify', 'Verify'],
+  ['settings', 'Settings'],
+  ['history', 'History'],
+] as const;
 
 /**
  * [Note: state takes its api] Each state class takes the contract's `Api` (and the notices it reports to) as
@@ -22,6 +36,10 @@ export interface AppState {
   library: Library;
   people: People;
   router: Router;
+  /** The search box of every page. */
+  search: Search;
+  /** Which file each face came from (shown on hover). */
+  sources: FaceSources;
 }
 
 export function createApp(door: Door, win: Window): AppState {
@@ -34,6 +52,8 @@ export function createApp(door: Door, win: Window): AppState {
     library: new Library(door.api, notices),
     people: new People(door.api, notices),
     router: new Router(win),
+    search: new Search(door.api, notices, SEARCH_PAGES),
+    sources: new FaceSources(door.api),
   };
 }
 

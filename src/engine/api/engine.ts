@@ -21,13 +21,17 @@ import { Grants } from './grants.js';
 import { CareService } from './care.js';
 import { ClusterService } from './cluster.js';
 import { Events, Jobs, SerialQueue, type Core } from './core.js';
-import { FacesService, PhotosService } from './faces.js';
+import { BrowseService, type BrowseRoot } from './browse.js';
+import { FacesService } from './faces.js';
 import { LibraryService } from './library.js';
 import { LookalikeService } from './lookalike.js';
 import { HistoryService, PeopleService } from './people.js';
+import { PhotosService } from './photos.js';
+import { SearchService } from './search.js';
 import { loadSettings } from './settings.js';
 import { HeadsService, LabService, TrainService } from './train.js';
 import { VerifyService } from './verify.js';
+import { WatchService, type watchOptions } from './watch.js';
 
 export interface EngineOptions {
   index?: Partial<IndexOptions>;
@@ -38,6 +42,10 @@ export interface EngineOptions {
   loadVision?: (lane: number) => Promise<FacePipeline>;
   /** Which door opened the library (app.status says it). */
   door?: 'electron' | 'web' | 'cli';
+  /** The folder browser's roots (default: home and mounted drives, [Note: folder browser limits]). */
+  browseRoots?: () => BrowseRoot[];
+  /** Timings of the folder watcher ([Note: watched folders]); tests shorten them. */
+  watch?: Partial<typeof watchOptions>;
 }
 
 /**
@@ -68,6 +76,10 @@ export class Engine {
   readonly lookalike: LookalikeService;
   readonly verify: VerifyService;
   readonly settings: SettingsService;
+  readonly search: SearchService;
+  readonly browse: BrowseService;
+  /** Watched folders: started by the host for the library it opens ([Note: watched folders]). */
+  readonly watch: WatchService;
   /** Checking, repairing and backing up a library (the command line's doctor, export, import-backup). */
   readonly care: CareService;
 
@@ -120,6 +132,9 @@ export class Engine {
     this.lookalike = new LookalikeService(c, this.heads);
     this.verify = new VerifyService(c);
     this.care = new CareService(c);
+    this.search = new SearchService(c);
+    this.browse = new BrowseService(opts.browseRoots);
+    this.watch = new WatchService(c, this.library, (l) => this.#events.on(l), opts.watch);
     this.#api = {
       app: this.app,
       library: this.library,
@@ -136,6 +151,9 @@ export class Engine {
       lookalike: this.lookalike,
       verify: this.verify,
       settings: this.settings,
+      search: this.search,
+      browse: this.browse,
+      watch: this.watch,
     };
   }
 
@@ -174,6 +192,7 @@ export class Engine {
   /** Cancels running jobs, waits for queued work, saves the index, releases the models and closes the database. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    await this.watch.stop();
     this.#jobs.cancelAll();
     await this.#queue.run(() => undefined).catch(() => undefined);
     this.#closed = true;

@@ -1,4 +1,4 @@
-// Engine (api): single faces and photos — a face, the faces most like it, a face box drawn by hand, a photo with its faces.
+// Engine (api): single faces — a face, the file it came from, the faces most like it, a face box drawn by hand.
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
 import type { Face } from '../../shared/schemas.js';
@@ -43,6 +43,13 @@ export class FacesService implements Service<'faces'> {
         .map((f) => [f.id, f]),
     );
     return near.flatMap((n) => (byId.has(n.faceId) ? [{ face: byId.get(n.faceId)!, similarity: n.similarity }] : []));
+  }
+
+  /** The file a face was found in (its photo's first file). */
+  source(a: ParsedArgs<'faces.source'>): Value<'faces.source'> {
+    const s = views.faceSource(this.c.db, a.faceId);
+    if (!s) throw new ApiError('not-found', `face ${a.faceId} does not exist (its photo may have left the library)`);
+    return s;
   }
 
   /** A face box drawn by hand on a photo: aligned, embedded, indexed and given to people like any other face. */
@@ -102,15 +109,5 @@ export class FacesService implements Service<'faces'> {
     const f = views.face(this.c.db, id, this.c.settings().minQuality);
     if (!f) throw new ApiError('not-found', `face ${id} does not exist (its photo may have left the library)`);
     return f;
-  }
-}
-
-export class PhotosService implements Service<'photos'> {
-  constructor(private readonly c: Core) {}
-
-  get(a: ParsedArgs<'photos.get'>): Value<'photos.get'> {
-    const p = views.photo(this.c.db, a.photoId, this.c.settings().minQuality);
-    if (!p) throw new ApiError('not-found', `photo ${a.photoId} does not exist (it may have left the library)`);
-    return p;
   }
 }

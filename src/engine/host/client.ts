@@ -1,6 +1,6 @@
 // Engine (host): the door side of an off-main engine — queue until ready, one pending map, crash restarts with a limit, a bounded close.
 import type { Result } from '../../shared/result.js';
-import type { FromEngine, HostEvent, ToEngine } from './messages.js';
+import type { FileKind, FromEngine, HostEvent, ToEngine } from './messages.js';
 import type { OpenFailure } from './open-error.js';
 import type { ServedFileState } from '../library/served.js';
 
@@ -113,6 +113,14 @@ export class EngineClient {
     return (await this.#ask({ fileFailed: { photoId, code } })).state ?? 'unknown';
   }
 
+  async sourceFile(photoId: number): Promise<string | undefined> {
+    return (await this.#ask({ file: 'source', key: photoId })).path ?? undefined;
+  }
+
+  async photoThumbFile(photoId: number): Promise<string | undefined> {
+    return (await this.#ask({ file: 'photothumb', key: photoId })).path ?? undefined;
+  }
+
   /** Asks the engine to close its library; kills it when it does not within closeTimeoutMs. */
   async close(): Promise<void> {
     if (this.#state === 'closed') return;
@@ -157,7 +165,7 @@ export class EngineClient {
   #ask(
     msg:
       | { method: unknown; args: unknown }
-      | { file: 'thumb' | 'photo'; key: number }
+      | { file: FileKind; key: number }
       | { fileFailed: { photoId: number; code: string } },
   ): Promise<Answer> {
     if (this.#state === 'failed') return Promise.resolve(engineError(failureMessage(this.#failure!)));

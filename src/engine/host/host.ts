@@ -21,6 +21,8 @@ export interface HostOptions {
   /** Check every result against the contract too (tests and development; costs a parse per call). */
   checkResults?: boolean;
   engine?: EngineOptions;
+  /** Watch the library's folders while the host runs (default true; [Note: watched folders]). */
+  watch?: boolean;
 }
 
 /**
@@ -40,7 +42,9 @@ export class EngineHost {
   }
 
   static async open(opts: HostOptions): Promise<EngineHost> {
-    return new EngineHost(Engine.open(opts.dbPath, { ...opts.engine, door: opts.door }), opts);
+    const engine = Engine.open(opts.dbPath, { ...opts.engine, door: opts.door });
+    if (opts.watch ?? true) engine.watch.start();
+    return new EngineHost(engine, opts);
   }
 
   get engine(): Engine {
@@ -81,8 +85,16 @@ export class EngineHost {
     return this.#engine.library.thumbFile(faceId);
   }
 
-  /** A photo's file, when it lies inside a folder the user added. */
-  photoFile(photoId: number): string | undefined {
+  /**
+   * What a door shows for a photo: its own file when it lies inside a folder the user added and a browser shows its
+   * format, else a JPEG of it (HEIC, TIFF) ([Note: photo renditions]).
+   */
+  photoFile(photoId: number): Promise<string | undefined> {
+    return this.#engine.photos.viewFile(photoId);
+  }
+
+  /** A photo's own file, when it lies inside a folder the user added (what "show in folder" reveals). */
+  sourceFile(photoId: number): string | undefined {
     return this.#engine.library.photoFile(photoId);
   }
 
@@ -90,6 +102,11 @@ export class EngineHost {
   photoFileFailed(photoId: number, _code: string): ServedFileState {
     if (this.#closed) return 'unknown';
     return this.#engine.library.photoFileFailed(photoId);
+  }
+
+  /** A photo's grid thumbnail (JPEG), made on the first request. */
+  photoThumbFile(photoId: number): Promise<string | undefined> {
+    return this.#engine.photos.thumbFile(photoId);
   }
 
   async close(): Promise<void> {

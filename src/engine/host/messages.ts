@@ -4,16 +4,22 @@ import { describeOpenError, openFailureText, type OpenFailure } from './open-err
 export type { HostEvent } from '../../shared/contract.js';
 
 /**
- * [Note: engine messages] Door -> engine: {id, method, args} a contract call; {id, file: 'thumb'|'photo', key} a file
+ * [Note: engine messages] Door -> engine: {id, method, args} a contract call; {id, file: FileKind, key} a file
  * lookup; {id, fileFailed: {photoId, code}} the door could not send that photo's file (`code`: the open's errno, or
  * 'ENOENT' when the lookup found no file; see [Note: served files]); {id, close: true} close the library. Engine ->
  * door: {id, result} / {id, path} / {id, state} / {id} answers, {event, payload} events, and once at start either
  * {ready: true} or {failed: OpenFailure}. The engine trusts nothing it is sent: the host validates every call again
  * (see [Note: one host, two doors]) and looks at a failed file itself.
  */
+/**
+ * The files a door may ask for, each by a positive integer: a face's thumbnail, a photo as a browser shows it, a
+ * photo's grid thumbnail, a photo's own file (Electron's "show in folder").
+ */
+export type FileKind = 'thumb' | 'photo' | 'photothumb' | 'source';
+
 export type ToEngine =
   | { id: number; method: unknown; args?: unknown }
-  | { id: number; file: 'thumb' | 'photo'; key: number }
+  | { id: number; file: FileKind; key: number }
   | { id: number; fileFailed: { photoId: number; code: string } }
   | { id: number; close: true };
 
@@ -35,7 +41,9 @@ export interface EnginePort {
 export interface Answering {
   call(method: unknown, args: unknown): Promise<unknown>;
   thumbFile(faceId: number): string | undefined;
-  photoFile(photoId: number): string | undefined;
+  photoFile(photoId: number): Promise<string | undefined>;
+  photoThumbFile(photoId: number): Promise<string | undefined>;
+  sourceFile(photoId: number): string | undefined;
   /** The door could not send this photo's file: look again and record what is found ([Note: served files]). */
   photoFileFailed?(photoId: number, code: string): ServedFileState;
   onEvent(listener: (e: { event: string; payload: unknown }) => void): () => void;
@@ -88,7 +96,17 @@ export function serveHost(port: EnginePort, opening: Promise<Answering>, dbPath:
         return;
       }
       if ('file' in m) {
-        const path = m.file === 'thumb' ? host.thumbFile(Number(m.key)) : host.photoFile(Number(m.key));
+        const key = Number(m.key);
+        const path =
+          m.file === 'thumb'
+            ? host.thumbFile(key)
+            : m.file === 'photo'
+              ? await host.photoFile(key)
+              : m.file === 'photothumb'
+                ? await host.photoThumbFile(key)
+                : m.file === 'source'
+                  ? host.sourceFile(key)
+                  : undefined;
         port.postMessage({ id: m.id, path: path ?? null });
         return;
       }

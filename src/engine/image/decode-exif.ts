@@ -1,8 +1,9 @@
-// Engine (library): reads the capture time (DateTimeOriginal + OffsetTimeOriginal) from a raw EXIF block (TIFF layout).
+// Engine (image): reads the capture time (DateTimeOriginal + OffsetTimeOriginal) and the orientation from a raw EXIF block (TIFF layout).
 // Small and defensive: any malformed offset yields undefined, never a throw.
 
 const TAG_EXIF_IFD = 0x8769;
 const TAG_DATETIME = 0x0132;
+const TAG_ORIENTATION = 0x0112;
 const TAG_DATETIME_ORIGINAL = 0x9003;
 const TAG_OFFSET_TIME_ORIGINAL = 0x9011;
 
@@ -21,6 +22,8 @@ function readIfd(buf: Buffer, tiff: number, ifd: number, le: boolean): Map<numbe
     const type = u16(e + 2);
     const count = u32(e + 4);
     if (type === 4 || (type === 13 && count === 1)) out.set(tag, u32(e + 8));
+    else if (type === 3 && count === 1)
+      out.set(tag, u16(e + 8)); // SHORT: the value sits in the entry
     else if (type === 2) {
       const start = count <= 4 ? e + 8 : tiff + u32(e + 8);
       if (start + count <= buf.length)
@@ -69,5 +72,21 @@ export function exifTakenAt(exif: Buffer | undefined): number | undefined {
     return typeof text === 'string' ? parseExifDate(text, typeof offset === 'string' ? offset : undefined) : undefined;
   } catch {
     return undefined; // a malformed EXIF block must not cost the photo
+  }
+}
+
+/** The EXIF orientation (1..8) in a raw EXIF block ("Exif\0\0" + TIFF, or TIFF), or undefined when absent or odd. */
+export function exifOrientation(exif: Buffer | undefined): number | undefined {
+  if (!exif || exif.length < 14) return undefined;
+  try {
+    const tiff = exif.toString('latin1', 0, 4) === 'Exif' ? 6 : 0;
+    const order = exif.toString('latin1', tiff, tiff + 2);
+    if (order !== 'II' && order !== 'MM') return undefined;
+    const le = order === 'II';
+    const ifd0 = le ? exif.readUInt32LE(tiff + 4) : exif.readUInt32BE(tiff + 4);
+    const o = readIfd(exif, tiff, ifd0, le).get(TAG_ORIENTATION);
+    return typeof o === 'number' && o >= 1 && o <= 8 ? o : undefined;
+  } catch {
+    return undefined;
   }
 }

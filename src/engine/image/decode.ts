@@ -1,4 +1,4 @@
-// Engine (library): decodes a photo file or buffer into 8-bit sRGB RGB pixels with sharp, EXIF orientation applied.
+// Engine (image): decodes a photo file or buffer into 8-bit sRGB RGB pixels with sharp (HEIC with libheif in WebAssembly), EXIF orientation applied.
 //
 // API (consumed by the importer and the vision pipeline):
 //   decodeImage(pathOrBuffer, { maxPixels? }) -> { data: RGB HWC Uint8Array, width, height, orientation, takenAt? }
@@ -8,7 +8,8 @@
 // buffer is allocated, so a 20000x20000 PNG or a decompression bomb is refused at the cost of reading its header.
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import { exifTakenAt } from './decode-exif.js';
+import { exifOrientation, exifTakenAt } from './decode-exif.js';
+import { bmffCompleteness, decodeHeifPixels, flattenRgba, heifTransformed, orientRgb } from './heic.js';
 import { completeness, headerSize } from './structure.js';
 
 export const decodeOptions = {
@@ -44,18 +45,36 @@ export interface DecodedImage {
   takenAt?: number;
 }
 
-/** Lower-case file name endings the importer should consider (HEIC/HEIF only when this sharp build decodes them). */
-export const IMAGE_EXTENSIONS: readonly string[] = (() => {
-  const exts = ['.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.tif', '.tiff', '.avif', '.gif'];
+/**
+ * Lower-case file name endings the importer considers: every photo format it decodes (HEIC/HEIF through
+ * [Note: HEIC decoding]), and formats it knows but cannot decode (BMP, JPEG XL), so that such a file is a recorded
+ * failure with its reason instead of being passed over in silence.
+ */
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.gif',
+  '.heic',
+  '.heif',
+  '.hif',
+  '.bmp',
+  '.jxl',
+];
+
+/** Does this sharp build decode HEVC-coded HEIF itself (a custom libvips)? Else heic-decode does. */
+const SHARP_DECODES_HEIC = (() => {
   const heif = (sharp.format as unknown as Record<string, { input?: { fileSuffix?: string[] } }>).heif;
-  for (const s of heif?.input?.fileSuffix ?? []) if (!exts.includes(s.toLowerCase())) exts.push(s.toLowerCase());
-  return exts;
+  return (heif?.input?.fileSuffix ?? []).some((s) => s.toLowerCase() === '.heic');
 })();
 
-/** HEIC/HEIF decoding needs a sharp build with libheif's HEVC decoder; the prebuilt one reads AVIF only. */
-const HEIC_SUPPORTED = IMAGE_EXTENSIONS.includes('.heic');
-
-type Sniffed = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'avif' | 'heic' | 'bmp' | 'unknown';
+type Sniffed = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'avif' | 'heic' | 'bmp' | 'jxl' | 'unknown';
 
 /** What the first bytes say the file is (the file name is not trusted). */
 export function sniffFormat(head: Uint8Array): Sniffed {
@@ -71,6 +90,7 @@ export function sniffFormat(head: Uint8Array): Sniffed {
     if (['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'].includes(brand)) return 'heic';
   }
   if (ascii(0, 2) === 'BM') return 'bmp';
+  if ((head[0] === 0xff && head[1] === 0x0a) || (ascii(4, 8) === 'JXL ' && head[3] === 0x0c)) return 'jxl';
   return 'unknown';
 }
 
@@ -105,7 +125,8 @@ async function readInput(input: string | Uint8Array, maxFileBytes: number): Prom
 /** Why a decode failed, from the file's own bytes first (see [Note: bad-file classification]). */
 function classify(err: unknown, buf: Uint8Array, format: Sniffed, maxPixels: number): DecodeError {
   const detail = ((err as Error).message ?? String(err)).split('\n')[0];
-  if (completeness(buf, format) === 'truncated')
+  const whole = format === 'heic' || format === 'avif' ? bmffCompleteness(buf) : completeness(buf, format);
+  if (whole === 'truncated')
     return new DecodeError('truncated', `the ${format} file is cut short (incomplete download or copy?)`);
   const size = headerSize(buf, format);
   if (size && size.width * size.height > maxPixels)
@@ -128,11 +149,13 @@ export async function decodeImage(
   if (format === 'unknown')
     throw new DecodeError(
       'not-image',
-      'the file is not an image (its content is not JPEG, PNG, WebP, TIFF, AVIF or GIF)',
+      'the file is not an image (its content is not JPEG, PNG, WebP, TIFF, AVIF, HEIC or GIF)',
     );
-  if (format === 'bmp') throw new DecodeError('unsupported', 'BMP images are not supported');
-  if (format === 'heic' && !HEIC_SUPPORTED)
-    throw new DecodeError('unsupported', 'HEIC/HEIF photos cannot be decoded by this build (convert them to JPEG)');
+  if (format === 'bmp')
+    throw new DecodeError('unsupported', 'BMP images are not supported (convert them to PNG or JPEG)');
+  if (format === 'jxl')
+    throw new DecodeError('unsupported', 'JPEG XL photos are not supported yet (convert them to JPEG)');
+  if (format === 'heic' && !SHARP_DECODES_HEIC) return decodeHeif(buf, maxPixels);
 
   // failOn 'truncated': cut-short files are refused, but the many real photos with harmless warnings still decode.
   const base = { limitInputPixels: maxPixels, failOn: 'truncated' as const, pages: 1, page: 0 };
@@ -164,5 +187,38 @@ export async function decodeImage(
   } catch (err) {
     if (err instanceof DecodeError) throw err;
     throw classify(err, buf, format, maxPixels);
+  }
+}
+
+/** A HEIC/HEIF photo: header and EXIF from sharp, pixels from libheif in WebAssembly ([Note: HEIC decoding]). */
+async function decodeHeif(buf: Buffer, maxPixels: number): Promise<DecodedImage> {
+  if (bmffCompleteness(buf) === 'truncated')
+    throw new DecodeError('truncated', 'the heic file is cut short (incomplete download or copy?)');
+  try {
+    const meta = await sharp(buf, { limitInputPixels: false }).metadata();
+    if (!meta.width || !meta.height) throw new DecodeError('decode', 'the image has no size in its header');
+    if (meta.width * meta.height > maxPixels)
+      throw new DecodeError(
+        'too-large',
+        `the image is ${meta.width}x${meta.height}, more than the ${Math.round(maxPixels / 1e6)} MP limit`,
+      );
+    const px = await decodeHeifPixels(buf);
+    if (px.width * px.height > maxPixels)
+      throw new DecodeError(
+        'too-large',
+        `the image is ${px.width}x${px.height}, more than the ${Math.round(maxPixels / 1e6)} MP limit`,
+      );
+    const tag = exifOrientation(meta.exif) ?? 1;
+    const upright = orientRgb(
+      flattenRgba(px.data, decodeOptions.background),
+      px.width,
+      px.height,
+      heifTransformed(buf) ? 1 : tag,
+    );
+    const takenAt = exifTakenAt(meta.exif);
+    return { ...upright, orientation: tag, ...(takenAt !== undefined ? { takenAt } : {}) };
+  } catch (err) {
+    if (err instanceof DecodeError) throw err;
+    throw classify(err, buf, 'heic', maxPixels);
   }
 }

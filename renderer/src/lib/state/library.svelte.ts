@@ -1,5 +1,5 @@
 // Renderer state: the library's folders, figures and failed files, refreshed when the engine says the library changed.
-import type { Api } from '../../../../src/shared/contract';
+import type { Api, Value } from '../../../../src/shared/contract';
 import type { Failure, Folder, Stats } from '../../../../src/shared/schemas';
 import { coalesce } from '../coalesce';
 import type { Notices } from './notices.svelte';
@@ -11,6 +11,7 @@ export class Library {
   #folders = $state<Folder[]>([]);
   #stats = $state<Stats | undefined>();
   #failures = $state<{ total: number; items: Failure[] }>({ total: 0, items: [] });
+  #watch = $state<Value<'watch.status'> | undefined>();
   readonly #api: Api;
   readonly #notices: Notices;
   readonly #off: (() => void)[];
@@ -36,14 +37,20 @@ export class Library {
   get failures(): { total: number; items: Failure[] } {
     return this.#failures;
   }
+  /** The watched folders ([Note: watched folders]): new photos in them arrive without a rescan. */
+  get watch(): Value<'watch.status'> | undefined {
+    return this.#watch;
+  }
   async refresh(): Promise<void> {
     const api = this.#api;
     await this.#notices.attempt(async () => {
-      const [folders, stats, failures] = await Promise.all([
+      const [folders, stats, failures, watch] = await Promise.all([
         api.library.folders(),
         api.library.stats(),
         api.library.failures({ limit: LIBRARY_OPTIONS.failures }),
+        api.watch.status(),
       ]);
+      this.#watch = watch;
       this.#folders = folders;
       this.#stats = stats;
       this.#failures = failures;

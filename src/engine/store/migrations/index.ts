@@ -6,6 +6,7 @@ import * as m003 from './003_training.js';
 import * as m004 from './004_face_order.js';
 import * as m005 from './005_thumb_journal.js';
 import * as m006 from './006_quality_norm.js';
+import * as m007 from './007_photo_dates.js';
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'face-order', up: m004.up },
   { version: 5, name: 'thumb-journal', up: m005.up },
   { version: 6, name: 'quality-norm', up: m006.up },
+  { version: 7, name: 'photo-dates', up: m007.up },
 ];

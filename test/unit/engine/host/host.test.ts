@@ -181,11 +181,13 @@ test('settings persist in the library', async () => {
   await value('settings.set', { minQuality: 0.35 });
 });
 
-test('files: a photo is served only from inside a folder the user added; thumbs only from thumbs/', () => {
-  assert.equal(host.photoFile(1), join(photosDir, 'a.jpg'));
-  assert.equal(host.photoFile(2), undefined, 'file row points outside its folder');
-  assert.equal(host.photoFile(99), undefined);
-  assert.equal(host.photoFile(-1), undefined);
+test('files: a photo is served only from inside a folder the user added; thumbs only from thumbs/', async () => {
+  assert.equal(await host.photoFile(1), join(photosDir, 'a.jpg'));
+  assert.equal(await host.photoFile(2), undefined, 'file row points outside its folder');
+  assert.equal(await host.photoFile(99), undefined);
+  assert.equal(await host.photoFile(-1), undefined);
+  assert.equal(await host.photoThumbFile(2), undefined, 'no thumbnail made from a file outside its folder');
+  assert.equal(await host.photoThumbFile(1), undefined, 'no thumbnail of a file that is not an image');
   assert.equal(host.thumbFile(1), undefined, 'no thumbnail written');
   assert.equal(host.thumbFile(Number.NaN), undefined);
 });

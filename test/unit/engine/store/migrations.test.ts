@@ -58,10 +58,8 @@ test('a failing migration leaves the database at its old version', () => {
 test('migration 6 recomputes every stored quality from the feature norm', () => {
   // a library at version 5 with faces whose quality came from the previous score
   const path = join(tempDir(), 'v5.db');
-  const old = openDb(path);
-  old.close();
   const raw = new Database(path);
-  raw.pragma('user_version = 5');
+  migrate(raw, MIGRATIONS.slice(0, 5));
   raw.exec(`INSERT INTO photos (id, hash) VALUES (1, 'a')`);
   const ins = raw.prepare(
     `INSERT INTO faces (photo_id, x, y, w, h, score, landmarks, feature, quality, created_at) VALUES (1, 0, 0, 10, 10, 0.9, ?, ?, ?, 0)`,
@@ -72,7 +70,7 @@ test('migration 6 recomputes every stored quality from the feature norm', () => 
   ins.run(lm, feature(4), 0.1); // a clear face it did not
   ins.run(lm, feature(2.675), null); // no score before (an aligned crop)
   raw.close();
-  const migrated = openDb(path);
+  const migrated = openDb(path); // runs 6 (and every later one)
   const q = (migrated.prepare('SELECT quality FROM faces ORDER BY id').all() as { quality: number }[]).map(
     (r) => r.quality,
   );

@@ -6,10 +6,10 @@ import '../../../../helpers/svelte.js';
 const { parseRoute } = await import('../../../../../renderer/src/lib/state/router.svelte.js');
 
 test('a hash names the page and its id; no hash is the library', () => {
-  assert.deepEqual(parseRoute('#/person/12'), { parts: ['person', '12'], page: 'person', id: 12 });
-  assert.deepEqual(parseRoute('#people'), { parts: ['people'], page: 'people', id: undefined });
-  assert.deepEqual(parseRoute(''), { parts: [], page: 'library', id: undefined });
-  assert.deepEqual(parseRoute('#/'), { parts: [], page: 'library', id: undefined });
+  assert.deepEqual(parseRoute('#/person/12'), { parts: ['person', '12'], page: 'person', id: 12, query: {} });
+  assert.deepEqual(parseRoute('#people'), { parts: ['people'], page: 'people', id: undefined, query: {} });
+  assert.deepEqual(parseRoute(''), { parts: [], page: 'library', id: undefined, query: {} });
+  assert.deepEqual(parseRoute('#/'), { parts: [], page: 'library', id: undefined, query: {} });
 });
 
 test('an id that is not a positive integer is no id', () => {

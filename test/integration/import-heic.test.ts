@@ -1,0 +1,62 @@
+// Integration test (CLI door, real models): `facelens import` of a folder of iPhone-style HEIC photos made by heif-enc finds their faces and dates.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { projectRoot } from '../../src/engine/paths.js';
+import { openDb } from '../../src/engine/store/db.js';
+import * as views from '../../src/engine/store/views.js';
+import { dataPath, skipUnlessData } from '../helpers/data.js';
+import { makeHeic, skipUnlessHeifEnc } from '../helpers/heic.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const root = projectRoot();
+
+test(
+  'facelens import reads HEIC photos: their faces, their EXIF dates, one person',
+  { skip: skipUnlessHeifEnc() || skipUnlessData('fixtures', 'wild', 'person04'), timeout: 180_000 },
+  async () => {
+    const dir = tempDir();
+    const folder = join(dir, 'iphone');
+    mkdirSync(folder);
+    const src = ['img13.jpg', 'img14.jpg', 'img15.jpg'];
+    const dates = ['2023:01:05 10:00:00', '2023:02:06 11:30:00', '2023:03:07 12:45:00'];
+    for (const [i, f] of src.entries()) {
+      const jpeg = join(dir, `src-${i}.jpg`); // outside the imported folder
+      writeFileSync(
+        jpeg,
+        await sharp(dataPath('fixtures', 'wild', 'person04', f)!)
+          .withExif({ IFD2: { DateTimeOriginal: dates[i]!, OffsetTimeOriginal: '-05:00' } })
+          .jpeg({ quality: 92 })
+          .toBuffer(),
+      );
+      makeHeic(jpeg, join(folder, `IMG_${1000 + i}.HEIC`));
+    }
+    const db = join(dir, 'library.db');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry.ts', 'import', folder, '--db', db, '--json'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.deepEqual(s.failures, []);
+    assert.equal(s.added, 3);
+    assert.equal(s.facesFound, 3, 'one face in each photo');
+    assert.equal(s.assigned.newPeople, 1, 'the three faces are one person');
+
+    const lib = openDb(db, { readonly: true });
+    try {
+      const page = views.photoPage(lib, {}, 0, 10);
+      const got = page.items.map((p) => [views.photo(lib, p.id, 0.3)!.path!.split('/').pop(), p.date, p.dateSource]);
+      assert.deepEqual(got, [
+        ['IMG_1002.HEIC', Date.UTC(2023, 2, 7, 17, 45), 'exif'],
+        ['IMG_1001.HEIC', Date.UTC(2023, 1, 6, 16, 30), 'exif'],
+        ['IMG_1000.HEIC', Date.UTC(2023, 0, 5, 15, 0), 'exif'],
+      ]);
+    } finally {
+      lib.close();
+    }
+  },
+);
