@@ -19,21 +19,38 @@ import * as views from '../store/views.js';
 import { backendName } from './app.js';
 import type { Core } from './core.js';
 
+/** How often people are brought up to date while an import runs ([Note: people as faces arrive]). */
+export const LIBRARY_OPTIONS = {
+  /** The faces committed so far are given to people each time this many more photos are done... */
+  assignEveryPhotos: 100,
+  /** ...unless that would spend more than this share of the import's time assigning (each reads every face). */
+  assignShare: 0.15,
+};
+
 export interface LibraryImport extends ImportSummary {
-  /** New faces given to people (or new groups) right after the import, as the app does ([Note: people as faces arrive]). */
+  /** New faces given to people (or new groups) while and right after the import ([Note: people as faces arrive]). */
   assigned: AssignResult | null;
 }
 
 /**
- * [Note: people as faces arrive] Every import, from any door, ends by assigning the faces it found to people
+ * [Note: people as faces arrive] Every import, from any door, gives the faces it finds to people as they come in
  * (cluster/incremental: a face joins the closest person above the user's assignment threshold; the rest form new
- * groups or stay unknown), with the user's saved thresholds. A cancelled import assigns what it committed.
+ * groups or stay unknown), with the user's saved thresholds: every hundred photos while it runs (less often when
+ * that would take more than a small share of its time, since an assignment reads every face), and once more when
+ * it ends, each time telling the doors 'people.changed'. So a user importing 50,000 photos sees people within
+ * the first minute, and a cancelled import assigns what it committed. The cadence counts photos, not seconds, so
+ * a small import (under a hundred photos) is assigned once at its end by every door alike. Assignments run
+ * between photos, never inside the pipeline's own call; faces placed earlier never move, later faces join them.
  */
 export class LibraryService implements Service<'library'> {
   constructor(private readonly c: Core) {}
 
   stats(_a: ParsedArgs<'library.stats'> = {}): Value<'library.stats'> {
-    return { ...views.stats(this.c.db), indexSize: this.c.index().size, backend: backendName(this.c.provider()) };
+    return {
+      ...views.stats(this.c.db, this.c.settings().minQuality),
+      indexSize: this.c.index().size,
+      backend: backendName(this.c.provider()),
+    };
   }
 
   folders(_a: ParsedArgs<'library.folders'> = {}): Value<'library.folders'> {
@@ -64,6 +81,7 @@ export class LibraryService implements Service<'library'> {
       }
       const index = this.c.index();
       const release = acquireLock(`${this.c.dbPath}.import.lock`);
+      const people = new AssignAsFacesArrive(this.c);
       let summary: ImportSummary;
       try {
         summary = await importFolders(
@@ -75,20 +93,24 @@ export class LibraryService implements Service<'library'> {
             vision: (lane) => this.c.vision(lane),
           },
           rows,
-          run,
+          {
+            ...run,
+            onProgress: (p) => {
+              run.onProgress?.(p);
+              if (p.status === 'running') people.soon(p.done);
+            },
+          },
         );
       } finally {
         try {
+          await people.settled();
           index.save();
         } finally {
           release();
         }
       }
       this.c.emit('library.changed', { reason: 'import' });
-      const { assignThreshold, minQuality } = this.c.settings();
-      const assigned = assignNewFaces(this.c.db, { threshold: assignThreshold, minQuality });
-      this.c.emit('people.changed', { reason: 'import' });
-      return { ...summary, assigned };
+      return { ...summary, assigned: people.now() };
     });
   }
 
@@ -154,7 +176,7 @@ export class LibraryService implements Service<'library'> {
   #importJob(paths: string[]): { jobId: string } {
     const c = this.c;
     const { jobId } = c.jobs.start('import', 'queued', paths.join(', '), async ({ jobId, signal, setStatus }) => {
-      const facesAtStart = views.stats(c.db).faces;
+      const facesAtStart = views.faceCount(c.db);
       const emit = (p: ImportProgress) => {
         setStatus(p.status);
         c.emit('job.progress', p);
@@ -167,7 +189,7 @@ export class LibraryService implements Service<'library'> {
           onProgress: (p) => {
             last = p;
             if (p.status === 'cancelled' || p.status === 'failed') ended = true;
-            if (p.status !== 'complete') emit(toImportProgress(jobId, p, views.stats(c.db).faces - facesAtStart));
+            if (p.status !== 'complete') emit(toImportProgress(jobId, p, views.faceCount(c.db) - facesAtStart));
           },
         });
         if (s.status !== 'complete') return; // the 'cancelled' event went out from onProgress
@@ -206,6 +228,61 @@ export class LibraryService implements Service<'library'> {
       }
     });
     return { jobId };
+  }
+}
+
+/**
+ * The assignments of one import ([Note: people as faces arrive]): `soon(done)` on each progress event schedules
+ * one, to run after the current photo, when one is due; `now()` runs the last one; their results add up.
+ */
+class AssignAsFacesArrive {
+  #lastDone = 0;
+  #lastAt = Date.now();
+  #lastMs = 0;
+  #pending: Promise<void> | undefined;
+  #total: AssignResult | null = null;
+
+  constructor(
+    private readonly c: Core,
+    private readonly o: typeof LIBRARY_OPTIONS = LIBRARY_OPTIONS,
+  ) {}
+
+  /** Schedules an assignment when `done` photos make one due (never runs it inside the caller). */
+  soon(done: number): void {
+    if (this.#pending || done - this.#lastDone < this.o.assignEveryPhotos) return;
+    if (Date.now() - this.#lastAt < this.#lastMs / this.o.assignShare) return;
+    this.#lastDone = done;
+    this.#pending = new Promise<void>((r) => setImmediate(r))
+      .then(() => void this.now())
+      .catch(() => undefined) // the import goes on; the final assignment reports a real failure
+      .finally(() => (this.#pending = undefined));
+  }
+
+  /** Waits for a scheduled assignment. */
+  async settled(): Promise<void> {
+    await this.#pending;
+  }
+
+  /** Assigns every face in nobody now; the doors hear 'people.changed'. Returns the import's total so far. */
+  now(): AssignResult {
+    const t = Date.now();
+    const { assignThreshold, minQuality } = this.c.settings();
+    const r = assignNewFaces(this.c.db, { threshold: assignThreshold, minQuality });
+    this.#lastAt = Date.now();
+    this.#lastMs = this.#lastAt - t;
+    const sum = this.#total;
+    this.#total = sum
+      ? {
+          considered: sum.joined + sum.newPeopleFaces + r.considered,
+          joined: sum.joined + r.joined,
+          newPeople: sum.newPeople + r.newPeople,
+          newPeopleFaces: sum.newPeopleFaces + r.newPeopleFaces,
+          unknown: r.unknown,
+          ms: sum.ms + r.ms,
+        }
+      : r;
+    this.c.emit('people.changed', { reason: 'import' });
+    return this.#total;
   }
 }
 

@@ -51,9 +51,19 @@ export function facesByIds(db: Db, ids: readonly number[], minQuality: number): 
   });
 }
 
-/** Counts of what the library holds (the index size and backend are added by the engine, which owns them). */
-export function stats(db: Db): Omit<Stats, 'indexSize' | 'backend'> {
-  const faces = count(db, 'SELECT count(*) AS n FROM faces');
+/** Faces in the library (the import's progress counts its new faces with this, several times a second). */
+export function faceCount(db: Db): number {
+  return count(db, 'SELECT count(*) AS n FROM faces');
+}
+
+/**
+ * Counts of what the library holds (the index size and backend are added by the engine, which owns them). Faces
+ * in nobody are counted as the People page's two tabs list them: unknown faces, and low-quality faces below
+ * `minQuality` kept apart (the user's quality gate).
+ */
+export function stats(db: Db, minQuality: number): Omit<Stats, 'indexSize' | 'backend'> {
+  const faces = faceCount(db);
+  const loose = (lowQuality: boolean) => count(db, unknownFacesSql(lowQuality).count, minQuality);
   return {
     photos: count(db, "SELECT count(*) AS n FROM photos WHERE status = 'done'"),
     files: count(db, 'SELECT count(*) AS n FROM files'),
@@ -63,7 +73,8 @@ export function stats(db: Db): Omit<Stats, 'indexSize' | 'backend'> {
       db,
       'SELECT count(*) AS n FROM people p WHERE EXISTS (SELECT 1 FROM face_people WHERE person_id = p.id)',
     ),
-    unknownFaces: faces - count(db, 'SELECT count(*) AS n FROM face_people'),
+    unknownFaces: loose(false),
+    lowQualityFaces: loose(true),
     failures: count(db, 'SELECT count(*) AS n FROM failures'),
     activeHead: count(db, 'SELECT id AS n FROM heads WHERE active = 1'),
   };
@@ -224,6 +235,28 @@ export function photo(db: Db, id: number, minQuality: number): Photo | undefined
     toFace(r, minQuality),
   );
   return { id: p.id, path: file?.path ?? null, width: p.width, height: p.height, takenAt: p.taken_at, faces };
+}
+
+/**
+ * A face a history entry is about, for its thumbnail: the first face it placed or took out that still exists,
+ * else the current cover of the first person it changed (a rename, a hide, a new cover); undefined when neither is left.
+ */
+export function historyFace(db: Db, historyId: number, minQuality: number): number | undefined {
+  const moved = db
+    .prepare(
+      `SELECT c.row_key AS n FROM history_changes c JOIN faces f ON f.id = c.row_key
+        WHERE c.history_id = ? AND c.tbl = 'face_people' ORDER BY c.id LIMIT 1`,
+    )
+    .get(historyId) as { n: number } | undefined;
+  if (moved) return moved.n;
+  const people = db
+    .prepare(`SELECT DISTINCT row_key AS n FROM history_changes WHERE history_id = ? AND tbl = 'people' LIMIT 5`)
+    .all(historyId) as { n: number }[];
+  for (const { n } of people) {
+    const cover = person(db, n)?.coverFaceId;
+    if (cover != null && face(db, cover, minQuality)) return cover;
+  }
+  return undefined;
 }
 
 export function heads(db: Db): Head[] {
