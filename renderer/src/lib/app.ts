@@ -2,11 +2,13 @@
 import { getContext } from 'svelte';
 import type { Api } from '../../../src/shared/contract';
 import type { Door } from './api';
+import { Dialogs } from './state/dialogs.svelte';
 import { Jobs } from './state/jobs.svelte';
 import { Library } from './state/library.svelte';
 import { Notices } from './state/notices.svelte';
 import { People } from './state/people.svelte';
 import { Router } from './state/router.svelte';
+import { TrainForm } from './state/train-form.svelte';
 
 /**
  * [Note: state takes its api] Each state class takes the contract's `Api` (and the notices it reports to) as
@@ -22,6 +24,8 @@ export interface AppState {
   library: Library;
   people: People;
   router: Router;
+  dialogs: Dialogs;
+  trainForm: TrainForm;
 }
 
 export function createApp(door: Door, win: Window): AppState {
@@ -34,6 +38,8 @@ export function createApp(door: Door, win: Window): AppState {
     library: new Library(door.api, notices),
     people: new People(door.api, notices),
     router: new Router(win),
+    dialogs: new Dialogs(),
+    trainForm: new TrainForm(),
   };
 }
 
