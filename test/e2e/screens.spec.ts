@@ -9,8 +9,8 @@ import { DATA, ROOT, startDoor, whyNotRunnable, type Door } from './door.js';
 const CELEBA = join(DATA, 'celeba-wild');
 const why = whyNotRunnable() ?? (existsSync(CELEBA) ? undefined : 'needs ../shared/data/celeba-wild (real photos)');
 test.skip(!!why, why ?? '');
-// One library for the whole file: each test goes on from where the one before left it.
-test.describe.configure({ mode: 'serial' });
+// One library for the file while its tests pass; each test first makes sure of what it needs (see `ensure`), so a
+// failing test (after which Playwright starts a fresh worker, door and library) never makes the next ones fail.
 
 /** Photos of the import: whole identity folders of celeba-wild, in name order, until at least this many. */
 const PHOTOS = 200;
@@ -42,6 +42,45 @@ test.afterEach(async ({}, info) => {
     await info.attach('web-door.log', { body: door.log(), contentType: 'text/plain' });
 });
 
+/** The contract over the web door, as the page calls it (for setting a test's scene, never for what it checks). */
+async function call<T>(method: string, args: unknown = {}): Promise<T> {
+  const url = new URL(door.url);
+  const token = url.searchParams.get('t') ?? new URLSearchParams(url.hash.slice(1)).get('t');
+  const res = await fetch(`${url.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ args }),
+  });
+  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!r.ok) throw new Error(`${method}: ${r.error?.message}`);
+  return r.value;
+}
+interface PersonRow {
+  id: number;
+  name: string | null;
+  faceCount: number;
+}
+const everyone = async () => (await call<{ items: PersonRow[] }>('people.list', { limit: 5000 })).items;
+
+/**
+ * What a test needs of the library: the photos imported (by the first test through the Library page; here
+ * through the API when that test did not run in this worker), and these people named (the largest unnamed groups).
+ */
+async function ensure(names: string[] = []): Promise<void> {
+  if ((await call<{ photos: number }>('library.stats')).photos === 0) {
+    await call('library.addFolders', { paths: [photos] });
+    await expect
+      .poll(async () => (await call<unknown[]>('jobs.list')).length, { timeout: 180_000, intervals: [500] })
+      .toBe(0);
+  }
+  for (const name of names) {
+    const people = await everyone();
+    if (people.some((p) => p.name === name)) continue;
+    const group = people.filter((p) => p.name === null).sort((a, b) => b.faceCount - a.faceCount)[0]!;
+    await call('people.rename', { personId: group.id, name });
+  }
+}
+
 /** Opens the app once in `page`, then moves between pages by the hash alone (the session stays). */
 async function go(page: Page, hash: string): Promise<void> {
   if (!page.url().startsWith('http')) {
@@ -51,10 +90,14 @@ async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => (location.hash = h), `#/${hash}`);
 }
 const cards = (page: Page) => page.getByTestId('person-card');
+/** The grid of faces on a person's page or a tab of loose faces. */
+const faceGrid = (page: Page) => page.getByRole('listbox', { name: /faces/i });
+/** A tab of the People page by the words it starts with. */
+const tab = (page: Page, name: string) => page.getByRole('tab', { name: new RegExp(`^${name}`) });
 const notice = (page: Page, kind: 'info' | 'error') => page.getByTestId(`notice-${kind}`);
 /** The sidebar's "N faces · M people". */
 async function sidebar(page: Page): Promise<{ faces: number; people: number }> {
-  const text = (await page.getByTestId('sidebar-counts').textContent()) ?? '';
+  const text = (await page.locator('nav').textContent()) ?? '';
   const m = /(\d+) faces? · (\d+) (?:person|people)/.exec(text);
   return { faces: Number(m?.[1] ?? NaN), people: Number(m?.[2] ?? NaN) };
 }
@@ -88,6 +131,7 @@ test('people appear while a 200-photo import runs, and a notice says when it has
 });
 
 test('Name groups: a name with S and digits is typed, not taken as shortcuts', async ({ page }) => {
+  await ensure();
   await go(page, 'name');
   const queue = page.getByTestId('name-queue');
   const input = page.getByLabel('Name of this group');
@@ -97,42 +141,47 @@ test('Name groups: a name with S and digits is typed, not taken as shortcuts', a
   await expect(input).toHaveValue('Sam 123 Smith');
   await expect(queue).toHaveAttribute('data-person-id', group!); // not skipped, not merged
   await page.keyboard.press('Enter');
-  await expect(notice(page, 'info').filter({ hasText: 'Named Sam 123 Smith' })).toHaveCount(1);
-  await expect(input).toHaveValue('');
   await expect(queue).not.toHaveAttribute('data-person-id', group!);
+  await expect(input).toHaveValue('');
+  await expect(notice(page, 'info').filter({ hasText: 'Named Sam 123 Smith' })).toHaveCount(1);
   await go(page, 'people');
   await expect(cardNamed(page, 'Sam 123 Smith')).toHaveCount(1);
   await expect(cardNamed(page, 'Sam 123 Smith')).toHaveAttribute('data-person-id', group!);
 });
 
 test('Name groups: Ctrl+Z in the empty name box undoes; in a box being typed in it does not', async ({ page }) => {
+  await ensure();
   await go(page, 'name');
   const queue = page.getByTestId('name-queue');
   const input = page.getByLabel('Name of this group');
   await expect(input).toBeFocused();
+  await expect(input).toHaveValue('');
   await input.fill('Undo Me');
   await input.press('Enter');
-  await expect(notice(page, 'info').filter({ hasText: 'Named Undo Me' })).toHaveCount(1);
-  const next = await queue.getAttribute('data-person-id');
+  await expect.poll(async () => (await everyone()).find((p) => p.name === 'Undo Me')?.id).toBeDefined();
+  const named = String((await everyone()).find((p) => p.name === 'Undo Me')!.id);
+  await expect(queue).not.toHaveAttribute('data-person-id', named);
 
   // Typing in the box: Ctrl+Z belongs to the box, the app's history is left alone.
   await page.keyboard.type('Half typed');
   await page.keyboard.press('Control+z');
+  await page.waitForTimeout(1000); // an undo would be done by now
   await expect(notice(page, 'info').filter({ hasText: 'Undone' })).toHaveCount(0);
-  await expect(queue).toHaveAttribute('data-person-id', next!);
+  expect((await everyone()).some((p) => p.name === 'Undo Me')).toBe(true);
   await input.fill('');
 
   // The empty box: Ctrl+Z undoes the naming, and the group is back to be named.
   await input.focus();
   await page.keyboard.press('Control+z');
   await expect(notice(page, 'info').filter({ hasText: 'Undone: Rename' })).toHaveCount(1);
-  await expect(queue).not.toHaveAttribute('data-person-id', next!);
+  await expect(queue).toHaveAttribute('data-person-id', named); // the group is back, first in the queue
   await go(page, 'people');
   await expect(cards(page).first()).toBeVisible();
   await expect(cardNamed(page, 'Undo Me')).toHaveCount(0);
 });
 
 test('Name groups: no suggestion below the suggestion threshold, so no key press can take one', async ({ page }) => {
+  await ensure();
   await go(page, 'settings');
   const threshold = Number(
     await page.getByLabel('"Is this X?" offers faces whose mean cosine to X is at least').inputValue(),
@@ -144,12 +193,13 @@ test('Name groups: no suggestion below the suggestion threshold, so no key press
     await expect(input).toBeFocused();
     await input.fill(name);
     await input.press('Enter');
-    await expect(notice(page, 'info').filter({ hasText: `Named ${name}` })).toHaveCount(1);
+    await expect.poll(async () => (await everyone()).some((p) => p.name === name)).toBe(true);
+    await expect(input).toHaveValue('');
   }
   // Every group left: whatever is offered reaches the threshold.
   const queue = page.getByTestId('name-queue');
   await go(page, 'people');
-  const people = await number(page.getByTestId('tab-people'));
+  const people = await number(tab(page, 'People'));
   await go(page, 'name');
   await expect(queue).toBeVisible();
   const seen = new Set<string>();
@@ -157,9 +207,10 @@ test('Name groups: no suggestion below the suggestion threshold, so no key press
     const id = (await queue.getAttribute('data-person-id'))!;
     if (seen.has(id)) break;
     seen.add(id);
-    for (const s of await page.getByTestId('similarity').allTextContents())
-      expect(Number(/-?\d+\.\d+/.exec(s)![0]), `suggested at ${s}`).toBeGreaterThanOrEqual(threshold);
-    const offered = await page.getByTestId('suggestion').count();
+    const offers = page.locator('.closest li');
+    for (const s of await offers.allTextContents())
+      expect(Number(/similarity (-?\d+\.\d+)/.exec(s)![1]), `suggested: ${s}`).toBeGreaterThanOrEqual(threshold);
+    const offered = await offers.count();
     if (offered === 0) {
       // Esc leaves the box; 1 then takes no one (there is no one to take).
       await page.keyboard.press('Escape');
@@ -169,12 +220,13 @@ test('Name groups: no suggestion below the suggestion threshold, so no key press
     await page.getByTestId('skip').click();
   }
   await go(page, 'people');
-  expect(await number(page.getByTestId('tab-people'))).toBe(people);
+  expect(await number(tab(page, 'People'))).toBe(people);
 });
 
 test('split: a dialog names the new person, Cancel splits nothing, no look-alike panel, undo without a red notice', async ({
   page,
 }) => {
+  await ensure(['Alice Named']);
   await go(page, 'people');
   const person = cardNamed(page, 'Alice Named');
   const id = await person.getAttribute('data-person-id');
@@ -206,14 +258,14 @@ test('split: a dialog names the new person, Cancel splits nothing, no look-alike
   await page.waitForTimeout(500);
   expect(await number(total)).toBe(before);
 
-  const gridTop = (await page.getByTestId('face-grid').boundingBox())!.y;
+  const gridTop = (await faceGrid(page).boundingBox())!.y;
   await page.getByTestId('split').click();
   await page.getByTestId('dialog-input').fill('Split Off');
   await page.keyboard.press('Enter');
   await expect(total).toHaveText(`${before - 2} faces`);
   await expect(notice(page, 'info').filter({ hasText: 'Split Off' })).toHaveCount(1);
   await expect(page.getByTestId('lookalike')).toHaveCount(0);
-  expect((await page.getByTestId('face-grid').boundingBox())!.y).toBeCloseTo(gridTop, 0);
+  expect((await faceGrid(page).boundingBox())!.y).toBeCloseTo(gridTop, 0);
 
   // Undo the split: the faces come back, and nothing red follows the user.
   await blur(page);
@@ -245,10 +297,11 @@ test('split: a dialog names the new person, Cancel splits nothing, no look-alike
 test('counts are right at once after a merge and a split; the loose-face tabs and the Library count apart', async ({
   page,
 }) => {
+  await ensure();
   await go(page, 'people');
   await expect(cards(page).first()).toBeVisible();
   const start = await sidebar(page);
-  expect(start.people).toBe(await number(page.getByTestId('tab-people')));
+  expect(start.people).toBe(await number(tab(page, 'People')));
 
   // Merge two unnamed groups (Space selects, M merges): one person fewer, at once, in the sidebar and the tab.
   const unnamed = cards(page).filter({ has: page.getByTestId('person-name').getByText('Unnamed', { exact: true }) });
@@ -257,7 +310,7 @@ test('counts are right at once after a merge and a split; the loose-face tabs an
   await unnamed.nth(1).focus();
   await page.keyboard.press(' ');
   await page.keyboard.press('m');
-  await expect(page.getByTestId('tab-people')).toHaveText(`People (${start.people - 1})`);
+  await expect(tab(page, 'People')).toHaveText(`People (${start.people - 1})`);
   await expect.poll(async () => (await sidebar(page)).people).toBe(start.people - 1);
 
   // Split one face off: one person more.
@@ -269,7 +322,7 @@ test('counts are right at once after a merge and a split; the loose-face tabs an
   await expect(notice(page, 'info').filter({ hasText: 'is now a new person' })).toHaveCount(1);
   await expect.poll(async () => (await sidebar(page)).people).toBe(start.people);
   await go(page, 'people');
-  await expect(page.getByTestId('tab-people')).toHaveText(`People (${start.people})`);
+  await expect(tab(page, 'People')).toHaveText(`People (${start.people})`);
   await expect(
     cards(page)
       .getByTestId('person-count')
@@ -277,8 +330,8 @@ test('counts are right at once after a merge and a split; the loose-face tabs an
   ).not.toHaveCount(0);
 
   // Unknown and Low quality: each tab says how many it lists; the Library counts them apart.
-  const unknownTab = page.getByTestId('tab-unknown');
-  const lowTab = page.getByTestId('tab-low');
+  const unknownTab = tab(page, 'Unknown faces');
+  const lowTab = tab(page, 'Low quality');
   await expect(unknownTab).toHaveText(/Unknown faces \(\d+\)/);
   await expect(lowTab).toHaveText(/Low quality \(\d+\)/);
   const unknown = await number(unknownTab);
@@ -294,9 +347,12 @@ test('counts are right at once after a merge and a split; the loose-face tabs an
 });
 
 test('names, not ids: History, "Move to…", Verify\'s face picker; the favicon answers', async ({ page }) => {
+  await ensure(['Alice Named', 'Bob Named', 'Carol Named']);
+  const unnamed = (await everyone()).filter((p) => p.name === null);
+  await call('people.merge', { intoId: unnamed[0]!.id, fromIds: [unnamed[1]!.id] });
   // History says who, with a face beside the words.
   await go(page, 'history');
-  const rows = page.getByTestId('history').locator('tbody tr');
+  const rows = page.locator('main table tbody tr');
   await expect(rows.first()).toBeVisible();
   const texts = await rows.allTextContents();
   expect(texts.join('\n')).not.toMatch(/person \d+/);
@@ -348,14 +404,17 @@ test('names, not ids: History, "Move to…", Verify\'s face picker; the favicon 
 test('Train: ticked people are the ones trained, settings kept across pages, heads named by date, loss and people, backend shown; Verify says when a head trained on those faces', async ({
   page,
 }) => {
+  await ensure(['Alice Named', 'Bob Named', 'Carol Named']);
+  const named = (await everyone()).filter((p) => p.name !== null).length;
   await go(page, 'train');
   const chips = page.locator('.chip');
-  await expect(chips).toHaveCount(4); // Sam 123 Smith, Alice, Bob and Carol Named
+  await expect(chips).toHaveCount(named);
   for (const box of await chips.locator('input[type="checkbox"]').all()) await expect(box).toBeChecked();
-  await expect(page.getByTestId('train-people')).toContainText('All 4 named people');
-  await chips.filter({ hasText: 'Carol Named' }).locator('input').uncheck();
-  await chips.filter({ hasText: 'Sam 123 Smith' }).locator('input').uncheck();
-  await expect(page.getByTestId('train-people')).toContainText('2 of 4 named people');
+  await expect(page.getByTestId('train-people')).toContainText(`All ${named} named people`);
+  // Only Alice and Bob: every other box unticked.
+  for (const chip of await chips.all())
+    if (!/Alice Named|Bob Named/.test((await chip.textContent()) ?? '')) await chip.locator('input').uncheck();
+  await expect(page.getByTestId('train-people')).toContainText(`2 of ${named} named people`);
   await page.getByLabel('Epochs').fill('3');
 
   // Away and back: the choices stay.
@@ -378,7 +437,7 @@ test('Train: ticked people are the ones trained, settings kept across pages, hea
   expect(name).toContain('3 epochs');
   expect(name).toContain('Alice Named');
   expect(name).toContain('Bob Named');
-  expect(name, 'only the ticked people were trained').not.toMatch(/Carol Named|Sam 123 Smith/);
+  expect(name, 'only the ticked people were trained').not.toContain('Carol Named');
   expect(name).toContain(date);
   await expect(row).toContainText(/on \S+/); // the backend it trained on
   await expect(row).toContainText('3 epochs');
@@ -412,20 +471,20 @@ async function scrollers(page: Page): Promise<{ nested: string[]; sideways: numb
 async function checkGrid(page: Page, grid: Locator, cell: Locator, what: string): Promise<number> {
   await expect(cell.first()).toBeVisible();
   const g = (await grid.boundingBox())!;
-  const cols = Number(await grid.getAttribute('data-cols'));
   const view = page.viewportSize()!;
   const boxes = (await cell.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON()))) as DOMRect[];
   const rows = new Map<number, DOMRect[]>();
   for (const b of boxes) {
-    expect(b.x, `${what}: a cell left of the grid`).toBeGreaterThanOrEqual(g.x - 1);
-    expect(b.x + b.width, `${what}: a cell cut off at the right`).toBeLessThanOrEqual(
-      Math.min(g.x + g.width, view.width) + 1,
-    );
+    expect.soft(b.x, `${what}: a cell left of the grid`).toBeGreaterThanOrEqual(g.x - 1);
+    expect
+      .soft(b.x + b.width, `${what}: a cell cut off at the right`)
+      .toBeLessThanOrEqual(Math.min(g.x + g.width, view.width) + 1);
     const y = Math.round(b.y);
     rows.set(y, [...(rows.get(y) ?? []), b]);
   }
   const counts = [...rows.keys()].sort((a, b) => a - b).map((y) => rows.get(y)!.length);
-  for (const n of counts.slice(0, -1)) expect(n, `${what}: rows of ${counts.join(', ')} cells`).toBe(cols);
+  const cols = Math.max(...counts);
+  for (const n of counts.slice(0, -1)) expect.soft(n, `${what}: rows of ${counts.join(', ')} cells`).toBe(cols);
   return cols;
 }
 
@@ -433,17 +492,18 @@ test('layout: grids fill 1000, 1400 and 1920 px with no cut-off column or lonely
   page,
 }) => {
   // One person of many faces (a merge of six groups), so the lists are longer than the window.
+  await ensure();
   await go(page, 'people');
   const unnamed = cards(page).filter({ has: page.getByTestId('person-name').getByText('Unnamed', { exact: true }) });
   await expect(unnamed.first()).toBeVisible();
-  const people = await number(page.getByTestId('tab-people'));
+  const people = await number(tab(page, 'People'));
   for (let i = 0; i < 6; i++) {
     await unnamed.nth(i).focus();
     await page.keyboard.press(' ');
   }
   await page.getByTestId('merge-selected').click();
   await expect(notice(page, 'info').filter({ hasText: 'Merged 6 people' })).toHaveCount(1);
-  await expect(page.getByTestId('tab-people')).toHaveText(`People (${people - 5})`);
+  await expect(tab(page, 'People')).toHaveText(`People (${people - 5})`);
   // The largest unnamed person is the merge.
   const sizes = await unnamed.evaluateAll((els) =>
     els.map((e) => ({
@@ -468,8 +528,13 @@ test('layout: grids fill 1000, 1400 and 1920 px with no cut-off column or lonely
   ] as const) {
     await page.setViewportSize({ width, height });
     await go(page, 'people');
-    const cols = await checkGrid(page, page.getByTestId('people-grid'), cards(page), `People at ${width}px`);
-    expect(cols).toBeGreaterThanOrEqual(width >= 1400 ? 6 : 4);
+    const cols = await checkGrid(
+      page,
+      page.getByRole('listbox', { name: 'People' }),
+      cards(page),
+      `People at ${width}px`,
+    );
+    expect.soft(cols).toBeGreaterThanOrEqual(width >= 1400 ? 6 : 4);
     const name = cardNamed(page, long).getByTestId('person-name');
     const cut = await name.evaluate((el) => ({
       ellipsis: getComputedStyle(el).textOverflow === 'ellipsis',
@@ -477,30 +542,35 @@ test('layout: grids fill 1000, 1400 and 1920 px with no cut-off column or lonely
       inside:
         el.getBoundingClientRect().right <= el.closest('[data-testid="person-card"]')!.getBoundingClientRect().right,
     }));
-    expect(cut, `the long name at ${width}px`).toEqual({ ellipsis: true, clipped: true, inside: true });
-    expect(await scrollers(page), `People at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
+    expect.soft(cut, `the long name at ${width}px`).toEqual({ ellipsis: true, clipped: true, inside: true });
+    expect.soft(await scrollers(page), `People at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
 
     await go(page, `person/${big}`);
     await expect(page.getByTestId('person-total')).toHaveText(/\d+ faces/);
     const faces = page.getByTestId('face');
-    await checkGrid(page, page.getByTestId('face-grid'), faces, `a person's faces at ${width}px`);
-    // As tall as the window: faces fill it down to its bottom edge (no box of fixed height), unless all are shown.
-    const bottom = await faces.evaluateAll((els) => Math.max(...els.map((e) => e.getBoundingClientRect().bottom)));
-    const all = (await faces.count()) === (await number(page.getByTestId('person-total')));
-    if (!all)
-      expect(bottom, `faces end ${height - bottom}px above the window's bottom`).toBeGreaterThanOrEqual(height - 8);
-    expect(await scrollers(page), `a person at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
+    await checkGrid(page, faceGrid(page), faces, `a person's faces at ${width}px`);
+    // As tall as the window: a face shows at the window's bottom edge (no box of fixed height above it).
+    const left = (await faceGrid(page).boundingBox())!.x + 20;
+    const atBottom = await page.evaluate(
+      ([x, h]) =>
+        Array.from({ length: 12 }, (_, i) => h - 4 - 4 * i).some(
+          (y) => !!document.elementFromPoint(x!, y)?.closest('[data-testid="face"]'),
+        ),
+      [left, height],
+    );
+    expect.soft(atBottom, `faces reach the bottom of a ${width}x${height} window`).toBe(true);
+    expect.soft(await scrollers(page), `a person at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
 
     await go(page, 'people');
-    await page.getByTestId('tab-low').click();
-    await checkGrid(page, page.getByTestId('face-grid'), page.getByTestId('face'), `low-quality faces at ${width}px`);
-    expect(await scrollers(page), `Low quality at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
-    await page.getByTestId('tab-people').click();
+    await tab(page, 'Low quality').click();
+    await checkGrid(page, faceGrid(page), page.getByTestId('face'), `low-quality faces at ${width}px`);
+    expect.soft(await scrollers(page), `Low quality at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
+    await tab(page, 'People').click();
 
     for (const screen of ['name', 'train', 'verify', 'history', 'library'])
       await go(page, screen).then(async () => {
         await page.waitForTimeout(400);
-        expect(await scrollers(page), `${screen} at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
+        expect.soft(await scrollers(page), `${screen} at ${width}x${height}`).toEqual({ nested: [], sideways: 0 });
       });
   }
   // The Verify page after an evaluation is the widest: its plots must fit too.
@@ -508,7 +578,7 @@ test('layout: grids fill 1000, 1400 and 1920 px with no cut-off column or lonely
   await go(page, 'verify');
   await page.getByTestId('evaluate').click();
   await expect(page.getByTestId('roc').locator('canvas')).toHaveCount(1, { timeout: 120_000 });
-  expect(await scrollers(page), 'Verify with its plots at 1000x700').toEqual({ nested: [], sideways: 0 });
+  expect.soft(await scrollers(page), 'Verify with its plots at 1000x700').toEqual({ nested: [], sideways: 0 });
 });
 
 /**
@@ -540,6 +610,7 @@ test('screenshots of People, Name groups, Train and Verify at 1000x700 and 1920x
   page,
 }) => {
   test.skip(!SHOTS, 'set FACELENS_DOC_SHOTS=docs/screenshots to write the README screenshots');
+  await ensure(['Alice Named', 'Bob Named', 'Carol Named']);
   mkdirSync(SHOTS!, { recursive: true });
   for (const [width, height] of [
     [1000, 700],
