@@ -51,6 +51,45 @@ export function facesByIds(db: Db, ids: readonly number[], minQuality: number): 
   });
 }
 
+/** The newest face and history entry: where an import started ([Note: people as faces arrive]). */
+export function newestIds(db: Db): { face: number; history: number } {
+  return {
+    face: count(db, 'SELECT coalesce(max(id), 0) AS n FROM faces'),
+    history: count(db, 'SELECT coalesce(max(id), 0) AS n FROM history'),
+  };
+}
+
+/**
+ * People the user changed in history entries after `historyId` (any entry but the engine's own 'assign'): the
+ * people rows they wrote, and the people their face assignments and rejections named, before or after.
+ */
+export function peopleEditedSince(db: Db, historyId: number): Set<number> {
+  const rows = db
+    .prepare(
+      `SELECT c.tbl, c.row_key, c.before, c.after FROM history_changes c JOIN history h ON h.id = c.history_id
+        WHERE h.id > ? AND h.kind <> 'assign'`,
+    )
+    .all(historyId) as { tbl: string; row_key: number; before: string | null; after: string | null }[];
+  const out = new Set<number>();
+  for (const r of rows) {
+    if (r.tbl === 'people') out.add(r.row_key);
+    for (const image of [r.before, r.after]) {
+      const person = image ? (JSON.parse(image) as { person_id?: unknown }).person_id : undefined;
+      if (typeof person === 'number') out.add(person);
+    }
+  }
+  return out;
+}
+
+/** Faces from `firstFaceId` on that sit in a person by the engine's guess (not placed by the user). */
+export function guessedFrom(db: Db, firstFaceId: number): { faceId: number; personId: number }[] {
+  return db
+    .prepare(
+      "SELECT face_id AS faceId, person_id AS personId FROM face_people WHERE face_id >= ? AND source = 'auto' ORDER BY face_id",
+    )
+    .all(firstFaceId) as { faceId: number; personId: number }[];
+}
+
 /** Faces in the library (the import's progress counts its new faces with this, several times a second). */
 export function faceCount(db: Db): number {
   return count(db, 'SELECT count(*) AS n FROM faces');
