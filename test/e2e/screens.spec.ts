@@ -630,6 +630,15 @@ test('screenshots of People, Name groups, Train and Verify at 1000x700 and 1920x
     await page.waitForTimeout(800);
     await docShot(page, `train-${width}x${height}`);
     await go(page, 'verify');
+    for (const [slot, nth] of [
+      ['face-a', 0],
+      ['face-b', 1],
+    ] as const) {
+      await page.getByTestId(`${slot}-person`).getByRole('button').click();
+      await page.getByTestId(`${slot}-person`).getByRole('option').filter({ hasText: 'Alice Named' }).click();
+      await page.getByTestId(`${slot}-face`).nth(nth).click();
+    }
+    await expect(page.getByTestId('verify-decision')).toContainText('similarity');
     await page.getByTestId('evaluate').click();
     await expect(page.getByTestId('roc').locator('canvas')).toHaveCount(1, { timeout: 120_000 });
     await page.waitForTimeout(800);
