@@ -103,7 +103,7 @@ export const contract = {
     args: z.strictObject({ personId: Id, limit: z.int().positive().max(500).default(50) }),
     result: z.array(Similar),
   },
-  /** "Name this group": unnamed groups, largest first, each with the closest named people. */
+  /** "Name this group": unnamed groups, largest first, each with the closest named people at or above suggestThreshold. */
   'people.nameQueue': {
     args: z.strictObject({ limit: z.int().positive().max(500).default(50) }),
     result: z.array(

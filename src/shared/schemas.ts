@@ -55,7 +55,10 @@ export const Stats = z.object({
   folders: z.int().nonnegative(),
   faces: z.int().nonnegative(),
   people: z.int().nonnegative(),
+  /** Faces in nobody that pass the quality gate (the People page's Unknown tab). */
   unknownFaces: z.int().nonnegative(),
+  /** Faces in nobody below the quality gate (the People page's Low quality tab). */
+  lowQualityFaces: z.int().nonnegative(),
   failures: z.int().nonnegative(),
   indexSize: z.int().nonnegative(),
   activeHead: Id,
@@ -108,6 +111,8 @@ export const HistoryEntry = z.object({
   summary: z.string(),
   at: z.number(),
   undone: z.boolean(),
+  /** A face the entry is about (one it moved, or the person's cover), for a thumbnail beside the words; null when none is left. */
+  faceId: Id.nullable(),
 });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 

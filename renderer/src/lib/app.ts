@@ -2,6 +2,7 @@
 import { getContext } from 'svelte';
 import type { Api } from '../../../src/shared/contract';
 import type { Door } from './api';
+import { Dialogs } from './state/dialogs.svelte';
 import { Jobs } from './state/jobs.svelte';
 import { Library } from './state/library.svelte';
 import { Notices } from './state/notices.svelte';
@@ -9,6 +10,7 @@ import { People } from './state/people.svelte';
 import { Router } from './state/router.svelte';
 import { Search } from './state/search.svelte';
 import { FaceSources } from './state/sources.svelte';
+import { TrainForm } from './state/train-form.svelte';
 
 /** Pages the search box offers by name (the navigation's pages). */
 export const SEARCH_PAGES = [
@@ -40,6 +42,8 @@ export interface AppState {
   search: Search;
   /** Which file each face came from (shown on hover). */
   sources: FaceSources;
+  dialogs: Dialogs;
+  trainForm: TrainForm;
 }
 
 export function createApp(door: Door, win: Window): AppState {
@@ -54,6 +58,8 @@ export function createApp(door: Door, win: Window): AppState {
     router: new Router(win),
     search: new Search(door.api, notices, SEARCH_PAGES),
     sources: new FaceSources(door.api),
+    dialogs: new Dialogs(),
+    trainForm: new TrainForm(),
   };
 }
 

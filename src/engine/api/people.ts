@@ -1,7 +1,7 @@
 // Engine (api): people and their corrections (rename, merge, split, move, confirm, reject, hide, cover), suggestions, the naming queue, undo/redo.
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
-import type { Person } from '../../shared/schemas.js';
+import type { HistoryEntry, Person } from '../../shared/schemas.js';
 import * as hist from '../store/history.js';
 import * as ops from '../people/ops.js';
 import { nameQueue, suggestions } from '../people/suggest.js';
@@ -82,13 +82,18 @@ export class PeopleService implements Service<'people'> {
     return list.flatMap((s) => (faces.has(s.faceId) ? [{ face: faces.get(s.faceId)!, similarity: s.similarity }] : []));
   }
 
-  /** "Name this group": unnamed groups, largest first, each with the closest named people. */
+  /**
+   * "Name this group": unnamed groups, largest first, each with the closest named people at or above the user's
+   * suggestion threshold (the same bar as "Is this X?": a person below it is no suggestion, however close it
+   * ranks among the named people).
+   */
   nameQueue(a: ParsedArgs<'people.nameQueue'>): Value<'people.nameQueue'> {
-    return nameQueue(this.c.db, a.limit, { minQuality: this.c.settings().minQuality }).flatMap((item) => {
+    const { minQuality, suggestThreshold } = this.c.settings();
+    return nameQueue(this.c.db, a.limit, { minQuality }).flatMap((item) => {
       const person = views.person(this.c.db, item.personId);
       if (!person) return [];
       const closest = item.closest.flatMap((x) => {
-        const p = views.person(this.c.db, x.personId);
+        const p = x.similarity >= suggestThreshold ? views.person(this.c.db, x.personId) : undefined;
         return p ? [{ person: p, similarity: x.similarity }] : [];
       });
       return [{ person, closest }];
@@ -113,18 +118,23 @@ export class HistoryService implements Service<'history'> {
   constructor(private readonly c: Core) {}
 
   list(a: ParsedArgs<'history.list'>): Value<'history.list'> {
-    return hist.listHistory(this.c.db, a.limit);
+    return hist.listHistory(this.c.db, a.limit).map((e) => this.#withFace(e));
   }
 
   undo(_a: ParsedArgs<'history.undo'> = {}): Value<'history.undo'> {
-    const entry = hist.undo(this.c.db) ?? null;
+    const entry = hist.undo(this.c.db);
     this.c.emit('people.changed', { reason: 'undo' });
-    return { entry };
+    return { entry: entry ? this.#withFace(entry) : null };
   }
 
   redo(_a: ParsedArgs<'history.redo'> = {}): Value<'history.redo'> {
-    const entry = hist.redo(this.c.db) ?? null;
+    const entry = hist.redo(this.c.db);
     this.c.emit('people.changed', { reason: 'redo' });
-    return { entry };
+    return { entry: entry ? this.#withFace(entry) : null };
+  }
+
+  /** An entry with the face a thumbnail beside it shows (see views.historyFace). */
+  #withFace(e: hist.HistoryEntry): HistoryEntry {
+    return { ...e, faceId: views.historyFace(this.c.db, e.id, this.c.settings().minQuality) ?? null };
   }
 }

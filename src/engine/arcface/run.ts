@@ -24,6 +24,8 @@ export const RUN_DEFAULTS = {
 export interface DataSource {
   /** DIR/<person>/... ; undefined = the named people of the library. */
   labels?: string;
+  /** Only these named people of the library (default: every named person). */
+  personIds?: readonly number[];
   aligned?: boolean;
   pipeline: () => Promise<FacePipeline>;
   /** Dispose the pipeline after computing features (set when `pipeline` opens a fresh one). */
@@ -59,7 +61,7 @@ export async function prepare(
         releasePipeline: src.releasePipeline ?? false,
         ...(src.onFeatures ? { onProgress: src.onFeatures } : {}),
       })
-    : peopleDataset(db);
+    : peopleDataset(db, src.personIds ? { personIds: src.personIds } : {});
   if (dataset.identities.length < 2)
     throw new Error(`training needs at least 2 identities with 2+ faces each; found ${dataset.identities.length}`);
   const { train, test } = splitHoldout(dataset.labels, opts.holdout, opts.seed);
@@ -195,9 +197,7 @@ export async function runTraining(db: Db, p: Prepared, o: RunOptions): Promise<R
   }
   if ((o.store ?? true) && !out.cancelled && dimOut === 512) {
     report.headId = saveHead(db, {
-      name:
-        o.name ??
-        `${o.loss.name} ${o.mode === 'finetune' ? 'fine-tuned' : 'trained'} on ${d.identities.length} identities`,
+      name: o.name ?? headName(o.loss.name, o.mode, cfg.epochs, d.identities, new Date()),
       kind: o.mode === 'finetune' ? 'finetuned' : 'trained',
       parentId,
       config: {
@@ -224,6 +224,28 @@ export async function runTraining(db: Db, p: Prepared, o: RunOptions): Promise<R
     });
   }
   return report;
+}
+
+/**
+ * [Note: head names] A head is named for the person choosing it on the Train and Verify pages: its loss, how
+ * long it trained, whom it learnt and when ("arcface fine-tune · 20 epochs · Ann, Bob, Cy · 2025-03-14 09:26"),
+ * so two runs on the same people with other settings, or on other days, never share a name.
+ */
+export function headName(
+  loss: string,
+  mode: 'finetune' | 'train',
+  epochs: number,
+  identities: readonly string[],
+  at: Date,
+): string {
+  const shown = 3;
+  const who =
+    identities.length <= shown
+      ? identities.join(', ')
+      : `${identities.length} people (${identities.slice(0, shown - 1).join(', ')}, …)`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const when = `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}`;
+  return `${loss} ${mode === 'finetune' ? 'fine-tune' : 'head'} · ${epochs} epochs · ${who} · ${when}`;
 }
 
 export { TRAINER_DEFAULTS };

@@ -2,6 +2,7 @@
 import type { Db } from '../store/db.js';
 import { recordOp } from '../store/history.js';
 import { PeopleStore, type PersonRow } from '../store/people.js';
+import * as views from '../store/views.js';
 
 export type { PersonRow } from '../store/people.js';
 
@@ -22,8 +23,9 @@ export function getPerson(db: Db, id: number): PersonRow {
   return p;
 }
 
-function label(p: PersonRow): string {
-  return p.name ?? `person ${p.id}`;
+/** How the history names a person: by name, else as the group it is now ("an unnamed group of 12 faces"), never by id. */
+function label(db: Db, p: PersonRow): string {
+  return p.name ?? `an unnamed group of ${plural(views.person(db, p.id)?.faceCount ?? 0, 'face')}`;
 }
 
 function checkFaces(store: PeopleStore, faceIds: readonly number[]): void {
@@ -53,7 +55,7 @@ export function rename(db: Db, personId: number, name: string): PersonRow {
   const clean = name.trim();
   if (!clean) throw new PeopleError('conflict', 'a name cannot be empty');
   const p = getPerson(db, personId);
-  recordOp(db, 'rename', `Rename ${label(p)} to ${clean}`, () => new PeopleStore(db).rename(personId, clean));
+  recordOp(db, 'rename', `Rename ${label(db, p)} to ${clean}`, () => new PeopleStore(db).rename(personId, clean));
   return getPerson(db, personId);
 }
 
@@ -66,8 +68,8 @@ export function merge(db: Db, intoId: number, fromIds: readonly number[]): Perso
   const into = getPerson(db, intoId);
   const froms = [...new Set(fromIds)].map((id) => getPerson(db, id));
   if (froms.some((f) => f.id === intoId)) throw new PeopleError('conflict', 'cannot merge a person into itself');
-  const names = froms.map(label).join(', ');
-  recordOp(db, 'merge', `Merge ${names} into ${label(into)}`, () => {
+  const names = froms.map((f) => label(db, f)).join(', ');
+  recordOp(db, 'merge', `Merge ${names} into ${label(db, into)}`, () => {
     const store = new PeopleStore(db);
     let name = into.name;
     let cover = into.cover_face_id;
@@ -100,7 +102,7 @@ export function move(db: Db, faceIds: readonly number[], toPersonId: number): vo
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const to = getPerson(db, toPersonId);
-  recordOp(db, 'move', `Move ${plural(faceIds.length, 'face')} to ${label(to)}`, () => {
+  recordOp(db, 'move', `Move ${plural(faceIds.length, 'face')} to ${label(db, to)}`, () => {
     place(store, toPersonId, faceIds, true);
   });
 }
@@ -110,7 +112,7 @@ export function confirm(db: Db, personId: number, faceIds: readonly number[]): v
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const p = getPerson(db, personId);
-  recordOp(db, 'confirm', `Confirm ${plural(faceIds.length, 'face')} as ${label(p)}`, () =>
+  recordOp(db, 'confirm', `Confirm ${plural(faceIds.length, 'face')} as ${label(db, p)}`, () =>
     place(store, personId, faceIds, false),
   );
 }
@@ -120,7 +122,7 @@ export function reject(db: Db, personId: number, faceIds: readonly number[]): vo
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const p = getPerson(db, personId);
-  recordOp(db, 'reject', `Not ${label(p)}: ${plural(faceIds.length, 'face')}`, () => {
+  recordOp(db, 'reject', `Not ${label(db, p)}: ${plural(faceIds.length, 'face')}`, () => {
     const now = Date.now();
     for (const f of faceIds) {
       store.reject(f, personId, now);
@@ -132,7 +134,7 @@ export function reject(db: Db, personId: number, faceIds: readonly number[]): vo
 
 export function hide(db: Db, personId: number, hidden: boolean): void {
   const p = getPerson(db, personId);
-  recordOp(db, hidden ? 'hide' : 'unhide', `${hidden ? 'Hide' : 'Show'} ${label(p)}`, () => {
+  recordOp(db, hidden ? 'hide' : 'unhide', `${hidden ? 'Hide' : 'Show'} ${label(db, p)}`, () => {
     new PeopleStore(db).setHidden(personId, hidden);
   });
 }
@@ -140,6 +142,6 @@ export function hide(db: Db, personId: number, hidden: boolean): void {
 export function setCover(db: Db, personId: number, faceId: number): void {
   const p = getPerson(db, personId);
   const store = new PeopleStore(db);
-  if (!store.isIn(faceId, personId)) throw new PeopleError('conflict', `face ${faceId} is not in ${label(p)}`);
-  recordOp(db, 'cover', `New cover for ${label(p)}`, () => store.setCover(personId, faceId));
+  if (!store.isIn(faceId, personId)) throw new PeopleError('conflict', `face ${faceId} is not in ${label(db, p)}`);
+  recordOp(db, 'cover', `New cover for ${label(db, p)}`, () => store.setCover(personId, faceId));
 }

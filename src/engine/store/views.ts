@@ -51,9 +51,58 @@ export function facesByIds(db: Db, ids: readonly number[], minQuality: number): 
   });
 }
 
-/** Counts of what the library holds (the index size and backend are added by the engine, which owns them). */
-export function stats(db: Db): Omit<Stats, 'indexSize' | 'backend'> {
-  const faces = count(db, 'SELECT count(*) AS n FROM faces');
+/** The newest face and history entry: where an import started ([Note: people as faces arrive]). */
+export function newestIds(db: Db): { face: number; history: number } {
+  return {
+    face: count(db, 'SELECT coalesce(max(id), 0) AS n FROM faces'),
+    history: count(db, 'SELECT coalesce(max(id), 0) AS n FROM history'),
+  };
+}
+
+/**
+ * People the user changed in history entries after `historyId` (any entry but the engine's own 'assign'): the
+ * people rows they wrote, and the people their face assignments and rejections named, before or after.
+ */
+export function peopleEditedSince(db: Db, historyId: number): Set<number> {
+  const rows = db
+    .prepare(
+      `SELECT c.tbl, c.row_key, c.before, c.after FROM history_changes c JOIN history h ON h.id = c.history_id
+        WHERE h.id > ? AND h.kind <> 'assign'`,
+    )
+    .all(historyId) as { tbl: string; row_key: number; before: string | null; after: string | null }[];
+  const out = new Set<number>();
+  for (const r of rows) {
+    if (r.tbl === 'people') out.add(r.row_key);
+    for (const image of [r.before, r.after]) {
+      const person = image ? (JSON.parse(image) as { person_id?: unknown }).person_id : undefined;
+      if (typeof person === 'number') out.add(person);
+    }
+  }
+  return out;
+}
+
+/** Faces from `firstFaceId` on that sit in a person by the engine's guess (not placed by the user). */
+export function guessedFrom(db: Db, firstFaceId: number): { faceId: number; personId: number }[] {
+  return db
+    .prepare(
+      "SELECT face_id AS faceId, person_id AS personId FROM face_people WHERE face_id >= ? AND source = 'auto' ORDER BY face_id",
+    )
+    .all(firstFaceId) as { faceId: number; personId: number }[];
+}
+
+/** Faces in the library (the import's progress counts its new faces with this, several times a second). */
+export function faceCount(db: Db): number {
+  return count(db, 'SELECT count(*) AS n FROM faces');
+}
+
+/**
+ * Counts of what the library holds (the index size and backend are added by the engine, which owns them). Faces
+ * in nobody are counted as the People page's two tabs list them: unknown faces, and low-quality faces below
+ * `minQuality` kept apart (the user's quality gate).
+ */
+export function stats(db: Db, minQuality: number): Omit<Stats, 'indexSize' | 'backend'> {
+  const faces = faceCount(db);
+  const loose = (lowQuality: boolean) => count(db, unknownFacesSql(lowQuality).count, minQuality);
   return {
     photos: count(db, "SELECT count(*) AS n FROM photos WHERE status = 'done'"),
     files: count(db, 'SELECT count(*) AS n FROM files'),
@@ -63,7 +112,8 @@ export function stats(db: Db): Omit<Stats, 'indexSize' | 'backend'> {
       db,
       'SELECT count(*) AS n FROM people p WHERE EXISTS (SELECT 1 FROM face_people WHERE person_id = p.id)',
     ),
-    unknownFaces: faces - count(db, 'SELECT count(*) AS n FROM face_people'),
+    unknownFaces: loose(false),
+    lowQualityFaces: loose(true),
     failures: count(db, 'SELECT count(*) AS n FROM failures'),
     activeHead: count(db, 'SELECT id AS n FROM heads WHERE active = 1'),
   };
@@ -243,6 +293,28 @@ export function photo(db: Db, id: number, minQuality: number): Photo | undefined
     dateSource: p.date_source,
     faces,
   };
+}
+
+/**
+ * A face a history entry is about, for its thumbnail: the first face it placed or took out that still exists,
+ * else the current cover of the first person it changed (a rename, a hide, a new cover); undefined when neither is left.
+ */
+export function historyFace(db: Db, historyId: number, minQuality: number): number | undefined {
+  const moved = db
+    .prepare(
+      `SELECT c.row_key AS n FROM history_changes c JOIN faces f ON f.id = c.row_key
+        WHERE c.history_id = ? AND c.tbl = 'face_people' ORDER BY c.id LIMIT 1`,
+    )
+    .get(historyId) as { n: number } | undefined;
+  if (moved) return moved.n;
+  const people = db
+    .prepare(`SELECT DISTINCT row_key AS n FROM history_changes WHERE history_id = ? AND tbl = 'people' LIMIT 5`)
+    .all(historyId) as { n: number }[];
+  for (const { n } of people) {
+    const cover = person(db, n)?.coverFaceId;
+    if (cover != null && face(db, cover, minQuality)) return cover;
+  }
+  return undefined;
 }
 
 export function heads(db: Db): Head[] {

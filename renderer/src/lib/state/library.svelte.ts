@@ -1,6 +1,7 @@
-// Renderer state: the library's folders, figures and failed files, refreshed when the engine says the library changed.
-import type { Api, Value } from '../../../../src/shared/contract';
+// Renderer state: the library's folders, figures and failed files, refreshed when the engine says the library or its people changed; says when an import ends.
+import type { Api, ImportProgress, Value } from '../../../../src/shared/contract';
 import type { Failure, Folder, Stats } from '../../../../src/shared/schemas';
+import { SvelteSet } from 'svelte/reactivity';
 import { coalesce } from '../coalesce';
 import type { Notices } from './notices.svelte';
 
@@ -15,6 +16,8 @@ export class Library {
   readonly #api: Api;
   readonly #notices: Notices;
   readonly #off: (() => void)[];
+  /** Imports whose end the user was told of (once each, whatever events follow). */
+  readonly #told = new SvelteSet<string>();
   /** See [Note: refresh once per burst]. */
   readonly refreshSoon = coalesce(() => void this.refresh(), LIBRARY_OPTIONS.refreshMs);
 
@@ -23,8 +26,12 @@ export class Library {
     this.#notices = notices;
     this.#off = [
       api.on('library.changed', () => this.refreshSoon()),
+      // Merges, splits and assignments change the people and unknown-face counts the sidebar and tabs show.
+      api.on('people.changed', () => this.refreshSoon()),
       api.on('job.progress', (p) => {
-        if (p.kind === 'import') this.refreshSoon();
+        if (p.kind !== 'import') return;
+        this.refreshSoon();
+        this.#ended(p);
       }),
     ];
   }
@@ -55,6 +62,14 @@ export class Library {
       this.#stats = stats;
       this.#failures = failures;
     });
+  }
+  /** Says once, on whichever page the user is, that an import ended and what it brought. */
+  #ended(p: ImportProgress): void {
+    if (p.status === 'scanning' || p.status === 'importing' || this.#told.has(p.jobId)) return;
+    this.#told.add(p.jobId);
+    if (p.status === 'complete') this.#notices.info(`Import finished: ${p.message ?? `${p.done} photos`}.`);
+    else if (p.status === 'cancelled') this.#notices.info(`Import cancelled after ${p.done} of ${p.total} photos.`);
+    else this.#notices.error(`Import failed: ${p.message ?? 'no reason given'}`);
   }
   /** Stops listening to the engine and drops a pending refresh. */
   dispose(): void {

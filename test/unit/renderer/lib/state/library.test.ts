@@ -41,12 +41,45 @@ test('an import and a removal reach it through events alone', { skip, timeout: 1
   assert.ok(library.failures.items[0]!.path.endsWith('torn.jpg'));
   assert.ok(library.failures.items[0]!.reason.length > 0, 'a failure says why');
 
+  // The end of the import is told once, in words, wherever the user is.
+  await until('the notice that the import finished', () => notices.items.length > 0);
+  assert.equal(notices.items.length, 1);
+  assert.equal(notices.items[0]!.kind, 'info');
+  assert.match(notices.items[0]!.text, /^Import finished: 10 new photos, 10 faces, 1 failed/);
+
   await api.library.removeFolder({ folderId: library.folders[0]!.id });
   await until('the folder to go', () => library.folders.length === 0);
   assert.equal(library.stats!.photos, 0);
-  assert.deepEqual(notices.items, []);
+  assert.equal(notices.items.length, 1, 'nothing else to say');
   library.dispose();
 });
+
+test(
+  'people edits reach the figures at once: people and unknown faces after a merge and a split',
+  { skip, timeout: 120_000 },
+  async () => {
+    const { api, dir } = await openHostApi();
+    const notices = new Notices();
+    const library = new Library(api, notices);
+    const folder = bbtCopy(dir, ['amy', 'penny', 'raj']);
+    await api.files.choose({ paths: [folder] });
+    await api.library.addFolders({ paths: [folder] });
+    await until('three people', () => library.stats?.people === 3);
+    const people = (await api.people.list({})).items;
+    const loose = library.stats!.unknownFaces + library.stats!.lowQualityFaces;
+    assert.equal(library.stats!.faces - loose, 15, 'every good face is in a person');
+
+    // No library event follows a merge or a split: people.changed alone brings the counts up to date.
+    await api.people.merge({ intoId: people[0]!.id, fromIds: [people[1]!.id] });
+    await until('one person fewer', () => library.stats?.people === 2);
+    const faces = (await api.people.faces({ personId: people[2]!.id })).items;
+    await api.people.split({ faceIds: [faces[0]!.id] });
+    await until('one person more', () => library.stats?.people === 3);
+    await api.people.reject({ personId: people[2]!.id, faceIds: [faces[1]!.id] });
+    await until('a face in nobody', () => library.stats!.unknownFaces + library.stats!.lowQualityFaces === loose + 1);
+    library.dispose();
+  },
+);
 
 test('a refresh that fails says why instead of throwing', async () => {
   const { api, host } = await openHostApi();
