@@ -4,12 +4,21 @@ import { resolve } from 'node:path';
 import { activeEmbedder } from './arcface/embedder.js';
 import { FaceIndex, indexPathFor, type IndexOptions, type Neighbour } from './index/hnsw.js';
 import { acquireLock } from './jobs/lock.js';
+import { AnalyzePool, InThreadAnalyzer } from './library/analyze-pool.js';
 import { importFolders, type ImportRunOptions, type ImportSummary } from './library/import.js';
 import { openDb, type Db } from './store/db.js';
 import { FaceStore } from './store/faces.js';
 import { FolderStore } from './store/folders.js';
+import { MetaStore } from './store/meta.js';
 import { PhotoStore } from './store/photos.js';
-import { defaultProviders } from './vision/ort.js';
+import {
+  openSession,
+  parseProviderSetting,
+  providerPlan,
+  type ExecutionProvider,
+  type ProviderFallback,
+  type ProviderSetting,
+} from './vision/ort.js';
 import type { FacePipeline } from './vision/pipeline.js';
 
 export interface LibraryStats {
@@ -23,6 +32,8 @@ export interface LibraryStats {
   activeHead: number;
   /** Where inference runs: ONNX Runtime and its execution provider (the one loaded, else the first this machine tries). */
   backend: string;
+  /** The provider setting, the provider in use (or planned, until a model loads) and those that could not load. */
+  inference: { setting: ProviderSetting; provider: ExecutionProvider; loaded: boolean; fallbacks: ProviderFallback[] };
 }
 
 export interface SimilarFace extends Neighbour {
@@ -46,6 +57,10 @@ export interface EngineOptions {
    * shared pipeline per lane; pipelines from this option are the caller's to dispose.
    */
   loadVision?: (lane: number) => Promise<FacePipeline>;
+  /** Analysis workers an import runs (default: one per core; see [Note: import pipeline]). */
+  importWorkers?: number;
+  /** Execution provider setting (default: FACELENS_INFERENCE, else the library's settings, else 'auto'). */
+  inference?: ProviderSetting;
 }
 
 /**
@@ -58,7 +73,8 @@ export class Engine {
   #index: FaceIndex | undefined;
   #vision: Promise<FacePipeline>[] = [];
   #closed = false;
-  #provider: string | undefined;
+  /** The provider inference loaded on, the setting it was loaded for, and the providers that could not load. */
+  #inference: { setting: ProviderSetting; provider: ExecutionProvider; fallbacks: ProviderFallback[] } | undefined;
   #importing = false;
 
   private constructor(
@@ -93,9 +109,9 @@ export class Engine {
     this.#vision[lane] ??= (
       this.opts.loadVision
         ? this.opts.loadVision(lane)
-        : import('./vision/pipeline.js').then((m) => m.FacePipeline.load())
+        : import('./vision/pipeline.js').then((m) => m.FacePipeline.load({ setting: this.providerSetting() }))
     ).then((p) => {
-      this.#provider = p.provider;
+      this.#inference = { setting: this.providerSetting(), provider: p.provider, fallbacks: p.fallbacks ?? [] };
       return p;
     });
     return this.#vision[lane]!;
@@ -127,11 +143,27 @@ export class Engine {
           dbPath: this.dbPath,
           index,
           embedder: activeEmbedder(this.db),
-          vision: (lane) => this.vision(lane),
+          analyzer: (o) =>
+            this.opts.loadVision
+              ? new InThreadAnalyzer((lane) => this.vision(lane), o.workers ?? 2)
+              : new AnalyzePool({
+                  setting: this.providerSetting(),
+                  ...((o.workers ?? this.opts.importWorkers) !== undefined
+                    ? { workers: (o.workers ?? this.opts.importWorkers)! }
+                    : {}),
+                }),
         },
         rows,
         run,
-      );
+      ).then((summary) => {
+        if (summary.provider)
+          this.#inference = {
+            setting: this.providerSetting(),
+            provider: summary.provider,
+            fallbacks: summary.fallbacks ?? [],
+          };
+        return summary;
+      });
     } finally {
       this.#importing = false;
       try {
@@ -161,6 +193,9 @@ export class Engine {
 
   stats(): LibraryStats {
     this.#check();
+    const setting = this.providerSetting();
+    const known = this.#inference?.setting === setting ? this.#inference : undefined;
+    const provider = known?.provider ?? providerPlan(setting)[0]!;
     const p = new PhotoStore(this.db).counts();
     const f = new FaceStore(this.db).counts();
     const index = this.index();
@@ -172,8 +207,37 @@ export class Engine {
       folders: new FolderStore(this.db).list().length,
       indexSize: index.size,
       activeHead: index.headId,
-      backend: `onnxruntime-node/${this.#provider ?? defaultProviders()[0]}`,
+      backend: `onnxruntime-node/${provider}`,
+      inference: { setting, provider, loaded: known !== undefined, fallbacks: known?.fallbacks ?? [] },
     };
+  }
+
+  /**
+   * The execution provider setting: the engine's option, else FACELENS_INFERENCE, else the library's settings
+   * (`inferenceProvider`, kept by the host in the meta table), else 'auto'. See [Note: execution providers].
+   */
+  providerSetting(): ProviderSetting {
+    if (this.opts.inference) return this.opts.inference;
+    if (process.env.FACELENS_INFERENCE) return parseProviderSetting(process.env.FACELENS_INFERENCE);
+    try {
+      const stored = JSON.parse(new MetaStore(this.db).get('settings') ?? '{}') as { inferenceProvider?: unknown };
+      return parseProviderSetting(stored.inferenceProvider);
+    } catch {
+      return 'auto';
+    }
+  }
+
+  /**
+   * Finds which provider the setting gives on this machine by loading the smallest model with it (unless a
+   * model is loaded already), so `stats` reports the provider that runs, and why others did not load.
+   */
+  async probeInference(): Promise<void> {
+    this.#check();
+    const setting = this.providerSetting();
+    if (this.#inference?.setting === setting) return;
+    const s = await openSession('fr_landmark.onnx', { setting });
+    this.#inference = { setting, provider: s.provider, fallbacks: s.fallbacks };
+    await s.session.release();
   }
 
   /** Saves the index, releases the models and closes the database. */

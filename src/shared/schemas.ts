@@ -161,5 +161,10 @@ export const Settings = z.object({
   suggestThreshold: z.number().min(-1).max(1),
   /** Faces with quality below this stay out of clustering and training ("low quality"). */
   minQuality: z.number().min(0).max(1),
+  /**
+   * Where face detection and recognition run: 'auto' (the best this machine has: CUDA, DirectML or CoreML, else
+   * the CPU) or one ONNX Runtime execution provider, which falls back to the CPU when it cannot load.
+   */
+  inferenceProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'cpu']),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -10,11 +10,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const engine = Engine.open(dbPathOf(values));
   try {
+    await engine.probeInference(); // `backend` names the provider that loads here, not only the first one planned
     const s = engine.stats();
     if (values.json) console.log(JSON.stringify(s));
     else {
       console.log(`library ${engine.dbPath}`);
-      for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(11)} ${v}`);
+      for (const [k, v] of Object.entries(s))
+        console.log(`  ${k.padEnd(11)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     }
     return 0;
   } finally {

@@ -56,7 +56,12 @@ export class EngineHost {
     this.#handlers = {
       ...baseHandlers(
         () => this.available(),
-        () => engine.stats().backend,
+        () => {
+          // The provider in use and, when a GPU provider could not load, why (see [Note: execution providers]).
+          const { backend, inference } = engine.stats();
+          const why = inference.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ');
+          return why ? `${backend} (${why})` : backend;
+        },
       ),
       ...extra,
     };
@@ -75,6 +80,8 @@ export class EngineHost {
 
   static async open(opts: HostOptions): Promise<EngineHost> {
     const engine = Engine.open(opts.dbPath, opts.engine);
+    // In the background: which execution provider loads here, so the Settings page can say (it costs one small model).
+    void engine.probeInference().catch(() => undefined);
     return new EngineHost(engine, opts, await engineHandlers(engine));
   }
 
