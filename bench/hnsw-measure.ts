@@ -2,9 +2,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import hnswlib from 'hnswlib-node';
-import { searchShards } from '../src/engine/index/hnsw.js';
-import { buildShardsSync } from '../src/engine/index/shard-build.js';
+import { buildShards, searchShards } from '../src/engine/index/hnsw.js';
+import { LocalShard, WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 
 export interface HnswSetting {
   m: number;
@@ -115,47 +114,35 @@ export function measure(
     const key = `${s.m}/${s.efConstruction}/${s.shards ?? 1}`;
     builds.set(key, [...(builds.get(key) ?? []), s]);
   }
-  // Only the query rows are kept as plain arrays: at 1M x 512 a number[] copy of every vector would be 4 GB more.
-  const rows = new Map(queries.map((q) => [q, Array.from(data[q]!)]));
+  const rows = new Map(queries.map((q) => [q, Float32Array.from(data[q]!)]));
   const dir = mkdtempSync(join(tmpdir(), 'facelens-hnsw-'));
   for (const group of builds.values()) {
     const { m, efConstruction } = group[0]!;
     const shards = group[0]!.shards ?? 1;
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
-    let indexes: { ix: hnswlib.HierarchicalNSW; count: number }[];
-    let indexMb = 0;
-    if (shards === 1) {
-      const ix = new hnswlib.HierarchicalNSW('ip', data[0]!.length);
-      ix.initIndex({ maxElements: data.length, m, efConstruction, randomSeed: 100 });
-      data.forEach((v, i) => ix.addPoint(Array.from(v), i));
-      indexes = [{ ix, count: data.length }];
-    } else {
-      // The app's parallel build (src/engine/index/shard-build.ts): shared vectors, one worker per shard, one
-      // file per shard, loaded back on this thread. Labels are row numbers here (face ids in the app).
-      const shared = sharedRows(data);
-      const files = Array.from({ length: shards }, (_, i) => join(dir, `shard-${i}.bin`));
-      const built = buildShardsSync(
-        shared,
-        files.map((file, shard) => ({ shard, shards, file, m, efConstruction, seed: 100, growth: 1, minCapacity: 16 })),
-        { workers: shards },
-      );
-      indexes = files.map((f, i) => {
-        const ix = new hnswlib.HierarchicalNSW('ip', data[0]!.length);
-        ix.readIndexSync(f);
-        indexMb += statSync(f).size / 2 ** 20;
-        rmSync(f);
-        return { ix, count: built[i]!.count };
-      });
-    }
+    // The app's shards (src/engine/index/shard-host.ts): one on this thread, or one worker each, built side by
+    // side from shared vectors and searched side by side. Labels are row numbers here (face ids in the app).
+    const shardList: Shard[] = Array.from({ length: shards }, () =>
+      shards === 1 ? new LocalShard() : new WorkerShard(),
+    );
+    const built = buildShards(
+      sharedRows(data),
+      shards,
+      shardList.map((_, i) => i),
+      { dim: data[0]!.length, m, efConstruction, seed: 100 },
+      () => Math.ceil(data.length / shards) + 16,
+      shardList,
+    );
     const buildMs = performance.now() - t0;
     const load = `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`;
-    if (shards === 1) {
-      const file = join(dir, 'index.bin');
-      indexes[0]!.ix.writeIndexSync(file);
-      indexMb = statSync(file).size / 2 ** 20;
+    let indexMb = 0;
+    built.forEach((b, i) => {
+      const file = join(dir, `shard-${i}.bin`);
+      b.shard.call({ op: 'write', file });
+      indexMb += statSync(file).size / 2 ** 20;
       rmSync(file);
-    }
+    });
     for (const s of group) {
       const lat: number[] = [];
       let hits = 0;
@@ -163,7 +150,7 @@ export function measure(
       let matchAll = 0;
       queries.forEach((q, qi) => {
         const t = performance.now();
-        const r = searchShards(indexes, rows.get(q)!, k, Math.max(s.ef, k + 1), q);
+        const r = searchShards(built, rows.get(q)!, k, Math.max(s.ef, k + 1), q);
         lat.push(performance.now() - t);
         const got = r.map((n) => n.faceId);
         const want = new Set(truth[qi]);
@@ -192,6 +179,7 @@ export function measure(
       });
     }
     if (onRow) for (const r of out.slice(-group.length)) onRow(r);
+    for (const sh of shardList) if (sh instanceof WorkerShard) sh.close();
   }
   rmSync(dir, { recursive: true, force: true });
   return out;

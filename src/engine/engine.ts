@@ -98,6 +98,7 @@ export class Engine {
     const headId = activeEmbedder(this.db).headId;
     if (!this.#index || this.#index.headId !== headId) {
       // Another head became active: the old index is stale by definition (and its file may hold the new head's already).
+      this.#index?.close();
       this.#index = FaceIndex.open(this.db, this.indexPath, headId, this.opts.index);
     }
     return this.#index;
@@ -247,6 +248,7 @@ export class Engine {
     try {
       this.#saveIndex();
     } finally {
+      this.#index?.close(); // shards on worker threads end with it
       const loaded = this.#vision;
       this.#vision = [];
       if (!this.opts.loadVision)

@@ -152,7 +152,9 @@ function checkIndex(c: Ctx, head: number): void {
   if (want.count === 0 && !existsSync(path)) return; // an empty library needs no index yet
   const p = add(c, { code: 'index', message: `${why} (it is rebuilt from the database)`, count: 1, repairable: true });
   if (c.repair) {
-    FaceIndex.build(c.db, path, head, {}, 'stale').save();
+    const index = FaceIndex.build(c.db, path, head, {}, 'stale');
+    index.save();
+    index.close();
     p.repaired = true;
     c.actions.push(`rebuilt the HNSW index (${want.count} faces)`);
   }

@@ -1,11 +1,19 @@
 // Engine (index): the HNSW index (hnswlib-node) over the active head's face embeddings, persisted beside the database.
-import hnswlib from 'hnswlib-node';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import type { Db } from '../store/db.js';
 import { FaceStore, FEATURE_DIM, type EmbeddingFingerprint } from '../store/faces.js';
-import { buildShardsSync, type ShardInput, type ShardJob } from './shard-build.js';
+import {
+  LocalShard,
+  WorkerShard,
+  type SearchResult,
+  type Shard,
+  type ShardInput,
+  type ShardParams,
+  type ShardSize,
+  type ShardStats,
+} from './shard-host.js';
 
 /**
  * [Note: HNSW parameters] Chosen with bench/hnsw.ts on real face embeddings: the 1,403 faces of celeba-wild, and
@@ -97,10 +105,12 @@ export function shardsFor(n: number, o: IndexOptions = indexOptions): number {
   return Math.max(1, Math.min(Math.floor(n / o.shardFaces), o.maxShards, Math.max(1, o.buildWorkers)));
 }
 
-interface Shard {
-  ix: hnswlib.HierarchicalNSW;
+/** One shard of the index: where it lives, what it holds, whether its file is behind. */
+interface ShardState {
+  shard: Shard;
   fp: EmbeddingFingerprint;
-  /** The in-memory shard differs from its file. */
+  /** Elements hnswlib holds (deleted ones too) and its capacity. */
+  size: ShardSize;
   dirty: boolean;
 }
 
@@ -114,21 +124,23 @@ interface Shard {
  * revived if SQLite reuses the id.
  *
  * [Note: index shards] A face lives in shard (face id modulo the shard count), fixed when the index is built. A
- * query searches every shard with the same beam and merges. Shards exist so that a rebuild uses every core (see
- * [Note: parallel index build]); each is one file, saved only when it changed, and checked and caught up on its
- * own, so a kill mid-save or a stale shard costs a rebuild of that shard only. Small libraries keep one shard
- * (one search per query); see [Note: HNSW at a million faces] for the counts and beams chosen.
+ * one-shard index lives on the calling thread; a larger one puts each shard on its own worker thread (see
+ * [Note: shard workers]), so that its shards build, load and save side by side, and a query searches them all at
+ * once with the same beam and merges. Each shard is one file, saved only when it changed, and checked and caught
+ * up on its own, so a kill mid-save or a stale shard costs a rebuild of that shard only. See [Note: HNSW at a
+ * million faces] for the counts and beams chosen.
  */
 export class FaceIndex {
-  #shards: Shard[];
+  #shards: ShardState[];
   #metaDirty = false;
+  #closed = false;
   readonly #faces: FaceStore;
 
   private constructor(
     readonly path: string | undefined,
     readonly headId: number,
     readonly opts: IndexOptions,
-    shards: Shard[],
+    shards: ShardState[],
     faces: FaceStore,
     /** Why each shard was loaded, caught up or rebuilt on open. */
     readonly shardReasons: readonly OpenReason[],
@@ -148,64 +160,52 @@ export class FaceIndex {
       if (meta.headId !== headId) reason = 'other-head';
       else if (meta.dim !== FEATURE_DIM || meta.m !== o.m || meta.efConstruction !== o.efConstruction)
         reason = 'params';
-      else return FaceIndex.#openShards(db, path, headId, o, meta, faces);
+      else return FaceIndex.#openShards(path, headId, o, meta, faces);
     }
     return FaceIndex.build(db, path, headId, o, reason);
   }
 
   /** Loads, catches up or rebuilds each shard named by `meta`. */
-  static #openShards(
-    db: Db,
-    path: string,
-    headId: number,
-    o: IndexOptions,
-    meta: IndexMeta,
-    faces: FaceStore,
-  ): FaceIndex {
+  static #openShards(path: string, headId: number, o: IndexOptions, meta: IndexMeta, faces: FaceStore): FaceIndex {
     const recorded = meta.shards ?? [{ count: meta.count, idSum: meta.idSum, maxId: meta.maxId }];
     const n = recorded.length;
     const want = faces.shardFingerprints(headId, n);
-    const shards: (Shard | undefined)[] = new Array<Shard | undefined>(n).fill(undefined);
-    const reasons: OpenReason[] = [];
-    for (let i = 0; i < n; i++) {
-      const fp = recorded[i];
-      const file = shardPath(path, i);
-      let r: OpenReason = 'loaded';
-      if (!fp) r = 'unreadable';
-      else if (!existsSync(file)) r = 'missing';
-      else {
-        const same = sameFp(fp, want[i]!);
-        const prefix = !same && sameFp(fp, faces.shardFingerprints(headId, n, fp.maxId)[i]!);
-        if (!same && !prefix) r = 'stale';
-        else {
-          try {
-            const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-            ix.readIndexSync(file);
-            if (ix.getNumDimensions() !== FEATURE_DIM || ix.getCurrentCount() < fp.count)
-              throw new Error('index file does not match its meta');
-            const shard: Shard = { ix, fp: { ...fp }, dirty: false };
-            if (prefix) {
-              r = 'caught-up';
-              for (const e of faces.shardEmbeddings(headId, n, i, fp.maxId)) addTo(shard, e.faceId, e.vec, o);
-            }
-            shards[i] = shard;
-          } catch {
-            r = 'unreadable';
-          }
-        }
+    const reasons: OpenReason[] = recorded.map((fp, i) => {
+      if (!fp) return 'unreadable';
+      if (!existsSync(shardPath(path, i))) return 'missing';
+      if (sameFp(fp, want[i]!)) return 'loaded';
+      return sameFp(fp, faces.shardFingerprints(headId, n, fp.maxId)[i]!) ? 'caught-up' : 'stale';
+    });
+    const shards = newShards(n);
+    // The files that can be used load side by side (one per worker when there are several).
+    const loading = reasons.flatMap((r, i) => (r === 'loaded' || r === 'caught-up' ? [i] : []));
+    for (const i of loading) shards[i]!.start({ op: 'read', file: shardPath(path, i), dim: FEATURE_DIM });
+    const states: (ShardState | undefined)[] = new Array<ShardState | undefined>(n).fill(undefined);
+    for (const i of loading) {
+      try {
+        const size = shards[i]!.finish<ShardSize>();
+        if (size.count < recorded[i]!.count) throw new Error('index file does not match its meta');
+        states[i] = { shard: shards[i]!, fp: { ...recorded[i]! }, size, dirty: false };
+      } catch {
+        reasons[i] = 'unreadable';
       }
-      reasons.push(r);
     }
-    const rebuild = [...shards.keys()].filter((i) => !shards[i]);
+    for (const i of loading) {
+      const s = states[i];
+      if (s && reasons[i] === 'caught-up')
+        for (const e of faces.shardEmbeddings(headId, n, i, s.fp.maxId)) addTo(s, e.faceId, e.vec, o);
+    }
+    const rebuild = [...states.keys()].filter((i) => !states[i]);
     if (rebuild.length) {
-      for (const [i, s] of FaceIndex.#buildShards(faces, headId, n, rebuild, o, path)) shards[i] = s;
+      const built = buildFromStore(faces, headId, n, rebuild, o, shards);
+      rebuild.forEach((i, j) => (states[i] = built[j]));
     }
-    const fi = new FaceIndex(path, headId, o, shards as Shard[], faces, reasons);
+    const fi = new FaceIndex(path, headId, o, states as ShardState[], faces, reasons);
     fi.#metaDirty = fi.openedBecause !== 'loaded' || meta.format !== 2;
     return fi;
   }
 
-  /** A fresh index of every embedding of the head (dirty: save() writes what is not on disk yet). */
+  /** A fresh index of every embedding of the head (dirty: save() writes it). */
   static build(
     db: Db,
     path: string | undefined,
@@ -216,94 +216,20 @@ export class FaceIndex {
     const o = { ...indexOptions, ...opts };
     const faces = new FaceStore(db);
     const n = shardsFor(faces.fingerprint(headId).count, o);
-    // The old files go first: a kill mid-build then leaves no meta, and the next open rebuilds.
+    // The old meta goes first: a kill before the new index is saved then leaves none, and the next open rebuilds.
     if (path) rmSync(`${path}.json`, { force: true });
-    const built = FaceIndex.#buildShards(
-      faces,
-      headId,
-      n,
-      Array.from({ length: n }, (_, i) => i),
-      o,
-      path,
-    );
+    const all = Array.from({ length: n }, (_, i) => i);
+    const states = buildFromStore(faces, headId, n, all, o, newShards(n));
     const fi = new FaceIndex(
       path,
       headId,
       o,
-      built.map(([, s]) => s),
+      states,
       faces,
-      built.map(() => reason),
+      all.map(() => reason),
     );
     fi.#metaDirty = true;
     return fi;
-  }
-
-  /**
-   * Builds shards `which` of an `n`-shard index from SQLite. Two or more shards build on worker threads, each
-   * written to its file at once (so they are clean); one builds on this thread and stays dirty until save().
-   */
-  static #buildShards(
-    faces: FaceStore,
-    headId: number,
-    n: number,
-    which: number[],
-    o: IndexOptions,
-    path: string | undefined,
-  ): [number, Shard][] {
-    const jobOf = (i: number, file: string): ShardJob => ({
-      shard: i,
-      shards: n,
-      file,
-      m: o.m,
-      efConstruction: o.efConstruction,
-      seed: o.seed,
-      growth: o.growth,
-      minCapacity: o.minCapacity,
-    });
-    if (which.length === 1) {
-      const i = which[0]!;
-      const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-      const fp = faces.shardFingerprints(headId, n)[i]!;
-      ix.initIndex({
-        maxElements: Math.max(o.minCapacity, Math.ceil(fp.count * o.growth)),
-        m: o.m,
-        efConstruction: o.efConstruction,
-        randomSeed: o.seed,
-      });
-      const shard: Shard = { ix, fp: { count: 0, idSum: 0, maxId: 0 }, dirty: true };
-      for (const e of faces.shardEmbeddings(headId, n, i)) addTo(shard, e.faceId, e.vec, o);
-      return [[i, shard]];
-    }
-    // Every embedding of the shards to build, once, in shared memory the workers read.
-    const total = faces.fingerprint(headId).count;
-    const vectors = new Float32Array(new SharedArrayBuffer(total * FEATURE_DIM * 4));
-    const labels = new Int32Array(new SharedArrayBuffer(total * 4));
-    let rows = 0;
-    const wanted = new Set(which);
-    for (const e of faces.embeddings(headId)) {
-      if (!wanted.has(e.faceId % n) || rows >= total) continue;
-      vectors.set(e.vec, rows * FEATURE_DIM);
-      labels[rows++] = e.faceId;
-    }
-    const input: ShardInput = { vectors, labels, n: rows, dim: FEATURE_DIM };
-    const scratch = path ? undefined : mkdtempSync(join(tmpdir(), 'facelens-hnsw-'));
-    const files = which.map((i) => (path ? `${shardPath(path, i)}.tmp-${process.pid}` : join(scratch!, `${i}.bin`)));
-    try {
-      const built = buildShardsSync(
-        input,
-        which.map((i, j) => jobOf(i, files[j]!)),
-        { workers: o.buildWorkers },
-      );
-      return which.map((i, j) => {
-        const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-        ix.readIndexSync(files[j]!);
-        if (path) renameSync(files[j]!, shardPath(path, i)); // its meta entry is written by save()
-        return [i, { ix, fp: built[j]!, dirty: !path }];
-      });
-    } finally {
-      if (scratch) rmSync(scratch, { recursive: true, force: true });
-      else for (const f of files) rmSync(f, { force: true });
-    }
   }
 
   /** Why the index was loaded or rebuilt on open: the most costly reason among its shards. */
@@ -325,45 +251,41 @@ export class FaceIndex {
     return this.#metaDirty || this.#shards.some((s) => s.dirty);
   }
 
-  #shardOf(faceId: number): Shard {
+  #check(): void {
+    if (this.#closed) throw new Error('the face index is closed');
+  }
+
+  #shardOf(faceId: number): ShardState {
     return this.#shards[faceId % this.#shards.length]!;
   }
 
   /** Adds a new face's unit embedding (the face must not be in the index yet). */
   add(faceId: number, vec: Float32Array): void {
+    this.#check();
     addTo(this.#shardOf(faceId), faceId, vec, this.opts);
     this.#metaDirty = true;
   }
 
   /** Marks a face deleted (it stops appearing in searches). Unknown ids are ignored. */
   remove(faceId: number): void {
+    this.#check();
     const s = this.#shardOf(faceId);
-    try {
-      s.ix.markDelete(faceId);
-    } catch {
-      return; // not in the index (never added, or already deleted)
-    }
+    if (!s.shard.call<boolean>({ op: 'delete', label: faceId })) return;
     // [Note: index staleness] maxId stays: it bounds the ids the fingerprint was taken over.
     s.fp = { count: s.fp.count - 1, idSum: s.fp.idSum - faceId, maxId: s.fp.maxId };
     s.dirty = true;
     this.#metaDirty = true;
   }
 
-  /** The ef each shard's search uses at the index's current size (see [Note: HNSW at a million faces]). */
+  /** The beam each shard's search uses at the index's current size (see [Note: HNSW at a million faces]). */
   get searchEf(): number {
     return this.size >= this.opts.largeFrom ? Math.max(this.opts.ef, this.opts.largeEf) : this.opts.ef;
   }
 
   /** The k faces most similar to `vec`, most similar first; `exclude` drops one face id (the query face). */
   search(vec: Float32Array | readonly number[], k: number, exclude?: number): Neighbour[] {
-    if (this.size === 0) return [];
-    return searchShards(
-      this.#shards.map((s) => ({ ix: s.ix, count: s.fp.count })),
-      Array.from(vec),
-      k,
-      this.searchEf,
-      exclude,
-    );
+    this.#check();
+    return searchShards(this.#shards, Float32Array.from(vec), k, this.searchEf, exclude);
   }
 
   /** Neighbours of many query vectors at once (each row of `vectors`, `dim` floats), k per query. */
@@ -378,7 +300,7 @@ export class FaceIndex {
   /**
    * The k-nearest-neighbour graph of every indexed face, for clustering: ids (ascending face ids, read from SQLite),
    * and per row the k nearest other faces as row indices with their cosine similarities, most similar first.
-   * One search per face on this thread (cluster/knn-index.ts runs the same on worker threads).
+   * One search per face on this thread (cluster/knn-index.ts runs the same from the saved files on workers).
    */
   knnGraph(k: number): FaceKnnGraph {
     // Vectors are streamed from SQLite one at a time: at 1M faces holding them all would take 2 GB.
@@ -406,10 +328,12 @@ export class FaceIndex {
 
   /**
    * Writes what changed, atomically per shard: the meta first marks the shards about to be replaced as unknown,
-   * then each goes to a temp file renamed over its own, then the meta records their fingerprints. A kill at any
-   * point leaves every shard either recorded and whole, or marked for a rebuild.
+   * then each goes to a temp file renamed over its own (side by side when they live on workers), then the meta
+   * records their fingerprints. A kill at any point leaves every shard either recorded and whole, or marked for a
+   * rebuild.
    */
   save(): void {
+    this.#check();
     if (!this.path || !this.dirty) return;
     const path = this.path;
     const meta = (pending: Set<number>): IndexMeta => {
@@ -432,12 +356,13 @@ export class FaceIndex {
       writeFileSync(tmp, JSON.stringify(m));
       renameSync(tmp, `${path}.json`);
     };
-    const dirty = new Set(this.#shards.flatMap((s, i) => (s.dirty ? [i] : [])));
-    if (dirty.size) writeMeta(meta(dirty));
+    const dirty = this.#shards.flatMap((s, i) => (s.dirty ? [i] : []));
+    if (dirty.length) writeMeta(meta(new Set(dirty)));
+    const tmp = (i: number) => `${shardPath(path, i)}.tmp-${process.pid}`;
+    for (const i of dirty) this.#shards[i]!.shard.start({ op: 'write', file: tmp(i) });
+    for (const i of dirty) this.#shards[i]!.shard.finish();
     for (const i of dirty) {
-      const tmp = `${shardPath(path, i)}.tmp-${process.pid}`;
-      this.#shards[i]!.ix.writeIndexSync(tmp);
-      renameSync(tmp, shardPath(path, i));
+      renameSync(tmp(i), shardPath(path, i));
       this.#shards[i]!.dirty = false;
     }
     writeMeta(meta(new Set()));
@@ -446,7 +371,7 @@ export class FaceIndex {
     this.#metaDirty = false;
   }
 
-  /** The files a worker needs to search this index (saved first when they are behind; see cluster/knn-index.ts). */
+  /** The shard files, saved first when they are behind (cluster/knn-index.ts searches them on its workers). */
   files(): string[] {
     if (!this.path) throw new Error('an in-memory index has no files');
     this.save();
@@ -461,30 +386,107 @@ export class FaceIndex {
       maxId: fps.reduce((a, f) => Math.max(a, f.maxId), 0),
     };
   }
+
+  /** Releases the shards (their worker threads end). The index is unusable afterwards; save() first. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#shards) if (s.shard instanceof WorkerShard) s.shard.close();
+  }
+}
+
+/** `n` empty shards: one on this thread, or one worker each (see [Note: index shards]). */
+function newShards(n: number): Shard[] {
+  return Array.from({ length: n }, () => (n === 1 ? new LocalShard() : new WorkerShard()));
 }
 
 /**
- * The k nearest of `query` over shards searched one after another with beam `ef` each, merged by similarity
- * (ties by id); `exclude` drops one label. `count` bounds what a shard is asked for.
+ * Builds shards `which` of an `n`-shard index from SQLite. One shard is built on this thread from the streamed
+ * embeddings; several get the embeddings of the shards to build in shared memory and build side by side, each on
+ * its worker (see [Note: parallel index build]).
+ */
+function buildFromStore(
+  faces: FaceStore,
+  headId: number,
+  n: number,
+  which: number[],
+  o: IndexOptions,
+  shards: Shard[],
+): ShardState[] {
+  const params: ShardParams = { dim: FEATURE_DIM, m: o.m, efConstruction: o.efConstruction, seed: o.seed };
+  const fps = faces.shardFingerprints(headId, n);
+  const capacity = (i: number) => Math.max(o.minCapacity, Math.ceil(fps[i]!.count * o.growth));
+  if (which.length === 1 && shards[which[0]!] instanceof LocalShard) {
+    // hnswlib lives here: stream the rows straight in (no copy of the vectors).
+    const i = which[0]!;
+    const sh = shards[i]!;
+    sh.call({ op: 'init', params, capacity: capacity(i) });
+    const s: ShardState = {
+      shard: sh,
+      fp: { count: 0, idSum: 0, maxId: 0 },
+      size: sh.call({ op: 'size' }),
+      dirty: true,
+    };
+    for (const e of faces.shardEmbeddings(headId, n, i)) addTo(s, e.faceId, e.vec, o);
+    return [s];
+  }
+  const total = which.reduce((a, i) => a + fps[i]!.count, 0);
+  const vectors = new Float32Array(new SharedArrayBuffer(Math.max(1, total) * FEATURE_DIM * 4));
+  const labels = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 4));
+  let rows = 0;
+  const wanted = new Set(which);
+  for (const e of faces.embeddings(headId)) {
+    if (!wanted.has(e.faceId % n) || rows >= total) continue;
+    vectors.set(e.vec, rows * FEATURE_DIM);
+    labels[rows++] = e.faceId;
+  }
+  const input: ShardInput = { vectors, labels, n: rows };
+  return buildShards(input, n, which, params, capacity, shards);
+}
+
+/**
+ * [Note: parallel index build] hnswlib-node adds points one at a time on the calling thread, so an index of
+ * several shards builds each on its own worker from the same shared vectors, side by side; the calling thread
+ * sleeps until all are done (FaceIndex.open stays synchronous, as every caller expects).
+ */
+export function buildShards(
+  input: ShardInput,
+  n: number,
+  which: number[],
+  params: ShardParams,
+  capacity: (shard: number) => number,
+  shards: Shard[],
+): ShardState[] {
+  for (const i of which) shards[i]!.start({ op: 'build', params, input, shard: i, shards: n, capacity: capacity(i) });
+  const stats = which.map((i) => shards[i]!.finish<ShardStats>());
+  return which.map((i, j) => ({
+    shard: shards[i]!,
+    fp: stats[j]!,
+    size: shards[i]!.call<ShardSize>({ op: 'size' }),
+    dirty: true,
+  }));
+}
+
+/**
+ * The k nearest of `query` over every shard, each searched with beam `ef` (side by side when they live on
+ * workers), merged by similarity (ties by id); `exclude` drops one label.
  */
 export function searchShards(
-  shards: readonly { ix: hnswlib.HierarchicalNSW; count: number }[],
-  query: number[],
+  shards: readonly { shard: Shard; fp: { count: number } }[],
+  query: Float32Array,
   k: number,
   ef: number,
   exclude?: number,
 ): Neighbour[] {
   const want = k + (exclude === undefined ? 0 : 1);
   if (want <= 0) return [];
+  const asked = shards.filter((s) => s.fp.count > 0);
+  for (const s of asked) s.shard.start({ op: 'search', query, k: Math.min(want, s.fp.count), ef });
   const out: Neighbour[] = [];
-  for (const s of shards) {
-    const m = Math.min(want, s.count, s.ix.getMaxElements());
-    if (m <= 0) continue;
-    s.ix.setEf(Math.max(ef, m));
-    const r = s.ix.searchKnn(query, m);
-    r.neighbors.forEach((id, i) => {
-      if (id !== exclude) out.push({ faceId: id, similarity: 1 - r.distances[i]! });
-    });
+  for (const s of asked) {
+    const r = s.shard.finish<SearchResult>();
+    for (let i = 0; i < r.labels.length; i++)
+      if (r.labels[i] !== exclude) out.push({ faceId: r.labels[i]!, similarity: 1 - r.dists[i]! });
   }
   out.sort((a, b) => b.similarity - a.similarity || a.faceId - b.faceId);
   return out.slice(0, k);
@@ -493,12 +495,16 @@ export function searchShards(
 /** Open reasons, most costly first. */
 const REASONS: OpenReason[] = ['other-head', 'params', 'unreadable', 'missing', 'stale', 'caught-up', 'loaded'];
 
-function addTo(s: Shard, faceId: number, vec: Float32Array, o: IndexOptions): void {
+function addTo(s: ShardState, faceId: number, vec: Float32Array, o: IndexOptions): void {
   if (vec.length !== FEATURE_DIM)
     throw new Error(`embedding of face ${faceId} has ${vec.length} values, expected ${FEATURE_DIM}`);
-  if (s.ix.getCurrentCount() >= s.ix.getMaxElements())
-    s.ix.resizeIndex(Math.ceil(Math.max(o.minCapacity, s.ix.getMaxElements() * o.growth)));
-  s.ix.addPoint(Array.from(vec), faceId);
+  if (s.size.count >= s.size.capacity) {
+    const capacity = Math.ceil(Math.max(o.minCapacity, s.size.capacity * o.growth));
+    s.shard.call({ op: 'resize', capacity });
+    s.size = { ...s.size, capacity };
+  }
+  s.shard.call({ op: 'add', label: faceId, vec });
+  s.size = { ...s.size, count: s.size.count + 1 };
   s.fp = { count: s.fp.count + 1, idSum: s.fp.idSum + faceId, maxId: Math.max(s.fp.maxId, faceId) };
   s.dirty = true;
 }

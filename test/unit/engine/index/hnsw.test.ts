@@ -281,3 +281,24 @@ test('an index in memory only may have shards too', () => {
   assert.throws(() => ix.files(), /in-memory/);
   db.close();
 });
+
+test('a sharded index takes adds and removes in every shard, grows past its capacity, and closes', () => {
+  const { db, path, faces, addFaces } = library(130);
+  const ix = FaceIndex.open(db, path, 1, { ...SHARDED, minCapacity: 16, growth: 1.1 });
+  assert.equal(ix.shardCount, 3);
+  for (const id of addFaces(60)) ix.add(id, faces.embedding(id)!.vec); // each shard grows past its capacity
+  db.prepare('DELETE FROM photos WHERE id IN (SELECT photo_id FROM faces WHERE id IN (3, 4, 5))').run();
+  for (const id of [3, 4, 5, 9999]) ix.remove(id);
+  assert.equal(ix.size, 187);
+  assert.deepEqual(ix.fingerprint(), { ...faces.fingerprint(1), maxId: 190 });
+  for (const id of [150, 171, 190]) assert.equal(ix.search(faces.embedding(id)!.vec, 1)[0]!.faceId, id);
+  assert.ok(!ix.search(faces.embedding(6)!.vec, 187).some((n) => [3, 4, 5].includes(n.faceId)));
+  ix.save();
+  ix.close();
+  assert.throws(() => ix.search(faces.embedding(6)!.vec, 1), /closed/);
+  const again = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(again.shardReasons, ['loaded', 'loaded', 'loaded']);
+  assert.equal(again.size, 187);
+  again.close();
+  db.close();
+});
