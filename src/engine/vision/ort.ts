@@ -7,8 +7,9 @@
 //
 // [Note: execution providers] Which provider runs inference is chosen at run time. The setting (Settings page,
 // `inferenceProvider`, or FACELENS_INFERENCE for the CLI) is 'auto' or one provider. 'auto' tries, in order, the
-// GPU providers this platform can have — CUDA where onnxruntime-node's CUDA libraries were installed (Linux,
-// Windows), DirectML on Windows, CoreML on macOS — then CPU. A named provider is tried first, then CPU. A provider
+// GPU providers this platform can have — CUDA where onnxruntime-node's CUDA libraries were installed (its npm
+// build has them for Linux x64; a Windows build from source may too), DirectML on Windows, CoreML on macOS — then
+// CPU. A named provider is tried first, then CPU. A provider
 // that fails to load (not built into this onnxruntime-node, its libraries or driver missing, no device) falls
 // back to the next; every fallback is recorded with ORT's reason, for `stats` and the Settings page.
 import { existsSync, readFileSync } from 'node:fs';
