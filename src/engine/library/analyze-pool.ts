@@ -93,6 +93,11 @@ export class AnalyzePool implements Analyzer {
     return this.workers * this.#o.perWorker;
   }
 
+  /** The worker threads running now (diagnostics, and tests that stop one mid-photo). */
+  get threads(): readonly Worker[] {
+    return this.#slots.filter((s) => !s.dead).map((s) => s.worker);
+  }
+
   #spawn(): Slot {
     const worker = spawnModuleWorker(siblingModule(import.meta.url, 'analyze-worker'), this.#data);
     const slot: Slot = { worker, ready: Promise.resolve(), busy: 0, pending: new Map(), dead: false };

@@ -27,7 +27,7 @@ export const detectorOptions = {
   maxTiles: 24,
   /** Largest scale applied to the photo (1 = never upsample). */
   maxScale: 1,
-  /** Tiles of one level per ORT run (see [Note: dynamic batch]); 8 bounds the input to 7.4 MB. */
+  /** Tiles of one level per ORT run on a GPU (see [Note: dynamic batch]; the CPU runs them one by one). */
   batchTiles: 8,
 };
 export type DetectorOptions = typeof detectorOptions;
