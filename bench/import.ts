@@ -40,6 +40,8 @@ interface RunResult {
   workers: number;
   provider: string;
   load: string;
+  /** Share of the wall time the main thread (reads, hashes, commits, index) was busy. */
+  mainBusy: number;
   photos: number;
   faces: number;
   failures: number;
@@ -64,6 +66,7 @@ function listImages(dir: string): string[] {
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const load0 = loadavg()[0]!;
+  const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await engine.importFolders([values.folder!], {
@@ -71,6 +74,7 @@ async function child(): Promise<void> {
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   const analysed = s.added + s.changed;
   const t1 = performance.now();
   const again = await engine.importFolders([values.folder!]);
@@ -82,6 +86,7 @@ async function child(): Promise<void> {
     workers: s.workers,
     provider: s.provider ?? '-',
     load: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+    mainBusy,
     photos: s.total,
     faces: s.facesFound,
     failures: s.failures.length,
@@ -214,14 +219,16 @@ async function parent(): Promise<void> {
     const one = results.filter((r) => r.workers === 1);
     const base = one.length ? one.reduce((a, r) => a + r.photosPerS, 0) / one.length : NaN;
     console.log(
-      '\n| workers | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
+      '\n| workers | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
         stages.map((s) => `${s} ms`).join(' | ') +
         ' |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''));
+    console.log(
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
+    );
     for (const r of results)
       console.log(
-        `| ${r.workers} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
+        `| ${r.workers} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
           stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
           ' |',
       );
