@@ -2,8 +2,8 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildShards, searchShards } from '../src/engine/index/hnsw.js';
-import { LocalShard, WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
+import { buildShards, newShards, searchShards } from '../src/engine/index/hnsw.js';
+import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 
 export interface HnswSetting {
   m: number;
@@ -121,11 +121,9 @@ export function measure(
     const shards = group[0]!.shards ?? 1;
     const load0 = loadavg()[0]!;
     const t0 = performance.now();
-    // The app's shards (src/engine/index/shard-host.ts): one on this thread, or one worker each, built side by
-    // side from shared vectors and searched side by side. Labels are row numbers here (face ids in the app).
-    const shardList: Shard[] = Array.from({ length: shards }, () =>
-      shards === 1 ? new LocalShard() : new WorkerShard(),
-    );
+    // The app's shards (src/engine/index/hnsw.ts, shard-host.ts): the first on this thread, each other one on a
+    // worker, built side by side from shared vectors and searched side by side. Labels are row numbers here.
+    const shardList: Shard[] = newShards(shards);
     const built = buildShards(
       sharedRows(data),
       shards,

@@ -9,6 +9,7 @@ import {
   WorkerShard,
   type SearchResult,
   type Shard,
+  type ShardCommand,
   type ShardInput,
   type ShardParams,
   type ShardSize,
@@ -123,10 +124,10 @@ interface ShardState {
  * rebuild that shard. Deleted faces are marked deleted (hnswlib skips them in searches) and their labels may be
  * revived if SQLite reuses the id.
  *
- * [Note: index shards] A face lives in shard (face id modulo the shard count), fixed when the index is built. A
- * one-shard index lives on the calling thread; a larger one puts each shard on its own worker thread (see
- * [Note: shard workers]), so that its shards build, load and save side by side, and a query searches them all at
- * once with the same beam and merges. Each shard is one file, saved only when it changed, and checked and caught
+ * [Note: index shards] A face lives in shard (face id modulo the shard count), fixed when the index is built. The
+ * first shard lives on the calling thread and every other one on its own worker thread (see [Note: shard
+ * workers]), so that the shards build, load and save side by side, and a query searches them all at once (the
+ * caller takes the first) with the same beam and merges. Each shard is one file, saved only when it changed, and checked and caught
  * up on its own, so a kill mid-save or a stale shard costs a rebuild of that shard only. See [Note: HNSW at a
  * million faces] for the counts and beams chosen.
  */
@@ -179,7 +180,7 @@ export class FaceIndex {
     const shards = newShards(n);
     // The files that can be used load side by side (one per worker when there are several).
     const loading = reasons.flatMap((r, i) => (r === 'loaded' || r === 'caught-up' ? [i] : []));
-    for (const i of loading) shards[i]!.start({ op: 'read', file: shardPath(path, i), dim: FEATURE_DIM });
+    startAll(loading.map((i) => [shards[i]!, { op: 'read', file: shardPath(path, i), dim: FEATURE_DIM }]));
     const states: (ShardState | undefined)[] = new Array<ShardState | undefined>(n).fill(undefined);
     for (const i of loading) {
       try {
@@ -359,7 +360,7 @@ export class FaceIndex {
     const dirty = this.#shards.flatMap((s, i) => (s.dirty ? [i] : []));
     if (dirty.length) writeMeta(meta(new Set(dirty)));
     const tmp = (i: number) => `${shardPath(path, i)}.tmp-${process.pid}`;
-    for (const i of dirty) this.#shards[i]!.shard.start({ op: 'write', file: tmp(i) });
+    startAll(dirty.map((i) => [this.#shards[i]!.shard, { op: 'write', file: tmp(i) }]));
     for (const i of dirty) this.#shards[i]!.shard.finish();
     for (const i of dirty) {
       renameSync(tmp(i), shardPath(path, i));
@@ -395,9 +396,18 @@ export class FaceIndex {
   }
 }
 
-/** `n` empty shards: one on this thread, or one worker each (see [Note: index shards]). */
-function newShards(n: number): Shard[] {
-  return Array.from({ length: n }, () => (n === 1 ? new LocalShard() : new WorkerShard()));
+/** `n` empty shards: the first on this thread, each other one on its own worker (see [Note: index shards]). */
+export function newShards(n: number): Shard[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? new LocalShard() : new WorkerShard()));
+}
+
+/**
+ * Starts one command on each shard: the workers' first, then those on this thread (which run as they start),
+ * so that all run side by side; the caller then finishes each.
+ */
+function startAll(cmds: [Shard, ShardCommand][]): void {
+  for (const [sh, c] of cmds) if (!(sh instanceof LocalShard)) sh.start(c);
+  for (const [sh, c] of cmds) if (sh instanceof LocalShard) sh.start(c);
 }
 
 /**
@@ -457,7 +467,7 @@ export function buildShards(
   capacity: (shard: number) => number,
   shards: Shard[],
 ): ShardState[] {
-  for (const i of which) shards[i]!.start({ op: 'build', params, input, shard: i, shards: n, capacity: capacity(i) });
+  startAll(which.map((i) => [shards[i]!, { op: 'build', params, input, shard: i, shards: n, capacity: capacity(i) }]));
   const stats = which.map((i) => shards[i]!.finish<ShardStats>());
   return which.map((i, j) => ({
     shard: shards[i]!,
@@ -481,7 +491,7 @@ export function searchShards(
   const want = k + (exclude === undefined ? 0 : 1);
   if (want <= 0) return [];
   const asked = shards.filter((s) => s.fp.count > 0);
-  for (const s of asked) s.shard.start({ op: 'search', query, k: Math.min(want, s.fp.count), ef });
+  startAll(asked.map((s) => [s.shard, { op: 'search', query, k: Math.min(want, s.fp.count), ef }]));
   const out: Neighbour[] = [];
   for (const s of asked) {
     const r = s.shard.finish<SearchResult>();
