@@ -1,4 +1,4 @@
-// Bench (run with node --import tsx bench/import.ts [--folder DIR] [--workers 1,2,N] [--ahead 2] [--limit N] [--repeat R]): end-to-end import speed.
+// Bench (run with node --import tsx bench/import.ts [--folder DIR] [--workers 1,2,N] [--per-worker 1,2] [--limit N] [--repeat R]): import speed.
 // Imports ../shared/data/celeba-wild into a fresh library once per analysis-worker count (each in its own process,
 // so peak RSS is per run; default 1, 2 and one per core) and prints photos/s, the speed-up over 1 worker, CPU
 // cores busy, ms per stage, faces per photo, peak RSS and the machine's load average around each run; then times
@@ -15,6 +15,7 @@ import { Engine } from '../src/engine/engine.js';
 import { decodeImage } from '../src/engine/library/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
+import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import { exactTopK, hnswTable, measure, rng, augment } from './hnsw-measure.js';
 
@@ -22,6 +23,8 @@ const { values } = parseArgs({
   options: {
     folder: { type: 'string' },
     ahead: { type: 'string', default: '2' },
+    /** Photos each worker holds at once, as a list to compare (default: the pool's). */
+    'per-worker': { type: 'string', default: String(analyzePoolOptions.perWorker) },
     workers: { type: 'string', default: [...new Set([1, 2, availableParallelism()])].join(',') },
     /** Runs of each setting (in turn: 1, 2, N, 1, 2, N, ...), to see how much the figures move. */
     repeat: { type: 'string', default: '1' },
@@ -37,6 +40,7 @@ const { values } = parseArgs({
 
 interface RunResult {
   ahead: number;
+  perWorker: number;
   workers: number;
   provider: string;
   load: string;
@@ -70,7 +74,11 @@ async function child(): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await engine.importFolders([values.folder!], {
-    options: { ahead: Number(values.ahead), workers: Number(values.workers) },
+    options: {
+      ahead: Number(values.ahead),
+      workers: Number(values.workers),
+      perWorker: Number(values['per-worker']),
+    },
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -83,6 +91,7 @@ async function child(): Promise<void> {
     throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);
   const r: RunResult = {
     ahead: Number(values.ahead),
+    perWorker: Number(values['per-worker']),
     workers: s.workers,
     provider: s.provider ?? '-',
     load: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
@@ -195,7 +204,8 @@ async function parent(): Promise<void> {
     let run = 0;
     for (let rep = 0; rep < Number(values.repeat); rep++)
       for (const workers of values.workers!.split(',').map(Number))
-        for (const ahead of values.ahead!.split(',').map(Number)) {
+        for (const perWorker of values['per-worker']!.split(',').map(Number)) {
+          const ahead = Number(values.ahead);
           lastDb = join(work, `lib-${run++}`, 'library.db');
           const args = [
             '--import',
@@ -210,30 +220,35 @@ async function parent(): Promise<void> {
             String(ahead),
             '--workers',
             String(workers),
+            '--per-worker',
+            String(perWorker),
           ];
           const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
           if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
           results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
         }
     const stages = Object.keys(results[0]!.stageMs);
-    const one = results.filter((r) => r.workers === 1);
-    const base = one.length ? one.reduce((a, r) => a + r.photosPerS, 0) / one.length : NaN;
+    /** photos/s over the mean of the 1-worker runs with the same photos per worker. */
+    const base = (pw: number) => {
+      const one = results.filter((r) => r.workers === 1 && r.perWorker === pw);
+      return one.length ? one.reduce((a, r) => a + r.photosPerS, 0) / one.length : NaN;
+    };
     console.log(
-      '\n| workers | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
+      '\n| workers | photos per worker | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
         stages.map((s) => `${s} ms`).join(' | ') +
         ' |',
     );
     console.log(
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
     );
     for (const r of results)
       console.log(
-        `| ${r.workers} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
+        `| ${r.workers} | ${r.perWorker} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base(r.perWorker)).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
           stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
           ' |',
       );
     console.log(
-      '(x 1 worker: photos/s over the mean of the 1-worker runs; load avg: the 1-minute load average when the run started -> ended)',
+      '(x 1 worker: photos/s over the mean of the 1-worker runs with as many photos per worker; load avg: the 1-minute load average when the run started -> ended)',
     );
     console.log(
       '(stage ms are per photo analysed, wall time inside each stage; stages overlap, so they sum past 1000/photos-per-s;',

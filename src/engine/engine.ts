@@ -152,6 +152,7 @@ export class Engine {
                   ...((o.workers ?? this.opts.importWorkers) !== undefined
                     ? { workers: (o.workers ?? this.opts.importWorkers)! }
                     : {}),
+                  ...(o.perWorker !== undefined ? { perWorker: o.perWorker } : {}),
                 }),
         },
         rows,

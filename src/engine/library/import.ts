@@ -24,6 +24,8 @@ export const importOptions = {
    * allowed: even one worker keeps inference off the thread that commits.
    */
   workers: undefined as number | undefined,
+  /** Photos one analysis worker holds at once; undefined: the pool's default (see analyzePoolOptions). */
+  perWorker: undefined as number | undefined,
   /**
    * Photos read and hashed ahead of what the analysis workers hold, so a worker that finishes finds its next
    * photo ready. Bounded: the importer never reads further ahead than the pool can take plus this.
@@ -77,7 +79,7 @@ export interface ImportContext {
   index: FaceIndex;
   embedder: Embedder;
   /** Starts the photo analysis (worker threads) when the first photo needs it; the import closes it at the end. */
-  analyzer: (o: { workers?: number }) => Analyzer;
+  analyzer: (o: { workers?: number; perWorker?: number }) => Analyzer;
 }
 
 export interface ImportRunOptions {
@@ -157,7 +159,10 @@ export async function importFolders(
     };
     let analyzer: Analyzer | undefined;
     const analyzerNow = () =>
-      (analyzer ??= ctx.analyzer({ ...(o.workers !== undefined ? { workers: o.workers } : {}) }));
+      (analyzer ??= ctx.analyzer({
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(o.perWorker !== undefined ? { perWorker: o.perWorker } : {}),
+      }));
     const thumbs = new Set<Promise<void>>();
     const todo = tracker.total > 0 ? scan.todo : [];
 
