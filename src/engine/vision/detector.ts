@@ -7,7 +7,7 @@
 // Then NMS over all levels.
 import sharp from 'sharp';
 import type { LoadedSession } from './ort.js';
-import { ort } from './ort.js';
+import { batchLimit, ort } from './ort.js';
 import type { Box, Detection } from './types.js';
 
 export const detectorOptions = {
@@ -140,8 +140,9 @@ export class FaceDetector {
     const found: Detection[] = [];
     for (const [k, level] of levels.entries()) {
       const pixels = await resizeRgb(image.data, image.width, image.height, level.width, level.height);
-      for (let from = 0; from < level.tiles.length; from += Math.max(1, o.batchTiles)) {
-        const tiles = level.tiles.slice(from, from + Math.max(1, o.batchTiles));
+      const per = Math.max(1, Math.min(o.batchTiles, batchLimit(this.loaded)));
+      for (let from = 0; from < level.tiles.length; from += per) {
+        const tiles = level.tiles.slice(from, from + per);
         if (this.input.length < tiles.length * plane) this.input = new Float32Array(tiles.length * plane);
         const input = this.input.subarray(0, tiles.length * plane);
         tiles.forEach(([x0, y0], b) =>

@@ -1,6 +1,6 @@
 // Engine (vision): 68-point face landmarks (fr_landmark.onnx, 64x64 grey crop of the face box) and the 68 -> 5 reduction.
 import type { LoadedSession } from './ort.js';
-import { ort } from './ort.js';
+import { batchLimit, ort } from './ort.js';
 import type { Box, Point } from './types.js';
 
 export const landmarkOptions = {
@@ -107,11 +107,21 @@ export class LandmarkModel {
     readonly options: LandmarkOptions = landmarkOptions,
   ) {}
 
-  /** The net on `count` stacked size x size crops in one run (see [Note: dynamic batch]); 136 values per crop. */
+  /**
+   * The net on `count` stacked size x size crops: one run (see [Note: dynamic batch]), or several where the model
+   * loaded as shipped takes fewer at a time; 136 values per crop.
+   */
   private async run(input: Float32Array, count: number): Promise<Float32Array> {
     const n = this.options.size;
-    const out = await this.loaded.session.run({ input: new ort.Tensor('float32', input, [count, 1, n, n]) });
-    return out.output!.data as Float32Array;
+    const per = Math.min(count, batchLimit(this.loaded));
+    const out = new Float32Array(count * 136);
+    for (let from = 0; from < count; from += per) {
+      const m = Math.min(per, count - from);
+      const chunk = input.subarray(from * n * n, (from + m) * n * n);
+      const r = await this.loaded.session.run({ input: new ort.Tensor('float32', chunk, [m, 1, n, n]) });
+      out.set((r.output!.data as Float32Array).subarray(0, m * 136), from * 136);
+    }
+    return out;
   }
 
   /** 68 points (photo pixels) of the face in each box, all boxes in one run (two with `flipAverage`). */
@@ -135,7 +145,7 @@ export class LandmarkModel {
         for (let y = 0; y < n; y++)
           for (let x = 0; x < n; x++) input[m0 + b * plane + y * n + x] = input[b * plane + y * n + (n - 1 - x)]!;
     }
-    const all = new Float32Array(await this.run(input, count));
+    const all = await this.run(input, count);
     return boxes.map((box, b) => {
       const v = all.subarray(b * 136, (b + 1) * 136);
       if (flip) {

@@ -158,6 +158,16 @@ function firstLine(err: unknown): string {
     .slice(0, 300);
 }
 
+/**
+ * The largest batch a session's first input takes: unbounded when its batch dimension is symbolic (see [Note:
+ * dynamic batch]), else the number the model declares (1 for the shipped files as they are).
+ */
+export function batchLimit(loaded: LoadedSession): number {
+  const meta = loaded.session.inputMetadata?.[0] as { shape?: readonly (number | string)[] } | undefined;
+  const first = meta?.shape?.[0];
+  return typeof first === 'number' && first > 0 ? first : Number.POSITIVE_INFINITY;
+}
+
 /** sha256 of a file (hex), to check model files against resources/models/manifest.json. */
 export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');

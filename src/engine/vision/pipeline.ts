@@ -57,12 +57,13 @@ export class FacePipeline {
   ) {}
 
   static async load(opts: PipelineOptions = {}): Promise<FacePipeline> {
-    // See [Note: dynamic batch] and [Note: PRelu on CPU] (GPU providers run PRelu well as it is).
-    const batch = { dynamicBatch: true };
+    // See [Note: dynamic batch] and [Note: PRelu on CPU] (GPU providers run PRelu well as it is). CoreML gets the
+    // files as shipped: its provider takes static shapes best, and the models then run one crop or tile at a time.
+    const batch = (p: ExecutionProvider) => ({ dynamicBatch: p !== 'coreml' });
     const [det, lmk, rec] = await Promise.all([
       openSession(MODEL_FILES.detector, { ...opts, rewrite: batch }),
       openSession(MODEL_FILES.landmarks, { ...opts, rewrite: batch }),
-      openSession(MODEL_FILES.recognizer, { ...opts, rewrite: (p) => ({ ...batch, expandPRelu: p === 'cpu' }) }),
+      openSession(MODEL_FILES.recognizer, { ...opts, rewrite: (p) => ({ ...batch(p), expandPRelu: p === 'cpu' }) }),
     ]);
     return new FacePipeline(
       // Tiles in batches only where they buy time (a GPU); on the CPU a batch costs what its tiles cost one by one

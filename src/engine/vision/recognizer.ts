@@ -1,6 +1,6 @@
 // Engine (vision): the frozen recognizer backbone (fr_feature.onnx, MobileFaceNet 512-D) on 112x112 aligned RGB crops.
 import type { LoadedSession } from './ort.js';
-import { ort } from './ort.js';
+import { batchLimit, ort } from './ort.js';
 import { ALIGNED_SIZE } from './align.js';
 
 export const FEATURE_DIM = 512;
@@ -30,10 +30,14 @@ export const recognizerOptions = {
 
 export class Recognizer {
   private input = new Float32Array(3 * ALIGNED_SIZE * ALIGNED_SIZE);
+  /** Crops per run: `maxBatch`, or 1 where the model loaded as shipped (batch 1). */
+  readonly batch: number;
   constructor(
     private readonly loaded: LoadedSession,
     readonly options = recognizerOptions,
-  ) {}
+  ) {
+    this.batch = Math.max(1, Math.min(options.maxBatch, batchLimit(loaded)));
+  }
 
   /** Raw 512-D feature of one aligned crop (112x112x3 RGB, HWC). */
   async embed(crop: Uint8Array): Promise<Float32Array> {
@@ -44,8 +48,8 @@ export class Recognizer {
   async embedBatch(crops: readonly Uint8Array[]): Promise<Float32Array[]> {
     const n = ALIGNED_SIZE * ALIGNED_SIZE;
     const out: Float32Array[] = [];
-    for (let from = 0; from < crops.length; from += this.options.maxBatch) {
-      const batch = crops.slice(from, from + this.options.maxBatch);
+    for (let from = 0; from < crops.length; from += this.batch) {
+      const batch = crops.slice(from, from + this.batch);
       if (this.input.length < batch.length * 3 * n) this.input = new Float32Array(batch.length * 3 * n);
       const input = this.input.subarray(0, batch.length * 3 * n);
       batch.forEach((crop, b) => {

@@ -79,3 +79,40 @@ for (const c of CASES) {
     await rewritten.release();
   });
 }
+
+test('models loaded as shipped (batch 1, as CoreML gets them) still take many crops and tiles, one run each', async () => {
+  const { openSession, batchLimit } = await import('../../../../src/engine/vision/ort.js');
+  const { Recognizer } = await import('../../../../src/engine/vision/recognizer.js');
+  const { LandmarkModel } = await import('../../../../src/engine/vision/landmarks.js');
+  const { FaceDetector } = await import('../../../../src/engine/vision/detector.js');
+  const shipped = (file: string) => openSession(file, { providers: ['cpu'] });
+  const batched = (file: string) => openSession(file, { providers: ['cpu'], rewrite: { dynamicBatch: true } });
+  const [r1, rb] = await Promise.all([shipped(MODEL_FILES.recognizer), batched(MODEL_FILES.recognizer)]);
+  assert.equal(batchLimit(r1), 1);
+  assert.equal(batchLimit(rb), Number.POSITIVE_INFINITY);
+  const r = rng(5);
+  const crops = Array.from({ length: 3 }, () =>
+    Uint8Array.from({ length: 112 * 112 * 3 }, () => Math.floor(r() * 256)),
+  );
+  const a = await new Recognizer(r1).embedBatch(crops);
+  const b = await new Recognizer(rb).embedBatch(crops);
+  a.forEach((f, i) => assert.ok(maxDiff(f, b[i]!) < 1e-4));
+  const [l1, lb] = await Promise.all([shipped(MODEL_FILES.landmarks), batched(MODEL_FILES.landmarks)]);
+  const image = {
+    data: Uint8Array.from({ length: 200 * 150 * 3 }, () => Math.floor(r() * 256)),
+    width: 200,
+    height: 150,
+  };
+  const boxes = [
+    { x: 10, y: 10, w: 60, h: 70 },
+    { x: 90, y: 40, w: 80, h: 90 },
+  ];
+  assert.deepEqual(
+    await new LandmarkModel(l1).predictMany(image, boxes),
+    await new LandmarkModel(lb).predictMany(image, boxes),
+  );
+  const [d1, db] = await Promise.all([shipped(MODEL_FILES.detector), batched(MODEL_FILES.detector)]);
+  const photo = { data: Uint8Array.from({ length: 900 * 700 * 3 }, (_, i) => (i * 7) % 251), width: 900, height: 700 };
+  assert.deepEqual(await new FaceDetector(d1).detect(photo), await new FaceDetector(db).detect(photo));
+  for (const s of [r1, rb, l1, lb, d1, db]) await s.session.release();
+});
