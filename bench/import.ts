@@ -154,9 +154,10 @@ async function describeSplit(files: string[]): Promise<{ split: Record<string, n
 }
 
 /**
- * [Note: embedding floor] The recognizer costs 0.44 GFLOP a face (MobileFaceNet at 112x112, as issue 17 counts
- * it); one core of this VM's CPU does ~96 GFLOP/s of fp32 FMA (AVX2: 2 FMA units x 8 lanes x 2 flops x ~3 GHz),
- * so no implementation on one core goes below ~4.6 ms a face.
+ * [Note: embedding floor] The recognizer costs 0.442 GFLOP a face: 2 x Cout x H x W x Cin/groups x kh x kw summed
+ * over its 50 convolutions, with the shapes ORT's profiler reports for a 112x112 crop (PRelu and Add are
+ * negligible). One core of this VM (AMD EPYC, AVX-512 executed as two 256-bit FMA pipes) does ~96 GFLOP/s of
+ * fp32 (2 x 8 lanes x 2 flops x ~3 GHz), so no implementation on one core goes below ~4.6 ms a face.
  */
 const EMBED_FLOOR_MS = 4.6;
 
