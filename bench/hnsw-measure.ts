@@ -1,18 +1,24 @@
 // Bench helper: recall@k against exact search, build time and query latency of HNSW settings on a set of unit vectors.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import hnswlib from 'hnswlib-node';
+import { buildShards, newShards, searchShards } from '../src/engine/index/hnsw.js';
+import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 
 export interface HnswSetting {
   m: number;
   efConstruction: number;
   ef: number;
+  /** Shards built side by side on worker threads and searched together, as FaceIndex does (default 1). */
+  shards?: number;
 }
 
 export interface HnswResult extends HnswSetting {
   n: number;
+  shards: number;
   buildMs: number;
+  /** Load average (1 min) when the build started and when it ended. */
+  load: string;
   recall: number;
   p50Ms: number;
   p99Ms: number;
@@ -105,34 +111,46 @@ export function measure(
   const out: HnswResult[] = [];
   const builds = new Map<string, HnswSetting[]>();
   for (const s of settings) {
-    const key = `${s.m}/${s.efConstruction}`;
+    const key = `${s.m}/${s.efConstruction}/${s.shards ?? 1}`;
     builds.set(key, [...(builds.get(key) ?? []), s]);
   }
-  // Only the query rows are kept as plain arrays: at 1M x 512 a number[] copy of every vector would be 4 GB more.
-  const rows = new Map(queries.map((q) => [q, Array.from(data[q]!)]));
+  const rows = new Map(queries.map((q) => [q, Float32Array.from(data[q]!)]));
   const dir = mkdtempSync(join(tmpdir(), 'facelens-hnsw-'));
   for (const group of builds.values()) {
     const { m, efConstruction } = group[0]!;
-    const ix = new hnswlib.HierarchicalNSW('ip', data[0]!.length);
+    const shards = group[0]!.shards ?? 1;
+    const load0 = loadavg()[0]!;
     const t0 = performance.now();
-    ix.initIndex({ maxElements: data.length, m, efConstruction, randomSeed: 100 });
-    data.forEach((v, i) => ix.addPoint(Array.from(v), i));
+    // The app's shards (src/engine/index/hnsw.ts, shard-host.ts): the first on this thread, each other one on a
+    // worker, built side by side from shared vectors and searched side by side. Labels are row numbers here.
+    const shardList: Shard[] = newShards(shards);
+    const built = buildShards(
+      sharedRows(data),
+      shards,
+      shardList.map((_, i) => i),
+      { dim: data[0]!.length, m, efConstruction, seed: 100 },
+      () => Math.ceil(data.length / shards) + 16,
+      shardList,
+    );
     const buildMs = performance.now() - t0;
-    const file = join(dir, 'index.bin');
-    ix.writeIndexSync(file);
-    const indexMb = statSync(file).size / 2 ** 20;
-    rmSync(file);
+    const load = `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`;
+    let indexMb = 0;
+    built.forEach((b, i) => {
+      const file = join(dir, `shard-${i}.bin`);
+      b.shard.call({ op: 'write', file });
+      indexMb += statSync(file).size / 2 ** 20;
+      rmSync(file);
+    });
     for (const s of group) {
-      ix.setEf(Math.max(s.ef, k + 1));
       const lat: number[] = [];
       let hits = 0;
       let matchHits = 0;
       let matchAll = 0;
       queries.forEach((q, qi) => {
         const t = performance.now();
-        const r = ix.searchKnn(rows.get(q)!, k + 1);
+        const r = searchShards(built, rows.get(q)!, k, Math.max(s.ef, k + 1), q);
         lat.push(performance.now() - t);
-        const got = r.neighbors.filter((id) => id !== q).slice(0, k);
+        const got = r.map((n) => n.faceId);
         const want = new Set(truth[qi]);
         hits += got.filter((id) => want.has(id)).length;
         if (match) {
@@ -146,8 +164,10 @@ export function measure(
       });
       out.push({
         ...s,
+        shards,
         n: data.length,
         buildMs,
+        load,
         recall: hits / (queries.length * k),
         matchRecall: matchAll ? matchHits / matchAll : NaN,
         p50Ms: pct(lat, 0.5),
@@ -157,17 +177,37 @@ export function measure(
       });
     }
     if (onRow) for (const r of out.slice(-group.length)) onRow(r);
+    for (const sh of shardList) if (sh instanceof WorkerShard) sh.close();
   }
   rmSync(dir, { recursive: true, force: true });
   return out;
 }
 
+/** The rows in SharedArrayBuffers, labelled by row number, as the parallel build reads them. */
+function sharedRows(data: Float32Array[]): { vectors: Float32Array; labels: Int32Array; n: number; dim: number } {
+  const dim = data[0]!.length;
+  const first = data[0]!;
+  const labels = new Int32Array(new SharedArrayBuffer(data.length * 4));
+  for (let i = 0; i < labels.length; i++) labels[i] = i;
+  // Rows already laid out one after another in one shared buffer (bench/hnsw.ts --synthetic) are used as they are.
+  if (
+    first.buffer instanceof SharedArrayBuffer &&
+    first.byteOffset === 0 &&
+    data.every((v, i) => v.buffer === first.buffer && v.byteOffset === i * dim * 4)
+  ) {
+    return { vectors: new Float32Array(first.buffer, 0, data.length * dim), labels, n: data.length, dim };
+  }
+  const vectors = new Float32Array(new SharedArrayBuffer(data.length * dim * 4));
+  data.forEach((v, i) => vectors.set(v, i * dim));
+  return { vectors, labels, n: data.length, dim };
+}
+
 export const hnswHead =
-  '|       n |  M | efC |  ef | recall@10 | match recall | build s | index MB | peak RSS MB | p50 ms | p99 ms |\n|---|---|---|---|---|---|---|---|---|---|---|';
+  '|       n | shards |  M | efC |  ef | recall@10 | match recall | build s | index MB | peak RSS MB | p50 ms | p99 ms | load avg during build |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 export function hnswRow(r: HnswResult): string {
   const c = (v: string | number, w: number) => String(v).padStart(w);
-  return `| ${c(r.n, 7)} | ${c(r.m, 2)} | ${c(r.efConstruction, 3)} | ${c(r.ef, 3)} | ${c(r.recall.toFixed(4), 9)} | ${c(Number.isNaN(r.matchRecall) ? '-' : r.matchRecall.toFixed(4), 12)} | ${c((r.buildMs / 1000).toFixed(1), 7)} | ${c(r.indexMb.toFixed(0), 8)} | ${c(r.peakRssMb.toFixed(0), 11)} | ${c(r.p50Ms.toFixed(3), 6)} | ${c(r.p99Ms.toFixed(3), 6)} |`;
+  return `| ${c(r.n, 7)} | ${c(r.shards, 6)} | ${c(r.m, 2)} | ${c(r.efConstruction, 3)} | ${c(r.ef, 3)} | ${c(r.recall.toFixed(4), 9)} | ${c(Number.isNaN(r.matchRecall) ? '-' : r.matchRecall.toFixed(4), 12)} | ${c((r.buildMs / 1000).toFixed(1), 7)} | ${c(r.indexMb.toFixed(0), 8)} | ${c(r.peakRssMb.toFixed(0), 11)} | ${c(r.p50Ms.toFixed(3), 6)} | ${c(r.p99Ms.toFixed(3), 6)} | ${r.load} |`;
 }
 
 export function hnswTable(rows: HnswResult[]): string {

@@ -1,6 +1,6 @@
-// Bench (run with node --import tsx bench/hnsw.ts --db LIBRARY [--n N] [--queries Q]): HNSW recall@10 and latency settings.
-// At 1M x 512: node --max-old-space-size=16000 --import tsx bench/hnsw.ts --synthetic 30000 --n 1000000 --builds 16/200,32/100
-// (about 10 GB and an hour on two cores; the figures are in the README).
+// Bench (run with node --import tsx bench/hnsw.ts --db LIBRARY [--n N] [--queries Q] [--shards 1,2]): HNSW recall@10 and latency settings.
+// At 1M x 512: node --max-old-space-size=16000 --import tsx bench/hnsw.ts --synthetic 30000 --n 1000000 --builds 32/100 --shards 2
+// (shards build side by side on worker threads as the app builds them; the figures are in the README).
 // Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
 // them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ const { values } = parseArgs({
     /** Cosine at which an exact neighbour could be the same person (the clustering threshold) for match recall. */
     'match-cos': { type: 'string', default: String(linkageOptions.threshold) },
     ef: { type: 'string', default: '16,32,64,128' },
+    /** Shard counts to build each M/efC with (see [Note: index shards]); queries search every shard, merged. */
+    shards: { type: 'string', default: '1' },
   },
 });
 if (!values.db && !values.synthetic) {
@@ -44,6 +46,7 @@ if (values.synthetic) {
     sameCos: 0.6,
     sameCosSpread: 0.45,
     seed: 5,
+    shared: true, // the parallel build's workers read the vectors where they are
   });
   data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
   what = `${n} synthetic face embeddings around ${values.synthetic} identities`;
@@ -65,7 +68,9 @@ const settings: HnswSetting[] = [];
 const builds = values.builds
   ? values.builds.split(',').map((b) => b.split('/').map(Number) as [number, number])
   : nums(values.m!).flatMap((m) => nums(values.efc!).map((efc) => [m, efc] as [number, number]));
-for (const [m, efConstruction] of builds) for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef });
+for (const shards of nums(values.shards!))
+  for (const [m, efConstruction] of builds)
+    for (const ef of nums(values.ef!)) settings.push({ m, efConstruction, ef, shards });
 const t = performance.now();
 const scored = exactTopKScored(data, queries, 10);
 const truth = scored.map((r) => r.map((b) => b.i));

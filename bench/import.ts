@@ -1,10 +1,12 @@
-// Bench (run with node --import tsx bench/import.ts [--folder DIR] [--lanes 1,2] [--ahead 1,2] [--limit N]): end-to-end import speed.
-// Imports ../shared/data/celeba-wild into a fresh library once per (lanes, read-ahead) setting (each in its own process, so peak RSS
-// is per run) and prints photos/s, CPU cores busy, ms per stage, faces per photo and peak RSS; then times the
-// describe stage's parts (landmarks, align, embed) on a sample, and HNSW recall@10 and latency on the faces found.
+// Bench (run with node --import tsx bench/import.ts [--folder DIR] [--workers 1,2,N] [--per-worker 1,2] [--limit N] [--repeat R]): import speed.
+// Imports ../shared/data/celeba-wild into a fresh library once per analysis-worker count (each in its own process,
+// so peak RSS is per run; default 1, 2 and one per core) and prints photos/s, the speed-up over 1 worker, CPU
+// cores busy, ms per stage, faces per photo, peak RSS and the machine's load average around each run; then times
+// the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
+// arithmetic floor, and HNSW recall@10 and latency on the faces found.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,15 +15,22 @@ import { Engine } from '../src/engine/api/engine.js';
 import { decodeImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
+import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import { exactTopK, hnswTable, measure, rng, augment } from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {
     folder: { type: 'string' },
-    ahead: { type: 'string', default: '1,2' },
-    lanes: { type: 'string', default: '1,2' },
+    ahead: { type: 'string', default: '2' },
+    /** Photos each worker holds at once, as a list to compare (default: the pool's). */
+    'per-worker': { type: 'string', default: String(analyzePoolOptions.perWorker) },
+    workers: { type: 'string', default: [...new Set([1, 2, availableParallelism()])].join(',') },
+    /** Runs of each setting (in turn: 1, 2, N, 1, 2, N, ...), to see how much the figures move. */
+    repeat: { type: 'string', default: '1' },
     limit: { type: 'string' },
+    /** Skip the HNSW recall tables (they take a few minutes). */
+    'no-hnsw': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
     db: { type: 'string' },
     sample: { type: 'string', default: '60' },
@@ -31,7 +40,12 @@ const { values } = parseArgs({
 
 interface RunResult {
   ahead: number;
-  lanes: number;
+  perWorker: number;
+  workers: number;
+  provider: string;
+  load: string;
+  /** Share of the wall time the main thread (reads, hashes, commits, index) was busy. */
+  mainBusy: number;
   photos: number;
   faces: number;
   failures: number;
@@ -55,13 +69,20 @@ function listImages(dir: string): string[] {
 
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
+  const load0 = loadavg()[0]!;
+  const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await engine.library.importFolders([values.folder!], {
-    options: { ahead: Number(values.ahead), lanes: Number(values.lanes) },
+    options: {
+      ahead: Number(values.ahead),
+      workers: Number(values.workers),
+      perWorker: Number(values['per-worker']),
+    },
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const mainBusy = performance.eventLoopUtilization(elu0).utilization;
   const analysed = s.added + s.changed;
   const t1 = performance.now();
   const again = await engine.library.importFolders([values.folder!]);
@@ -70,7 +91,11 @@ async function child(): Promise<void> {
     throw new Error(`re-import changed the library: ${JSON.stringify(again)}`);
   const r: RunResult = {
     ahead: Number(values.ahead),
-    lanes: Number(values.lanes),
+    perWorker: Number(values['per-worker']),
+    workers: s.workers,
+    provider: s.provider ?? '-',
+    load: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+    mainBusy,
     photos: s.total,
     faces: s.facesFound,
     failures: s.failures.length,
@@ -91,10 +116,11 @@ async function child(): Promise<void> {
 }
 
 /** ms per face of landmarks, alignment and embedding, run one after another on a sample of photos. */
-async function describeSplit(files: string[]): Promise<Record<string, number>> {
+async function describeSplit(files: string[]): Promise<{ split: Record<string, number>; crops: Uint8Array[] }> {
   const v = await FacePipeline.load();
   const t = { detect: 0, landmarks: 0, align: 0, embed: 0 };
   let faces = 0;
+  const crops: Uint8Array[] = [];
   for (const f of files) {
     const img = await decodeImage(f);
     let t0 = performance.now();
@@ -112,15 +138,47 @@ async function describeSplit(files: string[]): Promise<Record<string, number>> {
       t.align += t2 - t1;
       t.embed += t3 - t2;
       faces++;
+      crops.push(crop);
     }
   }
   await v.dispose();
   return {
-    'detect ms/photo': t.detect / files.length,
-    'landmarks ms/face': t.landmarks / faces,
-    'align ms/face': t.align / faces,
-    'embed ms/face': t.embed / faces,
+    split: {
+      'detect ms/photo': t.detect / files.length,
+      'landmarks ms/face': t.landmarks / faces,
+      'align ms/face': t.align / faces,
+      'embed ms/face': t.embed / faces,
+    },
+    crops,
   };
+}
+
+/**
+ * [Note: embedding floor] The recognizer costs 0.442 GFLOP a face: 2 x Cout x H x W x Cin/groups x kh x kw summed
+ * over its 50 convolutions, with the shapes ORT's profiler reports for a 112x112 crop (PRelu and Add are
+ * negligible). One core of this VM (AMD EPYC, AVX-512 executed as two 256-bit FMA pipes) does ~96 GFLOP/s of
+ * fp32 (2 x 8 lanes x 2 flops x ~3 GHz), so no implementation on one core goes below ~4.6 ms a face.
+ */
+const EMBED_FLOOR_MS = 4.6;
+
+/** Embedding alone, on one core: wall and CPU ms per face at several batch sizes, over the same crops. */
+async function embedBatches(crops: Uint8Array[], sizes: number[]): Promise<string[]> {
+  const v = await FacePipeline.load();
+  const rows: string[] = [];
+  await v.embedAligned(crops.slice(0, 4)); // warm-up
+  for (const b of sizes) {
+    const reps = Math.max(1, Math.ceil(400 / crops.length));
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++)
+      for (let i = 0; i < crops.length; i += b) await v.embedAligned(crops.slice(i, i + b));
+    const wall = (performance.now() - t0) / (reps * crops.length);
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1000 / (reps * crops.length);
+    rows.push(`| ${b} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${(cpu / EMBED_FLOOR_MS).toFixed(2)}x |`);
+  }
+  await v.dispose();
+  return rows;
 }
 
 async function parent(): Promise<void> {
@@ -138,49 +196,61 @@ async function parent(): Promise<void> {
     }
     const n = values.limit ? Math.min(Number(values.limit), all.length) : all.length;
     console.log(
-      `import bench: ${n} photos from ${values.folder ?? 'celeba-wild'}, ${new Date().toISOString()}, load average ${(
-        await import('node:os')
-      )
-        .loadavg()
+      `import bench: ${n} photos from ${values.folder ?? 'celeba-wild'}, ${new Date().toISOString()}, ${availableParallelism()} cores, load average ${loadavg()
         .map((x) => x.toFixed(2))
         .join(' ')}`,
     );
     const results: RunResult[] = [];
     let lastDb = '';
-    for (const lanes of values.lanes!.split(',').map(Number))
-      for (const ahead of values.ahead!.split(',').map(Number)) {
-        lastDb = join(work, `lib-${ahead}-${lanes}`, 'library.db');
-        const args = [
-          '--import',
-          'tsx',
-          fileURLToPath(import.meta.url),
-          '--child',
-          '--folder',
-          folder,
-          '--db',
-          lastDb,
-          '--ahead',
-          String(ahead),
-          '--lanes',
-          String(lanes),
-        ];
-        const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-        results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
-      }
+    let run = 0;
+    for (let rep = 0; rep < Number(values.repeat); rep++)
+      for (const workers of values.workers!.split(',').map(Number))
+        for (const perWorker of values['per-worker']!.split(',').map(Number)) {
+          const ahead = Number(values.ahead);
+          lastDb = join(work, `lib-${run++}`, 'library.db');
+          const args = [
+            '--import',
+            'tsx',
+            fileURLToPath(import.meta.url),
+            '--child',
+            '--folder',
+            folder,
+            '--db',
+            lastDb,
+            '--ahead',
+            String(ahead),
+            '--workers',
+            String(workers),
+            '--per-worker',
+            String(perWorker),
+          ];
+          const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
+          results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+        }
     const stages = Object.keys(results[0]!.stageMs);
+    /** photos/s over the mean of the 1-worker runs with the same photos per worker. */
+    const base = (pw: number) => {
+      const one = results.filter((r) => r.workers === 1 && r.perWorker === pw);
+      return one.length ? one.reduce((a, r) => a + r.photosPerS, 0) / one.length : NaN;
+    };
     console.log(
-      '\n| lanes | ahead | photos | faces | faces/photo | failures | wall s | photos/s | cores busy | CPU ms/photo | peak RSS MB | re-import s | ' +
+      '\n| workers | photos per worker | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
         stages.map((s) => `${s} ms`).join(' | ') +
         ' |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''));
+    console.log(
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
+    );
     for (const r of results)
       console.log(
-        `| ${r.lanes} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${r.coresBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ` +
+        `| ${r.workers} | ${r.perWorker} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base(r.perWorker)).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
           stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
           ' |',
       );
+    console.log(
+      '(x 1 worker: photos/s over the mean of the 1-worker runs with as many photos per worker; load avg: the 1-minute load average when the run started -> ended)',
+    );
     console.log(
       '(stage ms are per photo analysed, wall time inside each stage; stages overlap, so they sum past 1000/photos-per-s;',
     );
@@ -188,12 +258,18 @@ async function parent(): Promise<void> {
       ' CPU ms/photo = process CPU time (all threads) / photos: the figure other processes on the machine cannot inflate)',
     );
 
-    const split = await describeSplit(all.slice(0, Number(values.sample)));
+    const { split, crops } = await describeSplit(all.slice(0, Number(values.sample)));
     console.log(
       `\nstages one at a time on ${values.sample} photos (no overlap): ${Object.entries(split)
         .map(([k, v]) => `${k} ${v.toFixed(2)}`)
         .join(', ')}`,
     );
+    console.log(
+      `\nembedding alone on one core, ${crops.length} real aligned crops, load average ${loadavg()[0]!.toFixed(2)} (floor ${EMBED_FLOOR_MS} ms/face, see [Note: embedding floor]):`,
+    );
+    console.log('| batch | wall ms/face | CPU ms/face | CPU / floor |\n|---|---|---|---|');
+    for (const row of await embedBatches(crops, [1, 8, 16])) console.log(row);
+    if (values['no-hnsw']) return;
 
     const engine = Engine.open(lastDb);
     const real = [...new FaceStore(engine.db).embeddings(activeEmbedder(engine.db).headId)].map((e) => e.vec);

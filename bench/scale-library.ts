@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
+import { reclusterAsync } from '../src/engine/cluster/recluster.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { people, personFaces, unknownFaces } from '../src/engine/store/views.js';
 import { indexPathFor } from '../src/engine/index/hnsw.js';
@@ -27,6 +28,9 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Internal: time the UI's queries on an existing library (run as a child, so its RSS is its own). */
     'queries-of': { type: 'string' },
+    /** Internal: a re-cluster preview of an existing library, its kNN graph from `--knn` (auto: the saved index). */
+    'recluster-of': { type: 'string' },
+    knn: { type: 'string', default: 'auto' },
   },
 });
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -64,6 +68,14 @@ function timeQueries(db: Db): [string, string][] {
       median(() => unknownFaces(db, { offset: 0, limit: 200, lowQuality: false }, 0.3)),
     ],
   ];
+}
+
+if (values['recluster-of']) {
+  const db = openDb(values['recluster-of']);
+  const r = await reclusterAsync(db, { preview: true, knnSource: values.knn === 'build' ? 'build' : 'auto' });
+  console.log(JSON.stringify({ knnFrom: r.knnFrom, ms: r.ms, faces: r.faces, clusters: r.clusters }));
+  db.close();
+  process.exit(0);
 }
 
 if (values['queries-of']) {
@@ -151,6 +163,14 @@ step('app: first open, HNSW index build (facelens similar)', cli('similar', '--f
 const c = step('app: full re-cluster, applied (facelens cluster)', cli('cluster', '--json'));
 const cr = JSON.parse(c.out) as { ms?: Record<string, number>; people?: number; clusters?: number };
 rows.push(['  of which (ms)', JSON.stringify(cr.ms ?? cr)]);
+// [Note: kNN from the index] The same re-cluster (as a preview), its kNN graph from the saved index and built anew.
+for (const knn of ['auto', 'build']) {
+  const r = step(
+    `bench: re-cluster preview, kNN ${knn === 'auto' ? 'from the saved index' : 'built (before issue 17)'}`,
+    ['bench/scale-library.ts', '--recluster-of', dbPath, '--knn', knn],
+  );
+  rows.push(['  kNN from, ms', r.out.trim()]);
+}
 const q = step('app: UI queries (own process)', ['bench/scale-library.ts', '--queries-of', dbPath]);
 for (const [k, v] of JSON.parse(q.out) as [string, string][]) rows.push([`  ${k}`, v]);
 const importDir = values['import-from'] ?? join(root, '../shared/data/celeba-wild');

@@ -48,6 +48,18 @@ export type Folder = z.infer<typeof Folder>;
 export const Failure = z.object({ path: z.string(), code: z.string(), reason: z.string(), at: z.number() });
 export type Failure = z.infer<typeof Failure>;
 
+/** Where face detection and recognition run (see [Note: execution providers]). */
+export const Inference = z.object({
+  /** The user's setting: 'auto' or one ONNX Runtime execution provider. */
+  setting: z.enum(['auto', 'cuda', 'dml', 'coreml', 'cpu']),
+  /** The provider in use, or the first one the setting plans to try until a model has loaded. */
+  provider: z.enum(['cuda', 'dml', 'coreml', 'cpu']),
+  loaded: z.boolean(),
+  /** Providers tried first that could not load here, with ONNX Runtime's reason. */
+  fallbacks: z.array(z.object({ provider: z.string(), error: z.string() })),
+});
+export type Inference = z.infer<typeof Inference>;
+
 export const Stats = z.object({
   photos: z.int().nonnegative(),
   /** Files showing those photos (a moved or duplicate file shows a photo already counted). */
@@ -63,6 +75,7 @@ export const Stats = z.object({
   indexSize: z.int().nonnegative(),
   activeHead: Id,
   backend: z.string(),
+  inference: Inference,
 });
 export type Stats = z.infer<typeof Stats>;
 
@@ -189,5 +202,10 @@ export const Settings = z.object({
   suggestThreshold: z.number().min(-1).max(1),
   /** Faces with quality below this stay out of clustering and training ("low quality"). */
   minQuality: z.number().min(0).max(1),
+  /**
+   * Where face detection and recognition run: 'auto' (the best this machine has: CUDA, DirectML or CoreML, else
+   * the CPU) or one ONNX Runtime execution provider, which falls back to the CPU when it cannot load.
+   */
+  inferenceProvider: z.enum(['auto', 'cuda', 'dml', 'coreml', 'cpu']),
 });
 export type Settings = z.infer<typeof Settings>;

@@ -226,3 +226,19 @@ test('separate a person from a look-alike: score histograms before/after a fine-
   await page.getByTestId('lookalike-activate').click();
   await expect(page.getByTestId('lookalike-activate')).toContainText('is active', { timeout: 60_000 });
 });
+
+test('Settings says where inference runs and keeps the chosen execution provider', async ({ page }) => {
+  const at = (hash: string) => door.at(hash);
+  await page.goto(at('settings'));
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await expect(page.getByTestId('status')).toContainText('recognition: onnxruntime-node/');
+  const select = page.getByTestId('inference-provider');
+  await expect(select).toHaveValue('auto');
+  await select.selectOption('cpu');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('notice-info').filter({ hasText: 'Settings saved' })).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByTestId('inference-provider')).toHaveValue('cpu');
+  await page.getByTestId('inference-provider').selectOption('auto');
+  await page.getByRole('button', { name: 'Save' }).click();
+});

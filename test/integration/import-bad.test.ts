@@ -3,21 +3,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { Engine } from '../../src/engine/api/engine.js';
-import { FacePipeline } from '../../src/engine/vision/pipeline.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const skip = skipUnlessData('fixtures', 'wild');
-/** One pipeline per analysis lane, shared by the tests of this file (loading them once keeps the file fast). */
-let visions: FacePipeline[] = [];
-before(async () => {
-  if (!skip) visions = await Promise.all([FacePipeline.load(), FacePipeline.load()]);
-});
-after(async () => Promise.all(visions.map((v) => v.dispose())));
 
 /** A valid PNG whose header claims `w` x `h` pixels (a pixel bomb: refused from the header, never allocated). */
 async function pngClaiming(w: number, h: number): Promise<Buffer> {
@@ -57,7 +50,7 @@ test('every kind of bad file is recorded with its reason while the good photos i
   symlinkSync('self.jpg', join(dir, 'self.jpg'));
   symlinkSync('..', join(dir, 'sub', 'up'));
 
-  const engine = Engine.open(join(tempDir(), 'library.db'), { loadVision: async (lane) => visions[lane]! });
+  const engine = Engine.open(join(tempDir(), 'library.db'), { importWorkers: 2 });
   try {
     const s = await engine.library.importFolders([dir], {
       hooks: { beforeReadDir: (p) => void (p.endsWith('/gone') && rmSync(p, { recursive: true })) },

@@ -7,12 +7,14 @@ export async function run(argv: string[]): Promise<number> {
     console.log('usage: facelens stats [--db PATH] [--json]');
     return 0;
   }
-  return withEngine(values, (engine) => {
+  return withEngine(values, async (engine) => {
+    await engine.probeInference(); // `backend` names the provider that loads here, not only the first one planned
     const s = engine.library.stats();
     if (values.json) console.log(JSON.stringify(s));
     else {
       console.log(`library ${engine.dbPath}`);
-      for (const [k, v] of Object.entries(s)) console.log(`  ${k.padEnd(12)} ${v}`);
+      for (const [k, v] of Object.entries(s))
+        console.log(`  ${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     }
     return 0;
   });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
-import { Settings } from '../../shared/schemas.js';
+import { Settings, type Inference } from '../../shared/schemas.js';
 import { currentBackend } from '../compute/backend.js';
 import { projectRoot } from '../paths.js';
 import type { Core } from './core.js';
@@ -18,10 +18,15 @@ function appVersion(): string {
 }
 const version = appVersion();
 
-/** Which compute runs: the recognizer's ONNX Runtime provider and the TensorFlow.js backend training uses. */
-export function backendName(recognition: string): string {
+/**
+ * Which compute runs: the recognizer's ONNX Runtime provider (and, when a GPU provider could not load, why; see
+ * [Note: execution providers]) and the TensorFlow.js backend training uses.
+ */
+export function backendName(inference: Inference): string {
   const tf = currentBackend();
-  return `recognition: onnxruntime-node/${recognition} · training: ${tf ? `TensorFlow.js ${tf.name}` : 'TensorFlow.js (backend chosen at the first training: GPU, then native, then wasm)'}`;
+  const why = inference.fallbacks.map((f) => `${f.provider} unavailable: ${f.error}`).join('; ');
+  const recognition = `onnxruntime-node/${inference.provider}${inference.loaded ? '' : ' (planned)'}${why ? ` (${why})` : ''}`;
+  return `recognition: ${recognition} · training: ${tf ? `TensorFlow.js ${tf.name}` : 'TensorFlow.js (backend chosen at the first training: GPU, then native, then wasm)'}`;
 }
 
 export class AppService implements Service<'app'> {
@@ -32,7 +37,7 @@ export class AppService implements Service<'app'> {
       version,
       dbPath: this.c.dbPath,
       dataDir: dirname(this.c.dbPath),
-      backend: backendName(this.c.provider()),
+      backend: backendName(this.c.inference()),
       door: this.c.door,
     };
   }

@@ -3,8 +3,10 @@ import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { EventName, EventPayload, HostEvent } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
-import type { Job, Settings } from '../../shared/schemas.js';
+import type { Inference, Job, Settings } from '../../shared/schemas.js';
 import type { FaceIndex } from '../index/hnsw.js';
+import type { Analyzer } from '../library/analyze-pool.js';
+import type { ExecutionProvider, ProviderFallback } from '../vision/ort.js';
 import type { Db } from '../store/db.js';
 import type { FacePipeline } from '../vision/pipeline.js';
 import type { Grants } from './grants.js';
@@ -20,8 +22,12 @@ export interface Core {
   resetIndex(): void;
   /** Face pipeline of analysis lane `lane`, loaded on first use. */
   vision(lane?: number): Promise<FacePipeline>;
-  /** Where inference runs (the provider of the loaded pipeline, else the first this machine tries). */
-  provider(): string;
+  /** The photo analysis an import runs (worker threads; see [Note: import pipeline]). */
+  analyzer(o: { workers?: number; perWorker?: number }): Analyzer;
+  /** Where inference runs: the setting, the provider loaded (else the first planned) and those that could not load. */
+  inference(): Inference;
+  /** Records the provider a model loaded on outside this thread (the import's workers). */
+  inferenceLoaded(provider: ExecutionProvider, fallbacks: ProviderFallback[]): void;
   settings(): Settings;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   readonly jobs: Jobs;

@@ -10,11 +10,20 @@ import type {
   ParsedArgs,
   Value,
 } from '../../shared/contract.js';
+import type { Inference } from '../../shared/schemas.js';
 import { activeEmbedder } from '../arcface/embedder.js';
 import { FaceIndex, indexPathFor, type IndexOptions } from '../index/hnsw.js';
 import { openDb, type Db } from '../store/db.js';
 import { HeadStore } from '../store/heads.js';
-import { defaultProviders } from '../vision/ort.js';
+import { AnalyzePool, InThreadAnalyzer, type Analyzer } from '../library/analyze-pool.js';
+import {
+  openSession,
+  parseProviderSetting,
+  providerPlan,
+  type ExecutionProvider,
+  type ProviderFallback,
+  type ProviderSetting,
+} from '../vision/ort.js';
 import type { FacePipeline } from '../vision/pipeline.js';
 import { AppService, FilesService, JobsService, SettingsService } from './app.js';
 import { Grants } from './grants.js';
@@ -40,6 +49,10 @@ export interface EngineOptions {
    * shared pipeline per lane; pipelines from this option are the caller's to dispose.
    */
   loadVision?: (lane: number) => Promise<FacePipeline>;
+  /** Analysis workers an import runs (default: one per core; see [Note: import pipeline]). */
+  importWorkers?: number;
+  /** Execution provider setting (default: FACELENS_INFERENCE, else the library's settings, else 'auto'). */
+  inference?: ProviderSetting;
   /** Which door opened the library (app.status says it). */
   door?: 'electron' | 'web' | 'cli';
   /** The folder browser's roots (default: home and mounted drives, [Note: folder browser limits]). */
@@ -90,7 +103,8 @@ export class Engine {
   readonly #api: EngineApi;
   #index: FaceIndex | undefined;
   #vision: Promise<FacePipeline>[] = [];
-  #provider: string | undefined;
+  /** The provider inference loaded on, the setting it was loaded for, and the providers that could not load. */
+  #inference: { setting: ProviderSetting; provider: ExecutionProvider; fallbacks: ProviderFallback[] } | undefined;
   #closed = false;
 
   private constructor(
@@ -103,9 +117,15 @@ export class Engine {
       dbPath,
       door: opts.door ?? 'cli',
       index: () => this.#openIndex(),
-      resetIndex: () => void (this.#index = undefined),
+      resetIndex: () => {
+        this.#index?.close(); // its file was rewritten: nothing of it is worth saving
+        this.#index = undefined;
+      },
       vision: (lane = 0) => this.#loadVision(lane),
-      provider: () => this.#provider ?? defaultProviders()[0]!,
+      analyzer: (o) => this.#analyzer(o),
+      inference: () => this.#inferenceState(),
+      inferenceLoaded: (provider, fallbacks) =>
+        void (this.#inference = { setting: this.providerSetting(), provider, fallbacks }),
       settings: () => loadSettings(db),
       emit: (event, payload) => this.#events.emit(event, payload),
       jobs: this.#jobs,
@@ -171,6 +191,29 @@ export class Engine {
     return this.#openIndex();
   }
 
+  /**
+   * The execution provider setting: the engine's option, else FACELENS_INFERENCE, else the library's settings
+   * (`inferenceProvider`), else 'auto'. See [Note: execution providers].
+   */
+  providerSetting(): ProviderSetting {
+    if (this.opts.inference) return this.opts.inference;
+    if (process.env.FACELENS_INFERENCE) return parseProviderSetting(process.env.FACELENS_INFERENCE);
+    return this.#core.settings().inferenceProvider;
+  }
+
+  /**
+   * Finds which provider the setting gives on this machine by loading the smallest model with it (unless a
+   * model is loaded already), so stats and status report the provider that runs, and why others did not load.
+   */
+  async probeInference(): Promise<void> {
+    this.#check();
+    const setting = this.providerSetting();
+    if (this.#inference?.setting === setting) return;
+    const s = await openSession('fr_landmark.onnx', { setting });
+    this.#inference = { setting, provider: s.provider, fallbacks: s.fallbacks };
+    await s.session.release();
+  }
+
   /** Runs contract method `method` with args already checked against its schema (the host's one way in). */
   async call<M extends Method>(method: M, args: ParsedArgs<M>): Promise<Value<M>> {
     this.#check();
@@ -200,6 +243,7 @@ export class Engine {
     try {
       this.#saveIndex();
     } finally {
+      this.#index?.close(); // shards on worker threads end with it
       const loaded = this.#vision;
       this.#vision = [];
       if (!this.opts.loadVision)
@@ -213,6 +257,7 @@ export class Engine {
     const headId = activeEmbedder(this.db).headId;
     if (!this.#index || this.#index.headId !== headId) {
       // Another head became active: the old index is stale by definition (and its file may hold the new head's already).
+      this.#index?.close();
       this.#index = FaceIndex.open(this.db, this.indexPath, headId, this.opts.index);
     }
     return this.#index;
@@ -223,12 +268,35 @@ export class Engine {
     this.#vision[lane] ??= (
       this.opts.loadVision
         ? this.opts.loadVision(lane)
-        : import('../vision/pipeline.js').then((m) => m.FacePipeline.load())
+        : import('../vision/pipeline.js').then((m) => m.FacePipeline.load({ setting: this.providerSetting() }))
     ).then((p) => {
-      this.#provider = p.provider;
+      this.#inference = { setting: this.providerSetting(), provider: p.provider, fallbacks: p.fallbacks ?? [] };
       return p;
     });
     return this.#vision[lane]!;
+  }
+
+  /** The photo analysis of one import: worker threads, or this thread's pipelines when a test hands them out. */
+  #analyzer(o: { workers?: number; perWorker?: number }): Analyzer {
+    const workers = o.workers ?? this.opts.importWorkers;
+    if (this.opts.loadVision) return new InThreadAnalyzer((lane) => this.#loadVision(lane), workers ?? 2);
+    return new AnalyzePool({
+      setting: this.providerSetting(),
+      ...(workers !== undefined ? { workers } : {}),
+      ...(o.perWorker !== undefined ? { perWorker: o.perWorker } : {}),
+    });
+  }
+
+  /** The setting, the provider in use (or planned, until a model loads), and the providers that could not load. */
+  #inferenceState(): Inference {
+    const setting = this.providerSetting();
+    const known = this.#inference?.setting === setting ? this.#inference : undefined;
+    return {
+      setting,
+      provider: known?.provider ?? providerPlan(setting)[0]!,
+      loaded: known !== undefined,
+      fallbacks: known?.fallbacks ?? [],
+    };
   }
 
   /** Writes the index when it changed and still belongs to the active head (never over a newer head's file). */

@@ -65,7 +65,8 @@ export class LibraryService implements Service<'library'> {
     return {
       ...views.stats(this.c.db, this.c.settings().minQuality),
       indexSize: this.c.index().size,
-      backend: backendName(this.c.provider()),
+      backend: backendName(this.c.inference()),
+      inference: this.c.inference(),
     };
   }
 
@@ -108,7 +109,7 @@ export class LibraryService implements Service<'library'> {
             dbPath: this.c.dbPath,
             index,
             embedder: activeEmbedder(this.c.db),
-            vision: (lane) => this.c.vision(lane),
+            analyzer: (o) => this.c.analyzer(o),
           },
           rows,
           {
@@ -127,6 +128,7 @@ export class LibraryService implements Service<'library'> {
           release();
         }
       }
+      if (summary.provider) this.c.inferenceLoaded(summary.provider, summary.fallbacks ?? []);
       this.c.emit('library.changed', { reason: 'import' });
       return { ...summary, assigned: people.final() };
     });

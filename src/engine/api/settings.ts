@@ -17,6 +17,7 @@ export const settingsDefaults: Settings = {
   assignThreshold: incrementalOptions.threshold,
   suggestThreshold: suggestOptions.minSimilarity,
   minQuality: loadOptions.minQuality,
+  inferenceProvider: 'auto',
 };
 
 const KEY = 'settings';

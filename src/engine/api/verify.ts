@@ -183,7 +183,7 @@ export class VerifyService implements Service<'verify'> {
       failed,
       images: files.length,
       folds: set.folds,
-      provider: this.c.provider(),
+      provider: this.c.inference().provider,
       ms: performance.now() - t0,
     };
   }

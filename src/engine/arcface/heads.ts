@@ -124,6 +124,7 @@ export function activateHead(db: Db, id: number, dbPath?: string): { faces: numb
   const path = dbPath && dbPath !== ':memory:' ? indexPathFor(dbPath) : undefined;
   const index = FaceIndex.build(db, path, id, {}, 'other-head');
   index.save();
+  index.close();
   return { faces: count, seconds: (performance.now() - t0) / 1000, ...(path ? { index: path } : {}) };
 }
 

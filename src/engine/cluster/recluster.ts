@@ -1,7 +1,9 @@
 // Engine (cluster): a full re-cluster of the library: load faces, build the kNN graph, cluster, plan, preview or apply.
+import { indexPathFor } from '../index/hnsw.js';
 import type { Db } from '../store/db.js';
 import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
 import { buildKnnGraph, type KnnGraph, type KnnOptions } from './knn.js';
+import { freshIndexFiles, knnFromIndex, knnIndexOptions } from './knn-index.js';
 import { buildKnnGraphParallel } from './knn-parallel.js';
 import { attachRule } from './linkage.js';
 import { dissolveJunk } from './junk.js';
@@ -21,6 +23,18 @@ export interface ReclusterOptions {
   attachThreshold?: number;
 }
 
+export interface ReclusterAsyncOptions extends ReclusterOptions {
+  preview?: boolean;
+  workers?: number;
+  /**
+   * Where the kNN graph comes from: 'auto' searches the library's saved HNSW index when it is up to date and
+   * the library is large enough (see [Note: kNN from the index]), else builds it; 'build' always builds.
+   */
+  knnSource?: 'auto' | 'build';
+  /** The library's HNSW index (default: beside the database file). */
+  indexPath?: string;
+}
+
 export interface ReclusterResult {
   plan: ReclusterPlan;
   faces: number;
@@ -29,6 +43,8 @@ export interface ReclusterResult {
   /** Groups of unidentifiable faces left unknown (see [Note: junk groups]). */
   junkGroups: number;
   ms: { load: number; knn: number; cluster: number; plan: number; apply?: number };
+  /** Where the kNN graph came from: the saved HNSW index, or built for this run. */
+  knnFrom: 'index' | 'built';
   applied?: { people: number; unknown: number };
 }
 
@@ -38,25 +54,31 @@ export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean }
   const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
   const load = performance.now() - t;
   const graph = buildKnnGraph(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, opts.knn);
-  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load, 'built');
 }
 
 /**
  * The same, with the kNN graph of a large library built on worker threads (see [Note: parallel kNN]): the
  * heavy part leaves the calling thread, which stays free for other work while it waits.
  */
-export async function reclusterAsync(
-  db: Db,
-  opts: ReclusterOptions & { preview?: boolean; workers?: number } = {},
-): Promise<ReclusterResult> {
+export async function reclusterAsync(db: Db, opts: ReclusterAsyncOptions = {}): Promise<ReclusterResult> {
   const t = performance.now();
   const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
   const load = performance.now() - t;
-  const graph = await buildKnnGraphParallel(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, {
-    ...opts.knn,
-    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
-  });
-  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load);
+  const { n, dim, vectors } = loaded.input;
+  const indexPath = opts.indexPath ?? (db.memory ? undefined : indexPathFor(db.name));
+  const files =
+    opts.knnSource !== 'build' && n >= knnIndexOptions.minFaces && indexPath
+      ? freshIndexFiles(db, indexPath, loaded.headId)
+      : undefined;
+  const workers = opts.workers !== undefined ? { workers: opts.workers } : {};
+  const graph = files
+    ? await knnFromIndex(files, loaded.faceIds, vectors, n, dim, {
+        ...(opts.knn?.k !== undefined ? { k: opts.knn.k } : {}),
+        ...workers,
+      })
+    : await buildKnnGraphParallel(vectors, n, dim || 1, { ...opts.knn, ...workers });
+  return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load, files ? 'index' : 'built');
 }
 
 /**
@@ -70,6 +92,7 @@ export function reclusterLoaded(
   opts: ReclusterOptions & { preview?: boolean },
   load = 0,
   knn = 0,
+  knnFrom: 'index' | 'built' = 'built',
 ): ReclusterResult {
   const algo = algorithmByName(opts.algorithm ?? DEFAULT_ALGORITHM);
   let t = performance.now();
@@ -86,6 +109,7 @@ export function reclusterLoaded(
     clusters: clustering.clusters - junk,
     junkGroups: junk,
     ms: { load: Math.round(load), knn: Math.round(knn), cluster: Math.round(cluster), plan: Math.round(planMs) },
+    knnFrom,
   };
   if (!opts.preview) {
     t = performance.now();

@@ -23,6 +23,8 @@ export interface SyntheticOptions {
    */
   familySize?: number;
   familyCos?: number;
+  /** Put the vectors in a SharedArrayBuffer (worker threads read them without a copy: bench/hnsw.ts at 1M). */
+  shared?: boolean;
 }
 
 export interface SyntheticSet {
@@ -85,7 +87,9 @@ export function syntheticFaces(o: SyntheticOptions): SyntheticSet {
     }
   }
   const identSpread = Float64Array.from({ length: o.identities }, () => Math.exp(spread * g()));
-  const vectors = new Float32Array(o.faces * dim);
+  const vectors = new Float32Array(
+    o.shared ? new SharedArrayBuffer(o.faces * dim * 4) : new ArrayBuffer(o.faces * dim * 4),
+  );
   const noiseScale = 1 / Math.sqrt(dim);
   for (let i = 0; i < o.faces; i++) {
     const c = labels[i]!;

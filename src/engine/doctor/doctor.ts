@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { headEmbed } from '../arcface/heads.js';
-import { FaceIndex, indexPathFor, type IndexMeta } from '../index/hnsw.js';
+import { FaceIndex, indexPathFor, shardPath, type IndexMeta } from '../index/hnsw.js';
 import { sweepOrphans } from '../library/commit.js';
 import { rebuildThumbs, thumbPath, thumbsDir } from '../library/thumbs.js';
 import { ThumbJournal } from '../store/thumbs.js';
@@ -139,11 +139,15 @@ function checkIndex(c: Ctx, head: number): void {
   else if (meta.headId !== head) why = `the HNSW index was built for head ${meta.headId}, head ${head} is active`;
   else if (meta.count !== want.count || meta.idSum !== want.idSum)
     why = `the HNSW index holds ${meta.count} faces, the database ${want.count}`;
+  else if (meta.shards?.some((fp, i) => !fp || !existsSync(shardPath(path, i))))
+    why = 'a shard of the HNSW index is missing or was being written when the app stopped';
   if (!why) return;
   if (want.count === 0 && !existsSync(path)) return; // an empty library needs no index yet
   const p = add(c, { code: 'index', message: `${why} (it is rebuilt from the database)`, count: 1, repairable: true });
   if (c.repair) {
-    FaceIndex.build(c.db, path, head, {}, 'stale').save();
+    const index = FaceIndex.build(c.db, path, head, {}, 'stale');
+    index.save();
+    index.close();
     p.repaired = true;
     c.actions.push(`rebuilt the HNSW index (${want.count} faces)`);
   }

@@ -44,6 +44,8 @@ export class EngineHost {
   static async open(opts: HostOptions): Promise<EngineHost> {
     const engine = Engine.open(opts.dbPath, { ...opts.engine, door: opts.door });
     if (opts.watch ?? true) engine.watch.start();
+    // In the background: which execution provider loads here, so Settings can say (it costs one small model).
+    void engine.probeInference().catch(() => undefined);
     return new EngineHost(engine, opts);
   }
 

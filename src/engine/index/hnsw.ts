@@ -1,9 +1,20 @@
 // Engine (index): the HNSW index (hnswlib-node) over the active head's face embeddings, persisted beside the database.
-import hnswlib from 'hnswlib-node';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, basename, join } from 'node:path';
 import type { Db } from '../store/db.js';
 import { FaceStore, FEATURE_DIM, type EmbeddingFingerprint } from '../store/faces.js';
+import {
+  LocalShard,
+  WorkerShard,
+  type SearchResult,
+  type Shard,
+  type ShardCommand,
+  type ShardInput,
+  type ShardParams,
+  type ShardSize,
+  type ShardStats,
+} from './shard-host.js';
 
 /**
  * [Note: HNSW parameters] Chosen with bench/hnsw.ts on real face embeddings: the 1,403 faces of celeba-wild, and
@@ -31,25 +42,37 @@ import { FaceStore, FEATURE_DIM, type EmbeddingFingerprint } from '../store/face
 export const indexOptions = {
   m: 32,
   efConstruction: 100,
+  /** Search beam width per shard. */
   ef: 64,
   /** From this many faces on, queries search with `largeEf` instead (see [Note: HNSW at a million faces]). */
   largeFrom: 400_000,
   largeEf: 128,
-  /** Capacity headroom: the index grows by this factor when full. */
+  /** Capacity headroom: a shard grows by this factor when full. */
   growth: 1.5,
   minCapacity: 1024,
   seed: 100,
+  /**
+   * A rebuild makes one shard per `shardFaces` faces (at least 1), at most `maxShards` and at most one per core
+   * (see [Note: index shards]).
+   */
+  shardFaces: 100_000,
+  maxShards: 4,
+  /** Cores a rebuild may use (one shard per worker thread at a time). */
+  buildWorkers: availableParallelism(),
 };
 export type IndexOptions = typeof indexOptions;
 
-/** What the JSON beside the index file records, to tell whether the index still matches the database. */
+/** What the JSON beside the index files records, to tell whether each shard still matches the database. */
 export interface IndexMeta extends EmbeddingFingerprint {
-  format: 1;
+  /** 1: one file, its fingerprint the totals; 2: `shards` files, each with its own fingerprint. */
+  format: 1 | 2;
   headId: number;
   dim: number;
   space: 'ip';
   m: number;
   efConstruction: number;
+  /** Per shard: its fingerprint, or null while its file is being replaced (the shard is then rebuilt). */
+  shards?: (EmbeddingFingerprint | null)[];
 }
 
 export type OpenReason = 'loaded' | 'caught-up' | 'missing' | 'unreadable' | 'other-head' | 'stale' | 'params';
@@ -73,81 +96,117 @@ export function indexPathFor(dbPath: string): string {
   return join(dirname(dbPath), `${basename(dbPath).replace(/\.[^.]*$/, '')}.hnsw`);
 }
 
+/** The file of shard `i` of the index at `path`: the first is `path` itself (a one-shard index is one file). */
+export function shardPath(path: string, i: number): string {
+  return i === 0 ? path : `${path}.${i}`;
+}
+
+/** Shards a rebuild of `n` faces makes (see [Note: index shards]). */
+export function shardsFor(n: number, o: IndexOptions = indexOptions): number {
+  return Math.max(1, Math.min(Math.floor(n / o.shardFaces), o.maxShards, Math.max(1, o.buildWorkers)));
+}
+
+/** One shard of the index: where it lives, what it holds, whether its file is behind. */
+interface ShardState {
+  shard: Shard;
+  fp: EmbeddingFingerprint;
+  /** Elements hnswlib holds (deleted ones too) and its capacity. */
+  size: ShardSize;
+  dirty: boolean;
+}
+
 /**
  * [Note: index staleness] SQLite is the source of truth; the index is a cache. Its JSON records the head it was
- * built from and the fingerprint (count, sum and max of face ids) of the embeddings it holds. On open: missing,
- * unreadable, another head or other build parameters -> rebuild; the same fingerprint -> load; the database's
- * faces up to the recorded max id still match -> load and add the newer faces (the usual state after a crash or
- * kill mid-import, since faces only get larger ids); anything else -> rebuild. Deleted faces are marked deleted
- * (hnswlib skips them in searches) and their labels may be revived if SQLite reuses the id.
+ * built from and, per shard, the fingerprint (count, sum and max of face ids) of the embeddings it holds. On open:
+ * missing or unreadable meta, another head or other build parameters -> rebuild; per shard, the same fingerprint
+ * -> load; the database's faces of that shard up to the recorded max id still match -> load and add the newer
+ * faces (the usual state after a crash or kill mid-import, since faces only get larger ids); anything else ->
+ * rebuild that shard. Deleted faces are marked deleted (hnswlib skips them in searches) and their labels may be
+ * revived if SQLite reuses the id.
+ *
+ * [Note: index shards] A face lives in shard (face id modulo the shard count), fixed when the index is built. The
+ * first shard lives on the calling thread and every other one on its own worker thread (see [Note: shard
+ * workers]), so that the shards build, load and save side by side, and a query searches them all at once (the
+ * caller takes the first) with the same beam and merges. Each shard is one file, saved only when it changed, and checked and caught
+ * up on its own, so a kill mid-save or a stale shard costs a rebuild of that shard only. See [Note: HNSW at a
+ * million faces] for the counts and beams chosen.
  */
 export class FaceIndex {
-  #ix: hnswlib.HierarchicalNSW;
-  #fp: EmbeddingFingerprint;
-  #dirty = false;
+  #shards: ShardState[];
+  #metaDirty = false;
+  #closed = false;
   readonly #faces: FaceStore;
 
   private constructor(
     readonly path: string | undefined,
     readonly headId: number,
     readonly opts: IndexOptions,
-    ix: hnswlib.HierarchicalNSW,
-    fp: EmbeddingFingerprint,
+    shards: ShardState[],
     faces: FaceStore,
-    /** Why the index was loaded or rebuilt on open. */
-    readonly openedBecause: OpenReason,
+    /** Why each shard was loaded, caught up or rebuilt on open. */
+    readonly shardReasons: readonly OpenReason[],
   ) {
-    this.#ix = ix;
-    this.#fp = fp;
+    this.#shards = shards;
     this.#faces = faces;
-    ix.setEf(opts.ef);
   }
 
-  /** Opens the index at `path` (undefined: in memory only), rebuilding it from SQLite when missing or stale. */
+  /** Opens the index at `path` (undefined: in memory only), rebuilding what is missing or stale from SQLite. */
   static open(db: Db, path: string | undefined, headId: number, opts: Partial<IndexOptions> = {}): FaceIndex {
     const o = { ...indexOptions, ...opts };
     const faces = new FaceStore(db);
-    const want = faces.fingerprint(headId);
     let reason: OpenReason = 'missing';
-    if (path && existsSync(path) && existsSync(`${path}.json`)) {
-      const meta = readMeta(`${path}.json`);
-      if (!meta) reason = 'unreadable';
-      else if (meta.headId !== headId) reason = 'other-head';
+    const meta = path && existsSync(`${path}.json`) ? readMeta(`${path}.json`) : undefined;
+    if (path && existsSync(`${path}.json`) && !meta) reason = 'unreadable';
+    else if (path && meta) {
+      if (meta.headId !== headId) reason = 'other-head';
       else if (meta.dim !== FEATURE_DIM || meta.m !== o.m || meta.efConstruction !== o.efConstruction)
         reason = 'params';
-      else {
-        const same = sameFp(meta, want);
-        const prefix = !same && sameFp(meta, faces.fingerprint(headId, meta.maxId));
-        if (same || prefix) {
-          const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-          try {
-            ix.readIndexSync(path);
-            if (ix.getNumDimensions() !== FEATURE_DIM || ix.getCurrentCount() < meta.count)
-              throw new Error('index file does not match its meta');
-            const fi = new FaceIndex(
-              path,
-              headId,
-              o,
-              ix,
-              { count: meta.count, idSum: meta.idSum, maxId: meta.maxId },
-              faces,
-              same ? 'loaded' : 'caught-up',
-            );
-            if (prefix) {
-              for (const { faceId, vec } of faces.embeddings(headId, meta.maxId)) fi.add(faceId, vec);
-            }
-            return fi;
-          } catch {
-            reason = 'unreadable';
-          }
-        } else reason = 'stale';
+      else return FaceIndex.#openShards(path, headId, o, meta, faces);
+    }
+    return FaceIndex.build(db, path, headId, o, reason);
+  }
+
+  /** Loads, catches up or rebuilds each shard named by `meta`. */
+  static #openShards(path: string, headId: number, o: IndexOptions, meta: IndexMeta, faces: FaceStore): FaceIndex {
+    const recorded = meta.shards ?? [{ count: meta.count, idSum: meta.idSum, maxId: meta.maxId }];
+    const n = recorded.length;
+    const want = faces.shardFingerprints(headId, n);
+    const reasons: OpenReason[] = recorded.map((fp, i) => {
+      if (!fp) return 'unreadable';
+      if (!existsSync(shardPath(path, i))) return 'missing';
+      if (sameFp(fp, want[i]!)) return 'loaded';
+      return sameFp(fp, faces.shardFingerprints(headId, n, fp.maxId)[i]!) ? 'caught-up' : 'stale';
+    });
+    const shards = newShards(n);
+    // The files that can be used load side by side (one per worker when there are several).
+    const loading = reasons.flatMap((r, i) => (r === 'loaded' || r === 'caught-up' ? [i] : []));
+    startAll(loading.map((i) => [shards[i]!, { op: 'read', file: shardPath(path, i), dim: FEATURE_DIM }]));
+    const states: (ShardState | undefined)[] = new Array<ShardState | undefined>(n).fill(undefined);
+    for (const i of loading) {
+      try {
+        const size = shards[i]!.finish<ShardSize>();
+        if (size.count < recorded[i]!.count) throw new Error('index file does not match its meta');
+        states[i] = { shard: shards[i]!, fp: { ...recorded[i]! }, size, dirty: false };
+      } catch {
+        reasons[i] = 'unreadable';
       }
     }
-    const fi = FaceIndex.build(db, path, headId, o, reason);
+    for (const i of loading) {
+      const s = states[i];
+      if (s && reasons[i] === 'caught-up')
+        for (const e of faces.shardEmbeddings(headId, n, i, s.fp.maxId)) addTo(s, e.faceId, e.vec, o);
+    }
+    const rebuild = [...states.keys()].filter((i) => !states[i]);
+    if (rebuild.length) {
+      const built = buildFromStore(faces, headId, n, rebuild, o, shards);
+      rebuild.forEach((i, j) => (states[i] = built[j]));
+    }
+    const fi = new FaceIndex(path, headId, o, states as ShardState[], faces, reasons);
+    fi.#metaDirty = fi.openedBecause !== 'loaded' || meta.format !== 2;
     return fi;
   }
 
-  /** A fresh index of every embedding of the head (marked dirty: save() writes it). */
+  /** A fresh index of every embedding of the head (dirty: save() writes it). */
   static build(
     db: Db,
     path: string | undefined,
@@ -157,70 +216,77 @@ export class FaceIndex {
   ): FaceIndex {
     const o = { ...indexOptions, ...opts };
     const faces = new FaceStore(db);
-    const fp = faces.fingerprint(headId);
-    const ix = new hnswlib.HierarchicalNSW('ip', FEATURE_DIM);
-    ix.initIndex({
-      maxElements: Math.max(o.minCapacity, Math.ceil(fp.count * o.growth)),
-      m: o.m,
-      efConstruction: o.efConstruction,
-      randomSeed: o.seed,
-    });
-    const fi = new FaceIndex(path, headId, o, ix, { count: 0, idSum: 0, maxId: 0 }, faces, reason);
-    for (const { faceId, vec } of faces.embeddings(headId)) fi.add(faceId, vec);
-    fi.#dirty = true;
+    const n = shardsFor(faces.fingerprint(headId).count, o);
+    // The old meta goes first: a kill before the new index is saved then leaves none, and the next open rebuilds.
+    if (path) rmSync(`${path}.json`, { force: true });
+    const all = Array.from({ length: n }, (_, i) => i);
+    const states = buildFromStore(faces, headId, n, all, o, newShards(n));
+    const fi = new FaceIndex(
+      path,
+      headId,
+      o,
+      states,
+      faces,
+      all.map(() => reason),
+    );
+    fi.#metaDirty = true;
     return fi;
+  }
+
+  /** Why the index was loaded or rebuilt on open: the most costly reason among its shards. */
+  get openedBecause(): OpenReason {
+    return REASONS.find((r) => this.shardReasons.includes(r)) ?? 'loaded';
   }
 
   /** Live (not deleted) faces in the index. */
   get size(): number {
-    return this.#fp.count;
+    return this.#shards.reduce((a, s) => a + s.fp.count, 0);
+  }
+
+  /** Shards the index holds (see [Note: index shards]). */
+  get shardCount(): number {
+    return this.#shards.length;
   }
 
   get dirty(): boolean {
-    return this.#dirty;
+    return this.#metaDirty || this.#shards.some((s) => s.dirty);
+  }
+
+  #check(): void {
+    if (this.#closed) throw new Error('the face index is closed');
+  }
+
+  #shardOf(faceId: number): ShardState {
+    return this.#shards[faceId % this.#shards.length]!;
   }
 
   /** Adds a new face's unit embedding (the face must not be in the index yet). */
   add(faceId: number, vec: Float32Array): void {
-    if (vec.length !== FEATURE_DIM)
-      throw new Error(`embedding of face ${faceId} has ${vec.length} values, expected ${FEATURE_DIM}`);
-    if (this.#ix.getCurrentCount() >= this.#ix.getMaxElements()) {
-      this.#ix.resizeIndex(Math.ceil(Math.max(this.opts.minCapacity, this.#ix.getMaxElements() * this.opts.growth)));
-    }
-    this.#ix.addPoint(Array.from(vec), faceId);
-    this.#fp = { count: this.#fp.count + 1, idSum: this.#fp.idSum + faceId, maxId: Math.max(this.#fp.maxId, faceId) };
-    this.#dirty = true;
+    this.#check();
+    addTo(this.#shardOf(faceId), faceId, vec, this.opts);
+    this.#metaDirty = true;
   }
 
   /** Marks a face deleted (it stops appearing in searches). Unknown ids are ignored. */
   remove(faceId: number): void {
-    try {
-      this.#ix.markDelete(faceId);
-    } catch {
-      return; // not in the index (never added, or already deleted)
-    }
+    this.#check();
+    const s = this.#shardOf(faceId);
+    if (!s.shard.call<boolean>({ op: 'delete', label: faceId })) return;
     // [Note: index staleness] maxId stays: it bounds the ids the fingerprint was taken over.
-    this.#fp = { count: this.#fp.count - 1, idSum: this.#fp.idSum - faceId, maxId: this.#fp.maxId };
-    this.#dirty = true;
+    s.fp = { count: s.fp.count - 1, idSum: s.fp.idSum - faceId, maxId: s.fp.maxId };
+    s.dirty = true;
+    this.#metaDirty = true;
   }
 
-  /** The ef queries use at the index's current size (see [Note: HNSW at a million faces]). */
+  /** The beam each shard's search uses at the index's current size (see [Note: HNSW at a million faces]). */
   get searchEf(): number {
-    return this.#fp.count >= this.opts.largeFrom ? Math.max(this.opts.ef, this.opts.largeEf) : this.opts.ef;
+    return this.size >= this.opts.largeFrom ? Math.max(this.opts.ef, this.opts.largeEf) : this.opts.ef;
   }
 
   /** The k faces most similar to `vec`, most similar first; `exclude` drops one face id (the query face). */
   search(vec: Float32Array | readonly number[], k: number, exclude?: number): Neighbour[] {
-    const want = Math.min(k + (exclude === undefined ? 0 : 1), this.#fp.count, this.#ix.getMaxElements());
-    if (want <= 0) return [];
-    this.#ix.setEf(Math.max(this.searchEf, want));
-    const r = this.#ix.searchKnn(Array.from(vec), want);
-    const out: Neighbour[] = [];
-    r.neighbors.forEach((id, i) => {
-      if (id !== exclude) out.push({ faceId: id, similarity: 1 - r.distances[i]! });
-    });
-    out.sort((a, b) => b.similarity - a.similarity || a.faceId - b.faceId);
-    return out.slice(0, k);
+    this.#check();
+    return searchShards(this.#shards, Float32Array.from(vec), k, this.searchEf, exclude);
   }
 
   /** Neighbours of many query vectors at once (each row of `vectors`, `dim` floats), k per query. */
@@ -235,7 +301,7 @@ export class FaceIndex {
   /**
    * The k-nearest-neighbour graph of every indexed face, for clustering: ids (ascending face ids, read from SQLite),
    * and per row the k nearest other faces as row indices with their cosine similarities, most similar first.
-   * One HNSW query per face: about n * (ef-bounded) work, ~1-2 ms per face at 512-D on one core.
+   * One search per face on this thread (cluster/knn-index.ts runs the same from the saved files on workers).
    */
   knnGraph(k: number): FaceKnnGraph {
     // Vectors are streamed from SQLite one at a time: at 1M faces holding them all would take 2 GB.
@@ -261,36 +327,204 @@ export class FaceIndex {
     return { ids, n, k: kk, nbr, sim };
   }
 
-  /** Writes the index and its meta atomically (temp files, then rename) when anything changed. */
+  /**
+   * Writes what changed, atomically per shard: the meta first marks the shards about to be replaced as unknown,
+   * then each goes to a temp file renamed over its own (side by side when they live on workers), then the meta
+   * records their fingerprints. A kill at any point leaves every shard either recorded and whole, or marked for a
+   * rebuild.
+   */
   save(): void {
-    if (!this.path || !this.#dirty) return;
-    const meta: IndexMeta = {
-      format: 1,
-      headId: this.headId,
-      dim: FEATURE_DIM,
-      space: 'ip',
-      m: this.opts.m,
-      efConstruction: this.opts.efConstruction,
-      ...this.#fp,
+    this.#check();
+    if (!this.path || !this.dirty) return;
+    const path = this.path;
+    const meta = (pending: Set<number>): IndexMeta => {
+      const fps = this.#shards.map((s) => s.fp);
+      return {
+        format: 2,
+        headId: this.headId,
+        dim: FEATURE_DIM,
+        space: 'ip',
+        m: this.opts.m,
+        efConstruction: this.opts.efConstruction,
+        count: fps.reduce((a, f) => a + f.count, 0),
+        idSum: fps.reduce((a, f) => a + f.idSum, 0),
+        maxId: fps.reduce((a, f) => Math.max(a, f.maxId), 0),
+        shards: fps.map((f, i) => (pending.has(i) ? null : { ...f })),
+      };
     };
-    rmSync(`${this.path}.json`, { force: true }); // no meta = no index, should we die between the two renames
-    const tmp = `${this.path}.tmp-${process.pid}`;
-    this.#ix.writeIndexSync(tmp);
-    renameSync(tmp, this.path);
-    writeFileSync(`${this.path}.json.tmp-${process.pid}`, JSON.stringify(meta));
-    renameSync(`${this.path}.json.tmp-${process.pid}`, `${this.path}.json`);
-    this.#dirty = false;
+    const writeMeta = (m: IndexMeta) => {
+      const tmp = `${path}.json.tmp-${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(m));
+      renameSync(tmp, `${path}.json`);
+    };
+    const dirty = this.#shards.flatMap((s, i) => (s.dirty ? [i] : []));
+    if (dirty.length) writeMeta(meta(new Set(dirty)));
+    const tmp = (i: number) => `${shardPath(path, i)}.tmp-${process.pid}`;
+    startAll(dirty.map((i) => [this.#shards[i]!.shard, { op: 'write', file: tmp(i) }]));
+    for (const i of dirty) this.#shards[i]!.shard.finish();
+    for (const i of dirty) {
+      renameSync(tmp(i), shardPath(path, i));
+      this.#shards[i]!.dirty = false;
+    }
+    writeMeta(meta(new Set()));
+    // Files of shards an older, larger build left behind.
+    for (let i = this.#shards.length; existsSync(shardPath(path, i)); i++) rmSync(shardPath(path, i), { force: true });
+    this.#metaDirty = false;
+  }
+
+  /** The shard files, saved first when they are behind (cluster/knn-index.ts searches them on its workers). */
+  files(): string[] {
+    if (!this.path) throw new Error('an in-memory index has no files');
+    this.save();
+    return this.#shards.map((_, i) => shardPath(this.path!, i));
   }
 
   fingerprint(): EmbeddingFingerprint {
-    return { ...this.#fp };
+    const fps = this.#shards.map((s) => s.fp);
+    return {
+      count: fps.reduce((a, f) => a + f.count, 0),
+      idSum: fps.reduce((a, f) => a + f.idSum, 0),
+      maxId: fps.reduce((a, f) => Math.max(a, f.maxId), 0),
+    };
   }
+
+  /** Releases the shards (their worker threads end). The index is unusable afterwards; save() first. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const s of this.#shards) if (s.shard instanceof WorkerShard) s.shard.close();
+  }
+}
+
+/** `n` empty shards: the first on this thread, each other one on its own worker (see [Note: index shards]). */
+export function newShards(n: number): Shard[] {
+  return Array.from({ length: n }, (_, i) => (i === 0 ? new LocalShard() : new WorkerShard()));
+}
+
+/**
+ * Starts one command on each shard: the workers' first, then those on this thread (which run as they start),
+ * so that all run side by side; the caller then finishes each.
+ */
+function startAll(cmds: [Shard, ShardCommand][]): void {
+  for (const [sh, c] of cmds) if (!(sh instanceof LocalShard)) sh.start(c);
+  for (const [sh, c] of cmds) if (sh instanceof LocalShard) sh.start(c);
+}
+
+/**
+ * Builds shards `which` of an `n`-shard index from SQLite. One shard is built on this thread from the streamed
+ * embeddings; several get the embeddings of the shards to build in shared memory and build side by side, each on
+ * its worker (see [Note: parallel index build]).
+ */
+function buildFromStore(
+  faces: FaceStore,
+  headId: number,
+  n: number,
+  which: number[],
+  o: IndexOptions,
+  shards: Shard[],
+): ShardState[] {
+  const params: ShardParams = { dim: FEATURE_DIM, m: o.m, efConstruction: o.efConstruction, seed: o.seed };
+  const fps = faces.shardFingerprints(headId, n);
+  const capacity = (i: number) => Math.max(o.minCapacity, Math.ceil(fps[i]!.count * o.growth));
+  if (which.length === 1 && shards[which[0]!] instanceof LocalShard) {
+    // hnswlib lives here: stream the rows straight in (no copy of the vectors).
+    const i = which[0]!;
+    const sh = shards[i]!;
+    sh.call({ op: 'init', params, capacity: capacity(i) });
+    const s: ShardState = {
+      shard: sh,
+      fp: { count: 0, idSum: 0, maxId: 0 },
+      size: sh.call({ op: 'size' }),
+      dirty: true,
+    };
+    for (const e of faces.shardEmbeddings(headId, n, i)) addTo(s, e.faceId, e.vec, o);
+    return [s];
+  }
+  const total = which.reduce((a, i) => a + fps[i]!.count, 0);
+  const vectors = new Float32Array(new SharedArrayBuffer(Math.max(1, total) * FEATURE_DIM * 4));
+  const labels = new Int32Array(new SharedArrayBuffer(Math.max(1, total) * 4));
+  let rows = 0;
+  const wanted = new Set(which);
+  for (const e of faces.embeddings(headId)) {
+    if (!wanted.has(e.faceId % n) || rows >= total) continue;
+    vectors.set(e.vec, rows * FEATURE_DIM);
+    labels[rows++] = e.faceId;
+  }
+  const input: ShardInput = { vectors, labels, n: rows };
+  return buildShards(input, n, which, params, capacity, shards);
+}
+
+/**
+ * [Note: parallel index build] hnswlib-node adds points one at a time on the calling thread, so an index of
+ * several shards builds each on its own worker from the same shared vectors, side by side; the calling thread
+ * sleeps until all are done (FaceIndex.open stays synchronous, as every caller expects).
+ */
+export function buildShards(
+  input: ShardInput,
+  n: number,
+  which: number[],
+  params: ShardParams,
+  capacity: (shard: number) => number,
+  shards: Shard[],
+): ShardState[] {
+  startAll(which.map((i) => [shards[i]!, { op: 'build', params, input, shard: i, shards: n, capacity: capacity(i) }]));
+  const stats = which.map((i) => shards[i]!.finish<ShardStats>());
+  return which.map((i, j) => ({
+    shard: shards[i]!,
+    fp: stats[j]!,
+    size: shards[i]!.call<ShardSize>({ op: 'size' }),
+    dirty: true,
+  }));
+}
+
+/**
+ * The k nearest of `query` over every shard, each searched with beam `ef` (side by side when they live on
+ * workers), merged by similarity (ties by id); `exclude` drops one label.
+ */
+export function searchShards(
+  shards: readonly { shard: Shard; fp: { count: number } }[],
+  query: Float32Array,
+  k: number,
+  ef: number,
+  exclude?: number,
+): Neighbour[] {
+  const want = k + (exclude === undefined ? 0 : 1);
+  if (want <= 0) return [];
+  const asked = shards.filter((s) => s.fp.count > 0);
+  startAll(asked.map((s) => [s.shard, { op: 'search', query, k: Math.min(want, s.fp.count), ef }]));
+  const out: Neighbour[] = [];
+  for (const s of asked) {
+    const r = s.shard.finish<SearchResult>();
+    for (let i = 0; i < r.labels.length; i++)
+      if (r.labels[i] !== exclude) out.push({ faceId: r.labels[i]!, similarity: 1 - r.dists[i]! });
+  }
+  out.sort((a, b) => b.similarity - a.similarity || a.faceId - b.faceId);
+  return out.slice(0, k);
+}
+
+/** Open reasons, most costly first. */
+const REASONS: OpenReason[] = ['other-head', 'params', 'unreadable', 'missing', 'stale', 'caught-up', 'loaded'];
+
+function addTo(s: ShardState, faceId: number, vec: Float32Array, o: IndexOptions): void {
+  if (vec.length !== FEATURE_DIM)
+    throw new Error(`embedding of face ${faceId} has ${vec.length} values, expected ${FEATURE_DIM}`);
+  if (s.size.count >= s.size.capacity) {
+    const capacity = Math.ceil(Math.max(o.minCapacity, s.size.capacity * o.growth));
+    s.shard.call({ op: 'resize', capacity });
+    s.size = { ...s.size, capacity };
+  }
+  s.shard.call({ op: 'add', label: faceId, vec });
+  s.size = { ...s.size, count: s.size.count + 1 };
+  s.fp = { count: s.fp.count + 1, idSum: s.fp.idSum + faceId, maxId: Math.max(s.fp.maxId, faceId) };
+  s.dirty = true;
 }
 
 function readMeta(path: string): IndexMeta | undefined {
   try {
     const m = JSON.parse(readFileSync(path, 'utf8')) as IndexMeta;
-    if (m.format !== 1 || typeof m.headId !== 'number' || typeof m.count !== 'number') return undefined;
+    if ((m.format !== 1 && m.format !== 2) || typeof m.headId !== 'number' || typeof m.count !== 'number')
+      return undefined;
+    if (m.format === 2 && (!Array.isArray(m.shards) || m.shards.length < 1)) return undefined;
     return m;
   } catch {
     return undefined;

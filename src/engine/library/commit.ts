@@ -20,7 +20,12 @@ export function commitPhoto(
   photos: PhotoStore,
   faces: FaceStore,
   todo: ScanTodo,
-  photo: { hash: string; image: DecodedImage; size: number; mtimeMs: number },
+  photo: {
+    hash: string;
+    image: Pick<DecodedImage, 'width' | 'height' | 'orientation' | 'takenAt'>;
+    size: number;
+    mtimeMs: number;
+  },
   found: FaceResult[],
   vecs: Float32Array[],
   headId: number,

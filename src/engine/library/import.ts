@@ -1,4 +1,4 @@
-// Engine (library): importing photo folders: scan, then read/hash/decode -> detect/align/embed -> one transaction per photo.
+// Engine (library): importing photo folders: scan, then read/hash -> analysis workers -> one transaction per photo.
 import type { Embedder } from '../arcface/embedder.js';
 import type { FaceIndex } from '../index/hnsw.js';
 import { ProgressTracker, type ProgressListener } from '../jobs/progress.js';
@@ -7,31 +7,32 @@ import { FaceStore } from '../store/faces.js';
 import { FolderStore, type FolderRow } from '../store/folders.js';
 import { MetaStore } from '../store/meta.js';
 import { PhotoStore } from '../store/photos.js';
-import type { FacePipeline, FaceResult } from '../vision/pipeline.js';
-import { DecodeError, decodeImage, type DecodedImage } from '../image/decode.js';
+import type { ExecutionProvider, ProviderFallback } from '../vision/ort.js';
+import type { AnalyzeResult } from './analyze.js';
+import type { Analyzer } from './analyze-pool.js';
 import { hashBytes } from '../image/hash.js';
 import { ReadError, readPhotoFile } from '../image/read.js';
 import { scanFolders, type ScanTodo } from './scan.js';
-import { rebuildThumbs, removeThumb, thumbPath, writeThumb } from './thumbs.js';
+import { rebuildThumbs, removeThumb, thumbPath, writeThumbFile } from './thumbs.js';
 import { ThumbJournal } from '../store/thumbs.js';
 import type { WalkHooks, WalkOptions } from './walk.js';
 import { commitPhoto, linkFile, recordFileFailure, sweepOrphans } from './commit.js';
 
 export const importOptions = {
   /**
-   * Photos read and decoded ahead of the one being analysed. [Note: import pipeline] sharp decodes on libuv
-   * threads and ORT runs inference on its own threads, so while photo i is analysed, photos i+1..i+ahead are
-   * read, hashed and decoded; the JS thread only orchestrates. 2 keeps both cores of a small machine busy
-   * (bench/import.ts measures 1..3) and bounds memory to ahead+1 decoded photos.
+   * Analysis workers (see [Note: import pipeline]); undefined: the pool's default, one per core. 0 is not
+   * allowed: even one worker keeps inference off the thread that commits.
+   */
+  workers: undefined as number | undefined,
+  /** Photos one analysis worker holds at once; undefined: the pool's default (see analyzePoolOptions). */
+  perWorker: undefined as number | undefined,
+  /**
+   * Photos read and hashed ahead of what the analysis workers hold, so a worker that finishes finds its next
+   * photo ready. Bounded: the importer never reads further ahead than the pool can take plus this.
    */
   ahead: 2,
-  /**
-   * Photos analysed at once, each by its own FacePipeline (ORT sessions with one intra-op thread each): on a
-   * 2-core machine two lanes keep both cores in inference while decoding fills the gaps (bench/import.ts).
-   */
-  lanes: 2,
-  /** Thumbnails written concurrently (sharp, libuv) before the importer waits for one to finish. */
-  thumbsInFlight: 4,
+  /** Thumbnails written concurrently (files only: they are rendered by the workers) before the importer waits. */
+  thumbsInFlight: 8,
   /** Refuse decoded images with more pixels than this. */
   maxPixels: 100_000_000,
 };
@@ -65,6 +66,11 @@ export interface ImportSummary {
   elapsedMs: number;
   /** Wall time per stage summed over photos (stages overlap: their sum exceeds elapsedMs). */
   stageMs: Record<Stage, number>;
+  /** Where inference ran (undefined when no photo needed analysing), and providers that could not load. */
+  provider?: ExecutionProvider;
+  fallbacks?: ProviderFallback[];
+  /** Analysis workers used (0 when no photo needed analysing). */
+  workers: number;
 }
 
 export interface ImportContext {
@@ -72,8 +78,8 @@ export interface ImportContext {
   dbPath: string;
   index: FaceIndex;
   embedder: Embedder;
-  /** The face pipeline of analysis lane `lane` (0-based); calls on one pipeline are never concurrent. */
-  vision: (lane: number) => Promise<FacePipeline>;
+  /** Starts the photo analysis (worker threads) when the first photo needs it; the import closes it at the end. */
+  analyzer: (o: { workers?: number; perWorker?: number }) => Analyzer;
 }
 
 export interface ImportRunOptions {
@@ -90,7 +96,7 @@ export interface ImportRunOptions {
 type Prepared =
   | { kind: 'failed'; todo: ScanTodo; code: string; reason: string }
   | { kind: 'link'; todo: ScanTodo; hash: string; photoId: number; size: number; mtimeMs: number }
-  | { kind: 'decoded'; todo: ScanTodo; hash: string; image: DecodedImage; size: number; mtimeMs: number };
+  | { kind: 'read'; todo: ScanTodo; hash: string; bytes: Uint8Array; size: number; mtimeMs: number };
 
 /** Imports `folders` (rows already in the folders table) into the library; never throws for a bad file. */
 export async function importFolders(
@@ -137,7 +143,7 @@ export async function importFolders(
     );
     tracker.begin(run.signal?.aborted ? 0 : scan.todo.length);
 
-    // Phase 2: the pipeline. prepare() never rejects: every problem becomes a 'failed' item.
+    // Phase 2: the pipeline (see [Note: import pipeline]). prepare() never rejects: every problem is a 'failed' item.
     const prepare = async (todo: ScanTodo): Promise<Prepared> => {
       try {
         const file = await time('read', () => readPhotoFile(todo.ioPath));
@@ -145,73 +151,55 @@ export async function importFolders(
         const known = photos.photoByHash(hash);
         if (known?.status === 'done')
           return { kind: 'link', todo, hash, photoId: known.id, size: file.size, mtimeMs: file.mtimeMs };
-        const image = await time('decode', () => decodeImage(file.bytes, { maxPixels: o.maxPixels }));
-        return { kind: 'decoded', todo, hash, image, size: file.size, mtimeMs: file.mtimeMs };
+        return { kind: 'read', todo, hash, bytes: file.bytes, size: file.size, mtimeMs: file.mtimeMs };
       } catch (err) {
-        if (err instanceof ReadError || err instanceof DecodeError)
-          return { kind: 'failed', todo, code: err.code, reason: err.message };
+        if (err instanceof ReadError) return { kind: 'failed', todo, code: err.code, reason: err.message };
         return { kind: 'failed', todo, code: 'error', reason: (err as Error).message ?? String(err) };
       }
     };
+    let analyzer: Analyzer | undefined;
+    const analyzerNow = () =>
+      (analyzer ??= ctx.analyzer({
+        ...(o.workers !== undefined ? { workers: o.workers } : {}),
+        ...(o.perWorker !== undefined ? { perWorker: o.perWorker } : {}),
+      }));
     const thumbs = new Set<Promise<void>>();
-    const queue: Promise<Prepared>[] = [];
-    let next = 0;
     const todo = tracker.total > 0 ? scan.todo : [];
-    const lanes = Math.max(1, Math.min(o.lanes, todo.length));
-    const fill = () => {
-      while (queue.length < o.ahead + lanes && next < todo.length) queue.push(prepare(todo[next++]!));
+
+    const fail = async (t: ScanTodo, code: string, reason: string) => {
+      await time('db', () => recordFileFailure(ctx.db, photos, t, code, reason, stamp));
+      tracker.tick(true, t.path);
+    };
+    const link = async (t: ScanTodo, photoId: number, size: number, mtimeMs: number) => {
+      // Known content (a moved, renamed or duplicate file, or a photo committed since this one was read).
+      await time('db', () => linkFile(ctx.db, photos, t, photoId, size, mtimeMs, stamp));
+      if (t.known) sum.changed++;
+      else sum.linked++;
+      tracker.tick(false, t.path);
+      await run.hooks?.afterCommit?.(t.path);
+    };
+    const doneId = (hash: string) => {
+      const p = photos.photoByHash(hash);
+      return p?.status === 'done' ? p.id : undefined;
     };
 
-    /** One photo after it was prepared: record its failure, link it to known content, or analyse and commit it. */
-    const handle = async (item: Prepared, lane: number): Promise<void> => {
+    /** One photo after it was analysed: record its failure, or commit it and write its thumbnails. */
+    const commit = async (item: Extract<Prepared, { kind: 'read' }>, r: AnalyzeResult): Promise<void> => {
       const t = item.todo;
-      if (item.kind === 'failed') {
-        await time('db', () => recordFileFailure(ctx.db, photos, t, item.code, item.reason, stamp));
-        tracker.tick(true, t.path);
-        return;
-      }
-      const knownNow =
-        item.kind === 'link'
-          ? item.photoId
-          : photos.photoByHash(item.hash)?.status === 'done'
-            ? photos.photoByHash(item.hash)!.id
-            : undefined;
-      if (knownNow !== undefined) {
-        // Known content (a moved, renamed or duplicate file, or a photo committed since this one was prepared).
-        await time('db', () => linkFile(ctx.db, photos, t, knownNow, item.size, item.mtimeMs, stamp));
-        if (t.known) sum.changed++;
-        else sum.linked++;
-        tracker.tick(false, t.path);
-        await run.hooks?.afterCommit?.(t.path);
-        return;
-      }
-      const image = (item as Extract<Prepared, { kind: 'decoded' }>).image;
-      let found: FaceResult[];
-      try {
-        const v = await ctx.vision(lane);
-        const dets = await time('detect', () => v.detect(image));
-        dets.sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h); // largest first, as FacePipeline.analyze
-        found = [];
-        for (const d of dets) found.push(await time('describe', () => v.describe(image, d)));
-      } catch (err) {
-        await time('db', () =>
-          recordFileFailure(ctx.db, photos, t, 'analyze', `face analysis failed: ${(err as Error).message}`, stamp),
-        );
-        tracker.tick(true, t.path);
-        return;
-      }
+      for (const [k, v] of Object.entries(r.ms)) stageMs[k as Stage] += v;
+      if (r.kind === 'failed') return fail(t, r.code, r.reason);
       let vecs: Float32Array[];
       let committed: ReturnType<typeof commitPhoto>;
       try {
-        vecs = ctx.embedder.embed(found.map((f) => f.feature));
+        vecs = ctx.embedder.embed(r.faces.map((f) => f.feature));
         committed = await time('db', () =>
           commitPhoto(
             ctx.db,
             photos,
             faces,
             t,
-            { hash: item.hash, image, size: item.size, mtimeMs: item.mtimeMs },
-            found,
+            { hash: item.hash, image: r.image, size: item.size, mtimeMs: item.mtimeMs },
+            r.faces,
             vecs,
             ctx.embedder.headId,
             stamp,
@@ -219,26 +207,31 @@ export async function importFolders(
         );
       } catch (err) {
         if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_')) throw err; // disk full, I/O error: stop the import
-        await time('db', () =>
-          recordFileFailure(ctx.db, photos, t, 'error', `could not store the faces: ${(err as Error).message}`, stamp),
-        );
-        tracker.tick(true, t.path);
-        return;
+        return fail(t, 'error', `could not store the faces: ${(err as Error).message}`);
       }
       committed.faceIds.forEach((id, i) => ctx.index.add(id, vecs[i]!));
       if (committed.linked) sum[t.known ? 'changed' : 'linked']++;
       else {
         sum[t.known ? 'changed' : 'added']++;
-        sum.facesFound += found.length;
+        sum.facesFound += r.faces.length;
       }
-      // Thumbnails are derived: written after the commit, in the background, bounded; the journal entry the commit
-      // made goes once they are on disk (a failed write leaves it for the next run: it never fails the photo).
+      // Thumbnails are derived: rendered by the worker, written after the commit under the new face ids, bounded;
+      // the journal entry the commit made goes once they are on disk (a thumbnail the worker could not render,
+      // or a failed write, leaves it for the next run: it never fails the photo). See [Note: thumbnail journal].
       if (committed.faceIds.length) {
         const ids = committed.faceIds;
-        const p = time('thumbs', () =>
-          Promise.all(ids.map((id, i) => writeThumb(thumbPath(ctx.dbPath, id), image, found[i]!.box))),
-        )
-          .then(() => journal.done(ids))
+        const p = time('thumbs', async () => {
+          const written: number[] = [];
+          await Promise.all(
+            ids.map(async (id, i) => {
+              const jpeg = r.thumbs[i];
+              if (!jpeg) return;
+              await writeThumbFile(thumbPath(ctx.dbPath, id), jpeg);
+              written.push(id);
+            }),
+          );
+          journal.done(written);
+        })
           .catch(() => undefined)
           .finally(() => thumbs.delete(p));
         thumbs.add(p);
@@ -248,18 +241,51 @@ export async function importFolders(
       await run.hooks?.afterCommit?.(t.path);
     };
 
-    // [Note: import pipeline] `lanes` consumers take prepared photos in order; each has its own face pipeline.
-    const lane = async (n: number): Promise<void> => {
-      while (queue.length > 0 && !run.signal?.aborted) {
-        const item = queue.shift()!;
-        fill(); // the next photos decode while this one is analysed
-        await handle(await item, n);
+    /**
+     * Read, then link, fail, or analyse and commit one photo. After a cancel, a photo not yet committed is dropped
+     * whatever stage it is at (the next run finds it new again): Ctrl-C stops after the photo being committed,
+     * not after every photo in flight.
+     */
+    const one = async (t: ScanTodo): Promise<void> => {
+      const item = await prepare(t);
+      if (run.signal?.aborted) return;
+      if (item.kind === 'failed') return fail(t, item.code, item.reason);
+      if (item.kind === 'link') return link(t, item.photoId, item.size, item.mtimeMs);
+      const known = doneId(item.hash); // committed since it was read (a duplicate in flight)
+      if (known !== undefined) return link(t, known, item.size, item.mtimeMs);
+      const result = await analyzerNow().analyze({ bytes: item.bytes, maxPixels: o.maxPixels });
+      if (run.signal?.aborted) return;
+      const knownNow = doneId(item.hash);
+      if (knownNow !== undefined && result.kind === 'done') {
+        for (const [k, v] of Object.entries(result.ms)) stageMs[k as Stage] += v;
+        return link(t, knownNow, item.size, item.mtimeMs);
       }
+      return commit(item, result);
     };
-    fill();
-    await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
-    await Promise.all(queue); // abandoned reads/decodes after a cancel: let them settle before the caller closes the db
-    await Promise.all(thumbs);
+
+    // Photos in flight: what the analysis pool can hold, plus `ahead` being read. Each commits when its result
+    // arrives (any order: every photo is its own transaction), on this thread, between awaits.
+    let fatal: unknown;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      for (let next = 0; next < todo.length && !run.signal?.aborted && fatal === undefined; next++) {
+        const window = () => (analyzer?.capacity ?? 1) + o.ahead;
+        while (inFlight.size >= window() && fatal === undefined) await Promise.race(inFlight);
+        if (run.signal?.aborted || fatal !== undefined) break;
+        const p: Promise<void> = one(todo[next]!)
+          .catch((err: unknown) => {
+            fatal ??= err;
+          })
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      await Promise.all(inFlight); // after a cancel, each drops out at its next step
+
+      await Promise.all(thumbs);
+    } finally {
+      await analyzer?.close();
+    }
+    if (fatal !== undefined) throw fatal;
     const cancelled = run.signal?.aborted ?? false;
 
     // Phase 3: what vanished. Only after a full scan: a cancelled scan has not seen everything.
@@ -293,6 +319,8 @@ export async function importFolders(
       failures,
       elapsedMs: performance.now() - t0,
       stageMs,
+      workers: analyzer?.workers ?? 0,
+      ...(analyzer?.provider ? { provider: analyzer.provider, fallbacks: analyzer.fallbacks } : {}),
     };
   } catch (err) {
     tracker.fail(err);

@@ -46,21 +46,34 @@ export function thumbRegion(
   return { left, top, width: s, height: s };
 }
 
-/** Writes the thumbnail of `box` from decoded RGB pixels (sharp works on libuv threads, off the JS thread). */
+/** The thumbnail JPEG of `box` from decoded RGB pixels (sharp works on libuv threads, off the JS thread). */
+export async function renderThumb(
+  image: { data: Uint8Array; width: number; height: number },
+  box: Box,
+  o: typeof thumbOptions = thumbOptions,
+): Promise<Buffer> {
+  const region = thumbRegion(box, image.width, image.height, o.margin);
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .extract(region)
+    .resize(o.size, o.size, { fit: 'cover' })
+    .jpeg({ quality: o.quality, mozjpeg: false })
+    .toBuffer();
+}
+
+/** Writes a rendered thumbnail to its file (the folder is made when missing). */
+export async function writeThumbFile(path: string, jpeg: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, jpeg);
+}
+
+/** Writes the thumbnail of `box` from decoded RGB pixels. */
 export async function writeThumb(
   path: string,
   image: { data: Uint8Array; width: number; height: number },
   box: Box,
   o: typeof thumbOptions = thumbOptions,
 ): Promise<void> {
-  const region = thumbRegion(box, image.width, image.height, o.margin);
-  const jpeg = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .extract(region)
-    .resize(o.size, o.size, { fit: 'cover' })
-    .jpeg({ quality: o.quality, mozjpeg: false })
-    .toBuffer();
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, jpeg);
+  await writeThumbFile(path, await renderThumb(image, box, o));
 }
 
 export async function removeThumb(dbPath: string, faceId: number): Promise<void> {

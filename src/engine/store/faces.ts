@@ -86,6 +86,16 @@ export class FaceStore {
       featuresAfter: db.prepare<[number, number], { id: number; feature: Buffer }>(
         'SELECT id, feature FROM faces WHERE id > ? ORDER BY id LIMIT ?',
       ),
+      shardFingerprints: db.prepare<
+        [number, number, number],
+        { shard: number; count: number; idSum: number | null; maxId: number | null }
+      >(
+        `SELECT face_id % ? AS shard, count(*) AS count, sum(face_id) AS idSum, max(face_id) AS maxId
+           FROM embeddings WHERE head_id = ? AND face_id <= ? GROUP BY shard`,
+      ),
+      shardEmbeddingsAfter: db.prepare<[number, number, number, number], { face_id: number; vec: Buffer }>(
+        'SELECT face_id, vec FROM embeddings WHERE head_id = ? AND face_id % ? = ? AND face_id > ? ORDER BY face_id',
+      ),
       counts: db.prepare<[], { faces: number; embeddings: number }>(
         'SELECT (SELECT count(*) FROM faces) AS faces, (SELECT count(*) FROM embeddings) AS embeddings',
       ),
@@ -159,6 +169,28 @@ export class FaceStore {
     return this.#s.featuresAfter
       .all(afterId, limit)
       .map((r) => ({ id: r.id, feature: blobToF32(r.feature, FEATURE_DIM) }));
+  }
+
+  /**
+   * The fingerprint of each of `shards` groups of the head's embeddings (face id modulo `shards`; see
+   * [Note: index shards]), counting only ids up to `upToFaceId` when given. One pass over the head's index.
+   */
+  shardFingerprints(headId: number, shards: number, upToFaceId = Number.MAX_SAFE_INTEGER): EmbeddingFingerprint[] {
+    const out = Array.from({ length: shards }, () => ({ count: 0, idSum: 0, maxId: 0 }));
+    for (const r of this.#s.shardFingerprints.all(shards, headId, upToFaceId))
+      out[r.shard] = { count: r.count, idSum: r.idSum ?? 0, maxId: r.maxId ?? 0 };
+    return out;
+  }
+
+  /** The head's embeddings of one shard with ids above `afterFaceId`, ascending, streamed. */
+  *shardEmbeddings(
+    headId: number,
+    shards: number,
+    shard: number,
+    afterFaceId = 0,
+  ): Generator<{ faceId: number; vec: Float32Array }> {
+    for (const r of this.#s.shardEmbeddingsAfter.iterate(headId, shards, shard, afterFaceId))
+      yield { faceId: r.face_id, vec: blobToF32(r.vec, FEATURE_DIM) };
   }
 
   counts(): { faces: number; embeddings: number } {

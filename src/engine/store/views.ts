@@ -100,7 +100,7 @@ export function faceCount(db: Db): number {
  * in nobody are counted as the People page's two tabs list them: unknown faces, and low-quality faces below
  * `minQuality` kept apart (the user's quality gate).
  */
-export function stats(db: Db, minQuality: number): Omit<Stats, 'indexSize' | 'backend'> {
+export function stats(db: Db, minQuality: number): Omit<Stats, 'indexSize' | 'backend' | 'inference'> {
   const faces = faceCount(db);
   const loose = (lowQuality: boolean) => count(db, unknownFacesSql(lowQuality).count, minQuality);
   return {

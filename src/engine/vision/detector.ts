@@ -7,7 +7,7 @@
 // Then NMS over all levels.
 import sharp from 'sharp';
 import type { LoadedSession } from './ort.js';
-import { ort } from './ort.js';
+import { batchLimit, ort } from './ort.js';
 import type { Box, Detection } from './types.js';
 
 export const detectorOptions = {
@@ -27,6 +27,8 @@ export const detectorOptions = {
   maxTiles: 24,
   /** Largest scale applied to the photo (1 = never upsample). */
   maxScale: 1,
+  /** Tiles of one level per ORT run on a GPU (see [Note: dynamic batch]; the CPU runs them one by one). */
+  batchTiles: 8,
 };
 export type DetectorOptions = typeof detectorOptions;
 
@@ -123,46 +125,56 @@ function fillTile(
 }
 
 export class FaceDetector {
-  private readonly input: Float32Array;
+  private input = new Float32Array(0);
   constructor(
     private readonly loaded: LoadedSession,
     readonly options: DetectorOptions = detectorOptions,
-  ) {
-    this.input = new Float32Array(3 * options.inputWidth * options.inputHeight);
-  }
+  ) {}
 
   /** Faces in an RGB HWC image, boxes in its pixels, best first. */
   async detect(image: { data: Uint8Array; width: number; height: number }): Promise<Detection[]> {
     const o = this.options;
     const { inputWidth: tw, inputHeight: th } = o;
+    const plane = 3 * tw * th;
     const levels = planLevels(image.width, image.height, o);
     const found: Detection[] = [];
     for (const [k, level] of levels.entries()) {
       const pixels = await resizeRgb(image.data, image.width, image.height, level.width, level.height);
-      for (const [x0, y0] of level.tiles) {
-        fillTile(this.input, pixels, level.width, level.height, x0, y0, tw, th);
-        const feeds = { input: new ort.Tensor('float32', this.input, [1, 3, th, tw]) };
+      const per = Math.max(1, Math.min(o.batchTiles, batchLimit(this.loaded)));
+      for (let from = 0; from < level.tiles.length; from += per) {
+        const tiles = level.tiles.slice(from, from + per);
+        if (this.input.length < tiles.length * plane) this.input = new Float32Array(tiles.length * plane);
+        const input = this.input.subarray(0, tiles.length * plane);
+        tiles.forEach(([x0, y0], b) =>
+          fillTile(input.subarray(b * plane, (b + 1) * plane), pixels, level.width, level.height, x0, y0, tw, th),
+        );
+        const feeds = { input: new ort.Tensor('float32', input, [tiles.length, 3, th, tw]) };
         const out = await this.loaded.session.run(feeds);
-        const scores = out.scores!.data as Float32Array;
-        const boxes = out.boxes!.data as Float32Array;
-        for (let i = 0; i < scores.length / 2; i++) {
-          const score = scores[i * 2 + 1]!;
-          if (score < o.scoreThreshold) continue;
-          const bx1 = boxes[i * 4]! * tw, by1 = boxes[i * 4 + 1]! * th; // prettier-ignore
-          const bx2 = boxes[i * 4 + 2]! * tw, by2 = boxes[i * 4 + 3]! * th; // prettier-ignore
-          if (bx2 <= bx1 || by2 <= by1) continue;
-          if (k > 0) {
-            if (Math.max(bx2 - bx1, by2 - by1) > o.tileOverlap) continue;
-            const edge = 2;
-            if ((x0 > 0 && bx1 < edge) || (y0 > 0 && by1 < edge)) continue;
-            if ((x0 + tw < level.width && bx2 > tw - edge) || (y0 + th < level.height && by2 > th - edge)) continue;
+        const allScores = out.scores!.data as Float32Array;
+        const allBoxes = out.boxes!.data as Float32Array;
+        const anchors = allScores.length / 2 / tiles.length;
+        tiles.forEach(([x0, y0], b) => {
+          const scores = allScores.subarray(b * anchors * 2, (b + 1) * anchors * 2);
+          const boxes = allBoxes.subarray(b * anchors * 4, (b + 1) * anchors * 4);
+          for (let i = 0; i < anchors; i++) {
+            const score = scores[i * 2 + 1]!;
+            if (score < o.scoreThreshold) continue;
+            const bx1 = boxes[i * 4]! * tw, by1 = boxes[i * 4 + 1]! * th; // prettier-ignore
+            const bx2 = boxes[i * 4 + 2]! * tw, by2 = boxes[i * 4 + 3]! * th; // prettier-ignore
+            if (bx2 <= bx1 || by2 <= by1) continue;
+            if (k > 0) {
+              if (Math.max(bx2 - bx1, by2 - by1) > o.tileOverlap) continue;
+              const edge = 2;
+              if ((x0 > 0 && bx1 < edge) || (y0 > 0 && by1 < edge)) continue;
+              if ((x0 + tw < level.width && bx2 > tw - edge) || (y0 + th < level.height && by2 > th - edge)) continue;
+            }
+            const s = level.scale;
+            const x = Math.max(0, (bx1 + x0) / s), y = Math.max(0, (by1 + y0) / s); // prettier-ignore
+            const x2 = Math.min(image.width, (bx2 + x0) / s), y2 = Math.min(image.height, (by2 + y0) / s); // prettier-ignore
+            if (x2 - x < 2 || y2 - y < 2) continue;
+            found.push({ box: { x, y, w: x2 - x, h: y2 - y }, score });
           }
-          const s = level.scale;
-          const x = Math.max(0, (bx1 + x0) / s), y = Math.max(0, (by1 + y0) / s); // prettier-ignore
-          const x2 = Math.min(image.width, (bx2 + x0) / s), y2 = Math.min(image.height, (by2 + y0) / s); // prettier-ignore
-          if (x2 - x < 2 || y2 - y < 2) continue;
-          found.push({ box: { x, y, w: x2 - x, h: y2 - y }, score });
-        }
+        });
       }
     }
     return nms(found, o.nmsIou);

@@ -1,6 +1,6 @@
 // Engine (vision): 68-point face landmarks (fr_landmark.onnx, 64x64 grey crop of the face box) and the 68 -> 5 reduction.
 import type { LoadedSession } from './ort.js';
-import { ort } from './ort.js';
+import { batchLimit, ort } from './ort.js';
 import type { Box, Point } from './types.js';
 
 export const landmarkOptions = {
@@ -101,40 +101,70 @@ export function boxFrom68(p: Point[], o = landmarkOptions.boxFromLandmarks): Box
 }
 
 export class LandmarkModel {
-  private readonly input: Float32Array<ArrayBuffer>;
-  private readonly mirrored: Float32Array<ArrayBuffer>;
+  private input = new Float32Array(0);
   constructor(
     private readonly loaded: LoadedSession,
     readonly options: LandmarkOptions = landmarkOptions,
-  ) {
-    this.input = new Float32Array(options.size * options.size);
-    this.mirrored = new Float32Array(options.size * options.size);
+  ) {}
+
+  /**
+   * The net on `count` stacked size x size crops: one run (see [Note: dynamic batch]), or several where the model
+   * loaded as shipped takes fewer at a time; 136 values per crop.
+   */
+  private async run(input: Float32Array, count: number): Promise<Float32Array> {
+    const n = this.options.size;
+    const per = Math.min(count, batchLimit(this.loaded));
+    const out = new Float32Array(count * 136);
+    for (let from = 0; from < count; from += per) {
+      const m = Math.min(per, count - from);
+      const chunk = input.subarray(from * n * n, (from + m) * n * n);
+      const r = await this.loaded.session.run({ input: new ort.Tensor('float32', chunk, [m, 1, n, n]) });
+      out.set((r.output!.data as Float32Array).subarray(0, m * 136), from * 136);
+    }
+    return out;
   }
 
-  private async run(input: Float32Array<ArrayBuffer>): Promise<Float32Array> {
+  /** 68 points (photo pixels) of the face in each box, all boxes in one run (two with `flipAverage`). */
+  async predict68Many(
+    image: { data: Uint8Array; width: number; height: number },
+    boxes: readonly Box[],
+  ): Promise<Point[][]> {
+    if (boxes.length === 0) return [];
     const n = this.options.size;
-    const out = await this.loaded.session.run({ input: new ort.Tensor('float32', input, [1, 1, n, n]) });
-    return out.output!.data as Float32Array;
+    const plane = n * n;
+    const flip = this.options.flipAverage;
+    const count = boxes.length * (flip ? 2 : 1);
+    if (this.input.length < count * plane) this.input = new Float32Array(count * plane);
+    const input = this.input.subarray(0, count * plane);
+    boxes.forEach((box, b) =>
+      cropGrey(image.data, image.width, image.height, box, n, input.subarray(b * plane, (b + 1) * plane)),
+    );
+    if (flip) {
+      const m0 = boxes.length * plane;
+      for (let b = 0; b < boxes.length; b++)
+        for (let y = 0; y < n; y++)
+          for (let x = 0; x < n; x++) input[m0 + b * plane + y * n + x] = input[b * plane + y * n + (n - 1 - x)]!;
+    }
+    const all = await this.run(input, count);
+    return boxes.map((box, b) => {
+      const v = all.subarray(b * 136, (b + 1) * 136);
+      if (flip) {
+        const m = all.subarray((boxes.length + b) * 136, (boxes.length + b + 1) * 136);
+        const avg = new Float32Array(136);
+        for (let i = 0; i < 68; i++) {
+          const j = MIRROR_68[i]!;
+          avg[2 * i] = (v[2 * i]! + 1 - m[2 * j]!) / 2;
+          avg[2 * i + 1] = (v[2 * i + 1]! + m[2 * j + 1]!) / 2;
+        }
+        return toPoints(avg, box);
+      }
+      return toPoints(v, box);
+    });
   }
 
   /** 68 points (photo pixels) of the face in `box`. */
   async predict68(image: { data: Uint8Array; width: number; height: number }, box: Box): Promise<Point[]> {
-    const n = this.options.size;
-    cropGrey(image.data, image.width, image.height, box, n, this.input);
-    const v = new Float32Array(await this.run(this.input));
-    if (this.options.flipAverage) {
-      for (let y = 0; y < n; y++)
-        for (let x = 0; x < n; x++) this.mirrored[y * n + x] = this.input[y * n + (n - 1 - x)]!;
-      const m = await this.run(this.mirrored);
-      for (let i = 0; i < 68; i++) {
-        const j = MIRROR_68[i]!;
-        v[2 * i] = (v[2 * i]! + 1 - m[2 * j]!) / 2;
-        v[2 * i + 1] = (v[2 * i + 1]! + m[2 * j + 1]!) / 2;
-      }
-    }
-    const pts: Point[] = [];
-    for (let i = 0; i < 68; i++) pts.push([box.x + v[2 * i]! * box.w, box.y + v[2 * i + 1]! * box.h]);
-    return pts;
+    return (await this.predict68Many(image, [box]))[0]!;
   }
 
   /**
@@ -144,9 +174,26 @@ export class LandmarkModel {
    * detector's average geometry, feeds the net the framing it expects; bench/vision-candidates.ts measures the gain.
    */
   async predict(image: { data: Uint8Array; width: number; height: number }, box: Box): Promise<Point[]> {
-    let pts = await this.predict68(image, box);
+    return (await this.predictMany(image, [box]))[0]!;
+  }
+
+  /** predict() for every box, each pass over all the boxes in one run. */
+  async predictMany(
+    image: { data: Uint8Array; width: number; height: number },
+    boxes: readonly Box[],
+  ): Promise<Point[][]> {
+    let pts = await this.predict68Many(image, boxes);
     for (let i = 0; i < this.options.refinePasses; i++)
-      pts = await this.predict68(image, boxFrom68(pts, this.options.boxFromLandmarks));
+      pts = await this.predict68Many(
+        image,
+        pts.map((p) => boxFrom68(p, this.options.boxFromLandmarks)),
+      );
     return pts;
   }
+}
+
+function toPoints(v: ArrayLike<number>, box: Box): Point[] {
+  const pts: Point[] = [];
+  for (let i = 0; i < 68; i++) pts.push([box.x + v[2 * i]! * box.w, box.y + v[2 * i + 1]! * box.h]);
+  return pts;
 }

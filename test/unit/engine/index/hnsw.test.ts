@@ -1,9 +1,9 @@
 // Unit tests (engine/index): the HNSW face index against a real SQLite file: search, persistence, staleness and rebuilds.
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaceIndex, indexPathFor } from '../../../../src/engine/index/hnsw.js';
+import { FaceIndex, indexPathFor, type IndexMeta } from '../../../../src/engine/index/hnsw.js';
 import { openDb, type Db } from '../../../../src/engine/store/db.js';
 import { FaceStore } from '../../../../src/engine/store/faces.js';
 import { PhotoStore } from '../../../../src/engine/store/photos.js';
@@ -179,5 +179,126 @@ test('knnGraph gives every face its nearest other faces as row indices', () => {
     hits += row.filter((r) => truth.has(g.ids[r]!)).length;
   }
   assert.ok(hits / 300 > 0.97, `recall ${hits}/300`);
+  db.close();
+});
+
+/** Small shards, so a few hundred faces exercise the sharded paths (built on three worker threads). */
+const SHARDED = { shardFaces: 40, maxShards: 3, buildWorkers: 3 };
+
+function recall(ix: FaceIndex, faces: FaceStore, ids: number[], k: number): number {
+  let hits = 0;
+  for (const id of ids) {
+    const q = faces.embedding(id)!.vec;
+    const got = ix.search(q, k, id);
+    assert.ok(!got.some((g) => g.faceId === id));
+    for (let i = 1; i < got.length; i++) assert.ok(got[i - 1]!.similarity >= got[i]!.similarity);
+    const truth = new Set(exactTop(faces, q, k, id));
+    hits += got.filter((g) => truth.has(g.faceId)).length;
+  }
+  return hits / (ids.length * k);
+}
+
+test('a large index is built as shards on worker threads, one file each, and searched as one', () => {
+  const { db, path, faces } = library(150);
+  const ix = FaceIndex.open(db, path, 1, SHARDED);
+  assert.equal(ix.shardCount, 3);
+  assert.equal(ix.size, 150);
+  assert.ok(recall(ix, faces, [1, 17, 50, 99, 123, 150], 10) >= 0.95);
+  ix.save();
+  for (const f of [path, `${path}.1`, `${path}.2`]) assert.ok(existsSync(f), f);
+  const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as IndexMeta;
+  assert.equal(meta.format, 2);
+  assert.deepEqual(meta.shards, faces.shardFingerprints(1, 3));
+  assert.deepEqual({ count: meta.count, idSum: meta.idSum, maxId: meta.maxId }, faces.fingerprint(1));
+  const again = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(again.shardReasons, ['loaded', 'loaded', 'loaded']);
+  assert.ok(recall(again, faces, [2, 60, 149], 10) >= 0.9);
+  db.close();
+});
+
+test('each shard is checked on its own: a corrupt, a behind and a stale shard cost only themselves', () => {
+  const { db, path, faces, addFaces } = library(150);
+  FaceIndex.open(db, path, 1, SHARDED).save();
+  writeFileSync(`${path}.1`, 'garbage');
+  const a = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(a.shardReasons, ['loaded', 'unreadable', 'loaded']);
+  assert.equal(a.size, 150);
+  assert.equal(a.search(faces.embedding(4)!.vec, 1)[0]!.faceId, 4, 'a face of the rebuilt shard is found');
+  a.save();
+  const added = addFaces(4); // ids 151..154: shards 1, 2, 0, 1
+  db.prepare('DELETE FROM photos WHERE id = (SELECT photo_id FROM faces WHERE id = 8)').run(); // shard 2, unseen
+  const b = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(b.shardReasons, ['caught-up', 'caught-up', 'stale']);
+  assert.equal(b.size, 153);
+  for (const id of added) assert.equal(b.search(faces.embedding(id)!.vec, 1)[0]!.faceId, id);
+  assert.ok(!b.search(faces.embedding(5)!.vec, 153).some((n) => n.faceId === 8));
+  db.close();
+});
+
+test('a kill while shards are saved leaves them marked in the meta: those are rebuilt, the rest loads', () => {
+  const { db, path } = library(150);
+  FaceIndex.open(db, path, 1, SHARDED).save();
+  const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as IndexMeta;
+  meta.shards![2] = null; // what save() writes before it replaces shard 2's file
+  writeFileSync(`${path}.json`, JSON.stringify(meta));
+  const ix = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(ix.shardReasons, ['loaded', 'loaded', 'unreadable']);
+  assert.equal(ix.size, 150);
+  db.close();
+});
+
+test('an index saved before shards (format 1, one file) still loads, and is saved in the new format', () => {
+  const { db, path, faces } = library(60);
+  const ix = FaceIndex.open(db, path, 1);
+  ix.save();
+  const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as IndexMeta;
+  const { shards: _drop, ...rest } = meta;
+  writeFileSync(`${path}.json`, JSON.stringify({ ...rest, format: 1 }));
+  const old = FaceIndex.open(db, path, 1);
+  assert.equal(old.openedBecause, 'loaded');
+  assert.equal(old.size, 60);
+  assert.ok(old.dirty, 'the meta is rewritten in format 2 on the next save');
+  old.save();
+  assert.deepEqual((JSON.parse(readFileSync(`${path}.json`, 'utf8')) as IndexMeta).shards, [faces.fingerprint(1)]);
+  db.close();
+});
+
+test('a rebuild with fewer shards removes the files of the shards it no longer has', () => {
+  const { db, path } = library(150);
+  FaceIndex.open(db, path, 1, SHARDED).save();
+  assert.ok(existsSync(`${path}.2`));
+  FaceIndex.build(db, path, 1, { ...SHARDED, maxShards: 1 }).save();
+  assert.ok(existsSync(path) && !existsSync(`${path}.1`) && !existsSync(`${path}.2`));
+  assert.equal(FaceIndex.open(db, path, 1, { ...SHARDED, maxShards: 1 }).openedBecause, 'loaded');
+  db.close();
+});
+
+test('an index in memory only may have shards too', () => {
+  const { db, faces } = library(120);
+  const ix = FaceIndex.open(db, undefined, 1, SHARDED);
+  assert.equal(ix.shardCount, 3);
+  assert.ok(recall(ix, faces, [3, 33, 111], 5) >= 0.9);
+  assert.throws(() => ix.files(), /in-memory/);
+  db.close();
+});
+
+test('a sharded index takes adds and removes in every shard, grows past its capacity, and closes', () => {
+  const { db, path, faces, addFaces } = library(130);
+  const ix = FaceIndex.open(db, path, 1, { ...SHARDED, minCapacity: 16, growth: 1.1 });
+  assert.equal(ix.shardCount, 3);
+  for (const id of addFaces(60)) ix.add(id, faces.embedding(id)!.vec); // each shard grows past its capacity
+  db.prepare('DELETE FROM photos WHERE id IN (SELECT photo_id FROM faces WHERE id IN (3, 4, 5))').run();
+  for (const id of [3, 4, 5, 9999]) ix.remove(id);
+  assert.equal(ix.size, 187);
+  assert.deepEqual(ix.fingerprint(), { ...faces.fingerprint(1), maxId: 190 });
+  for (const id of [150, 171, 190]) assert.equal(ix.search(faces.embedding(id)!.vec, 1)[0]!.faceId, id);
+  assert.ok(!ix.search(faces.embedding(6)!.vec, 187).some((n) => [3, 4, 5].includes(n.faceId)));
+  ix.save();
+  ix.close();
+  assert.throws(() => ix.search(faces.embedding(6)!.vec, 1), /closed/);
+  const again = FaceIndex.open(db, path, 1, SHARDED);
+  assert.deepEqual(again.shardReasons, ['loaded', 'loaded', 'loaded']);
+  assert.equal(again.size, 187);
+  again.close();
   db.close();
 });

@@ -1,0 +1,254 @@
+// Engine (library): the import's analysis workers: one face pipeline per worker thread, photos handed out with backpressure.
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, spawnModuleWorker } from '../compute/worker.js';
+import type { ExecutionProvider, ProviderFallback, ProviderSetting } from '../vision/ort.js';
+import type { FacePipeline } from '../vision/pipeline.js';
+import { analyzePhoto, type AnalyzeJob, type AnalyzeResult } from './analyze.js';
+import type { AnalyzeWorkerData, FromWorker, ToWorker } from './analyze-worker.js';
+
+export const analyzePoolOptions = {
+  /**
+   * Analysis workers: one per core (see [Note: import pipeline]). On a GPU provider the device does the heavy
+   * part and more workers than `gpuWorkers` only queue on it.
+   */
+  workers: availableParallelism(),
+  gpuWorkers: 2,
+  /**
+   * Photos handed to one worker at a time: 2 lets the next photo decode (sharp, on libuv threads) while the
+   * worker's thread is in inference, and bounds memory to 2 decoded photos per worker.
+   */
+  perWorker: 2,
+};
+export type AnalyzePoolOptions = typeof analyzePoolOptions;
+
+/** Analyses photos somewhere (worker threads, or the calling thread with pipelines a test hands in). */
+export interface Analyzer {
+  /** Workers (or lanes) analysing side by side. */
+  readonly workers: number;
+  /** Photos it can take at once; `analyze` calls beyond that wait their turn. */
+  readonly capacity: number;
+  analyze(job: AnalyzeJob): Promise<AnalyzeResult>;
+  /** The provider inference runs on, once known, and the ones that could not load. */
+  readonly provider: ExecutionProvider | undefined;
+  readonly fallbacks: ProviderFallback[];
+  close(): Promise<void>;
+}
+
+/** The models could not be loaded at all (missing files, broken install): the import stops with this. */
+export class AnalyzerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalyzerUnavailableError';
+  }
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: number;
+  pending: Map<number, (r: AnalyzeResult) => void>;
+  dead: boolean;
+}
+
+/**
+ * [Note: import pipeline] onnxruntime-node runs inference on the calling thread (see [Note: ORT threads]), so
+ * the import analyses photos on worker threads, one face pipeline (1 intra-op thread per session) on each:
+ * decode, detect, landmarks, alignment, embedding (every face of a photo in one batch) and thumbnails. The main
+ * thread reads and hashes files, skips known content, and commits each result in its own transaction as it
+ * arrives (see [Note: one transaction per photo]); it never holds decoded pixels. At most `perWorker` photos
+ * wait at a worker and the importer reads no further ahead than the pool can take, so memory stays bounded
+ * however large the library. A worker that dies fails only the photos it held, and a new one takes its place.
+ */
+export class AnalyzePool implements Analyzer {
+  readonly #slots: Slot[] = [];
+  readonly #waiting: (() => void)[] = [];
+  readonly #data: AnalyzeWorkerData;
+  readonly #o: AnalyzePoolOptions;
+  #nextId = 1;
+  #closed = false;
+  #provider: ExecutionProvider | undefined;
+  #fallbacks: ProviderFallback[] = [];
+
+  constructor(opts: Partial<AnalyzePoolOptions> & { setting?: ProviderSetting; dir?: string } = {}) {
+    this.#o = { ...analyzePoolOptions, ...opts };
+    this.#data = { setting: opts.setting ?? 'auto', threads: 1, ...(opts.dir ? { dir: opts.dir } : {}) };
+  }
+
+  get provider(): ExecutionProvider | undefined {
+    return this.#provider;
+  }
+
+  get fallbacks(): ProviderFallback[] {
+    return this.#fallbacks;
+  }
+
+  /** Workers this pool runs: one per core on CPU, fewer on a GPU. */
+  get workers(): number {
+    const n = Math.max(1, this.#o.workers);
+    return this.#provider && this.#provider !== 'cpu' ? Math.min(n, this.#o.gpuWorkers) : n;
+  }
+
+  get capacity(): number {
+    return this.workers * this.#o.perWorker;
+  }
+
+  /** The worker threads running now (diagnostics, and tests that stop one mid-photo). */
+  get threads(): readonly Worker[] {
+    return this.#slots.filter((s) => !s.dead).map((s) => s.worker);
+  }
+
+  #spawn(): Slot {
+    const worker = spawnModuleWorker(siblingModule(import.meta.url, 'analyze-worker'), this.#data);
+    const slot: Slot = { worker, ready: Promise.resolve(), busy: 0, pending: new Map(), dead: false };
+    slot.ready = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          this.#provider = m.provider;
+          this.#fallbacks = m.fallbacks;
+          resolve();
+        } else if (m.type === 'init-failed')
+          reject(new AnalyzerUnavailableError(`cannot load the face models: ${m.error}`));
+        else {
+          const done = slot.pending.get(m.id);
+          slot.pending.delete(m.id);
+          slot.busy--;
+          done?.(m.result);
+          this.#wake();
+        }
+      });
+      const died = (why: string) => {
+        if (slot.dead) return;
+        slot.dead = true;
+        reject(new AnalyzerUnavailableError(`an analysis worker stopped: ${why}`));
+        const idx = this.#slots.indexOf(slot);
+        if (idx >= 0) this.#slots.splice(idx, 1);
+        for (const done of slot.pending.values())
+          done({ kind: 'failed', code: 'analyze', reason: `face analysis failed: ${why}`, ms: zeroMs() });
+        slot.pending.clear();
+        slot.busy = 0;
+        this.#wake();
+      };
+      worker.on('error', (err) => died(err.message));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+    });
+    slot.ready.catch(() => undefined);
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #wake(): void {
+    const w = this.#waiting.shift();
+    w?.();
+  }
+
+  /** A ready worker with room, starting workers up to `workers`; waits while all are full. */
+  async #slot(): Promise<Slot> {
+    for (;;) {
+      if (this.#closed) throw new Error('the analysis pool is closed');
+      // The first worker starts alone; the others once it is ready and its provider known (see `workers`).
+      if (this.#slots.length === 0) this.#spawn();
+      await this.#slots[0]!.ready; // throws AnalyzerUnavailableError when the models cannot load
+      while (this.#slots.length < this.workers) this.#spawn();
+      let best: Slot | undefined;
+      for (const s of this.#slots) {
+        if (s.dead || s.busy >= this.#o.perWorker) continue;
+        if (!best || s.busy < best.busy) best = s;
+      }
+      if (best) {
+        try {
+          await best.ready;
+          return best;
+        } catch {
+          continue; // it died starting: the loop spawns another
+        }
+      }
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+  }
+
+  async analyze(job: AnalyzeJob): Promise<AnalyzeResult> {
+    const slot = await this.#slot();
+    const id = this.#nextId++;
+    slot.busy++;
+    // The file's bytes move to the worker without a copy when they own their buffer (a pooled Buffer does not).
+    const own = job.bytes.byteOffset === 0 && job.bytes.byteLength === job.bytes.buffer.byteLength;
+    const bytes = own && job.bytes.buffer instanceof ArrayBuffer ? job.bytes : new Uint8Array(job.bytes);
+    return new Promise<AnalyzeResult>((resolve) => {
+      slot.pending.set(id, resolve);
+      const msg: ToWorker = { type: 'job', id, job: { ...job, bytes } };
+      slot.worker.postMessage(msg, [bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) w();
+    await Promise.all(
+      this.#slots.splice(0).map(async (s) => {
+        s.dead = true;
+        const msg: ToWorker = { type: 'close' };
+        s.worker.postMessage(msg);
+        const exited = new Promise((r) => s.worker.once('exit', r));
+        const t = setTimeout(() => void s.worker.terminate(), 5000);
+        await exited;
+        clearTimeout(t);
+      }),
+    );
+  }
+}
+
+function zeroMs(): Record<'decode' | 'detect' | 'describe' | 'thumbs', number> {
+  return { decode: 0, detect: 0, describe: 0, thumbs: 0 };
+}
+
+/**
+ * Analysis on the calling thread with pipelines the caller owns (tests that load the models once for many
+ * libraries): `lanes` photos at a time, each on its own pipeline. Inference then holds the calling thread (see
+ * [Note: ORT threads]); only decoding overlaps.
+ */
+export class InThreadAnalyzer implements Analyzer {
+  readonly #free: number[];
+  readonly #waiting: (() => void)[] = [];
+  #provider: ExecutionProvider | undefined;
+  constructor(
+    private readonly vision: (lane: number) => Promise<FacePipeline>,
+    readonly workers = 2,
+  ) {
+    this.#free = Array.from({ length: workers }, (_, i) => i);
+  }
+
+  get capacity(): number {
+    return this.workers;
+  }
+
+  get provider(): ExecutionProvider | undefined {
+    return this.#provider;
+  }
+
+  get fallbacks(): ProviderFallback[] {
+    return [];
+  }
+
+  async analyze(job: AnalyzeJob): Promise<AnalyzeResult> {
+    while (this.#free.length === 0) await new Promise<void>((r) => this.#waiting.push(r));
+    const lane = this.#free.shift()!;
+    try {
+      const pipeline = await this.vision(lane);
+      this.#provider = pipeline.provider;
+      return await analyzePhoto(pipeline, job);
+    } catch (err) {
+      return {
+        kind: 'failed',
+        code: 'analyze',
+        reason: `face analysis failed: ${(err as Error).message}`,
+        ms: zeroMs(),
+      };
+    } finally {
+      this.#free.push(lane);
+      this.#waiting.shift()?.();
+    }
+  }
+
+  async close(): Promise<void> {}
+}
