@@ -6,7 +6,7 @@ import { siblingModule, spawnModuleWorker } from '../compute/worker.js';
 import { shardPath, type IndexMeta } from '../index/hnsw.js';
 import type { Db } from '../store/db.js';
 import { FaceStore, FEATURE_DIM } from '../store/faces.js';
-import { fillRow, knnOptions, type KnnGraph } from './knn.js';
+import { knnOptions, mergeCandidates, type KnnGraph } from './knn.js';
 import type { IndexSearchJob } from './knn-index-worker.js';
 
 export const knnIndexOptions = {
@@ -120,22 +120,5 @@ export async function knnFromIndex(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const nbr = new Int32Array(n * k).fill(-1);
-  const sim = new Float32Array(n * k).fill(-Infinity);
-  const labels: number[] = [];
-  const dists: number[] = [];
-  for (let i = 0; i < n; i++) {
-    labels.length = 0;
-    dists.length = 0;
-    for (const c of cand) {
-      for (let j = 0; j < want; j++) {
-        const t = c.nbr[i * want + j]!;
-        if (t < 0) continue;
-        labels.push(t);
-        dists.push(1 - c.sim[i * want + j]!);
-      }
-    }
-    fillRow(i, labels, dists, k, nbr, sim);
-  }
-  return { n, k, nbr, sim };
+  return mergeCandidates(n, k, want, cand);
 }

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { buildKnnGraph, fillRow, knnOptions, type KnnGraph, type KnnOptions } from './knn.js';
+import { buildKnnGraph, knnOptions, mergeCandidates, type KnnGraph, type KnnOptions } from './knn.js';
 import type { ShardJob } from './knn-worker.js';
 import { pcaProject } from './project.js';
 
@@ -82,22 +82,10 @@ export async function buildKnnGraphParallel(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  const nbr = new Int32Array(n * k).fill(-1);
-  const sim = new Float32Array(n * k).fill(-Infinity);
-  const labels: number[] = [];
-  const dists: number[] = [];
-  for (let i = 0; i < n; i++) {
-    labels.length = 0;
-    dists.length = 0;
-    for (const j of jobs) {
-      for (let c = 0; c < want; c++) {
-        const t = j.candNbr[i * want + c]!;
-        if (t < 0) continue;
-        labels.push(t);
-        dists.push(1 - j.candSim[i * want + c]!);
-      }
-    }
-    fillRow(i, labels, dists, k, nbr, sim);
-  }
-  return { n, k, nbr, sim };
+  return mergeCandidates(
+    n,
+    k,
+    want,
+    jobs.map((j) => ({ nbr: j.candNbr, sim: j.candSim })),
+  );
 }

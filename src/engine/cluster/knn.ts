@@ -80,6 +80,36 @@ export function fillRow(
 }
 
 /** Exact kNN by brute force: the reference the HNSW graph is tested against, and fine for small libraries. */
+/**
+ * The graph from several candidate lists of `want` neighbours per row (one per shard or worker, -1 where a list ran
+ * short): each row keeps its `k` most similar candidates over all the lists.
+ */
+export function mergeCandidates(
+  n: number,
+  k: number,
+  want: number,
+  lists: readonly { nbr: Int32Array; sim: Float32Array }[],
+): KnnGraph {
+  const nbr = new Int32Array(n * k).fill(-1);
+  const sim = new Float32Array(n * k).fill(-Infinity);
+  const labels: number[] = [];
+  const dists: number[] = [];
+  for (let i = 0; i < n; i++) {
+    labels.length = 0;
+    dists.length = 0;
+    for (const c of lists) {
+      for (let j = 0; j < want; j++) {
+        const t = c.nbr[i * want + j]!;
+        if (t < 0) continue;
+        labels.push(t);
+        dists.push(1 - c.sim[i * want + j]!);
+      }
+    }
+    fillRow(i, labels, dists, k, nbr, sim);
+  }
+  return { n, k, nbr, sim };
+}
+
 export function exactKnnGraph(vectors: Float32Array, n: number, dim: number, k0: number): KnnGraph {
   const k = Math.max(1, Math.min(k0, n - 1));
   const nbr = new Int32Array(n * k).fill(-1);
