@@ -38,6 +38,11 @@ import {
  * falls with size at a fixed ef, so from `largeFrom` faces queries use `largeEf` (128): +3 points of match recall
  * for ~1 ms more per query; at 150k ef 128 gains nothing over 64. The switch point between the two measured
  * sizes is a judgement.
+ * In two shards built side by side on the 2-core VM (the app's layout at 1M there; match recall at cosine >= 0.2,
+ * the clustering threshold since issue 16), plain recall@10 at ef 64/128/192/256:
+ *   M=32 efC=100: build 1,249 s; 0.905/0.925/0.939/0.945, p50 1.74/3.06/4.50/5.50 ms
+ *   M=24 efC=100: build   913 s; 0.856/0.905/0.927/0.932, p50 1.24/1.97/2.63/3.46 ms
+ * M=32 stays: at the app's ef it finds 2 points more for 37% more build time, once per head.
  */
 export const indexOptions = {
   m: 32,
