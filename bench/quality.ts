@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/engine/image/decode.js';
 import { blobToF32 } from '../src/engine/store/blob.js';
 import type { Db } from '../src/engine/store/db.js';
+import type { FaceRow } from '../src/engine/store/faces.js';
 import { parseLfwPairs } from '../src/engine/verify/pairs.js';
 import { alignFace } from '../src/engine/vision/align.js';
 import { faceQuality, qualityOptions } from '../src/engine/vision/quality.js';
@@ -56,19 +57,10 @@ async function facesOf(db: Db): Promise<Face[]> {
               (SELECT path FROM files WHERE photo_id = f.photo_id ORDER BY id LIMIT 1) AS path
          FROM faces f JOIN embeddings e ON e.face_id = f.id ORDER BY f.photo_id, f.id`,
     )
-    .all() as {
-    id: number;
-    photo_id: number;
-    x: number;
-    y: number;
-    w: number;
-    h: number;
-    score: number;
-    landmarks: Buffer;
-    feature: Buffer;
+    .all() as (Pick<FaceRow, 'id' | 'photo_id' | 'x' | 'y' | 'w' | 'h' | 'score' | 'landmarks' | 'feature'> & {
     vec: Buffer;
     path: string;
-  }[];
+  })[];
   const out: Face[] = [];
   let img: Awaited<ReturnType<typeof decodeImage>> | undefined;
   let imgPath = '';

@@ -1,5 +1,6 @@
 // Engine (store): the questions doctor asks of the database file itself — integrity, dangling rows, the active head, faces missing an embedding.
 import type { Db } from './db.js';
+import type { FaceRow } from './faces.js';
 import type { FaceBox } from './thumbs.js';
 
 export class CheckStore {
@@ -66,14 +67,10 @@ export class CheckStore {
   /** Every face's box, by photo. */
   faceBoxes(): FaceBox[] {
     return (
-      this.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as {
-        id: number;
-        photo_id: number;
-        x: number;
-        y: number;
-        w: number;
-        h: number;
-      }[]
+      this.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as Pick<
+        FaceRow,
+        'id' | 'photo_id' | 'x' | 'y' | 'w' | 'h'
+      >[]
     ).map((f) => ({ id: f.id, photoId: f.photo_id, box: { x: f.x, y: f.y, w: f.w, h: f.h } }));
   }
 }
