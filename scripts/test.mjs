@@ -57,6 +57,16 @@ if (files.length) {
     console.error('test runner wrote no results');
     exit = 1;
   }
+  // Say why each skipped test was skipped; a test skipped because the product is not built is a failure here
+  // (`npm test` builds first): such a skip once hid a whole suite behind a stale path.
+  for (const m of text.matchAll(/^\s*ok \d+ - (.*?) # SKIP (.*)$/gm)) {
+    console.log(`skipped: ${m[1]}: ${m[2]}`);
+    if (/not built/.test(m[2])) {
+      console.error(`tests: "${m[1]}" did not run because the product is not built; npm test builds it first`);
+      totals.failed += 1;
+      exit = 1;
+    }
+  }
 }
 
 if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {

@@ -11,7 +11,7 @@ export const BIN = join(ROOT, 'bin', 'facelens.js');
 
 /** Why the attack suite cannot run here (not built, or no real photos), or false. */
 export function skipUnlessServable(): string | false {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'entry.js')) || !existsSync(join(ROOT, 'dist', 'renderer')))
+  if (!existsSync(join(ROOT, 'dist', 'src', 'entry.js')) || !existsSync(join(ROOT, 'dist', 'renderer')))
     return 'the product is not built: run `npm run build` (npm test does it first)';
   if (!dataPath('fixtures', 'wild')) return 'needs ../shared/data/fixtures/wild (real photos; absent in this checkout)';
   return false;
