@@ -11,6 +11,11 @@ export function personLabel(p: Pick<Person, 'name' | 'faceCount'>): string {
   return p.name ?? `Unnamed group of ${count(p.faceCount, 'face')}`;
 }
 
+/** The label of a face box on a photo: whose face it is, or why it is nobody's yet. */
+export function faceLabel(f: { personName?: string | null; personId?: number | null; lowQuality?: boolean }): string {
+  return f.personName ?? (f.personId ? 'Unnamed' : f.lowQuality ? 'low quality' : 'unknown');
+}
+
 /** A moment as a person reads it (local time, to the minute). */
 export function when(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });

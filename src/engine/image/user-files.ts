@@ -209,11 +209,7 @@ export async function listUserFolder(
     } catch (err) {
       throw err instanceof UserFileError ? err : fsProblem(err, what);
     }
-    if (entries.length > o.maxEntries)
-      throw new UserFileError('too-large', `${what} holds more than ${o.maxEntries} entries`);
-    return entries
-      .map((e) => ({ name: e.name, kind: entryKind(path, e, statSync) }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return folderEntries(path, entries, o.maxEntries, what);
   })();
   return within(work, o.timeoutMs, what, 'listing');
 }
@@ -232,8 +228,13 @@ export function listUserFolderSync(
   } catch (err) {
     throw err instanceof UserFileError ? err : fsProblem(err, what);
   }
-  if (entries.length > o.maxEntries)
-    throw new UserFileError('too-large', `${what} holds more than ${o.maxEntries} entries`);
+  return folderEntries(path, entries, o.maxEntries, what);
+}
+
+/** A folder's entries, named and sorted, refused when there are more than `maxEntries`. */
+function folderEntries(path: string, entries: Dirent[], maxEntries: number, what: string): FolderEntry[] {
+  if (entries.length > maxEntries)
+    throw new UserFileError('too-large', `${what} holds more than ${maxEntries} entries`);
   return entries
     .map((e) => ({ name: e.name, kind: entryKind(path, e, statSync) }))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

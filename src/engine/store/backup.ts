@@ -1,6 +1,6 @@
 // Engine (store): the rows a backup is made of (people, assignments, rejections, hand-drawn faces, heads) and the writes a restore makes.
 import type { Db } from './db.js';
-import type { HeadKind } from './heads.js';
+import type { HeadDbRow, HeadKind } from './heads.js';
 
 export interface BackupPersonRow {
   id: number;
@@ -10,15 +10,7 @@ export interface BackupPersonRow {
   cover_face_id: number | null;
 }
 
-export interface BackupHeadRow {
-  id: number;
-  name: string;
-  kind: HeadKind;
-  parent_id: number | null;
-  created_at: number;
-  active: number;
-  config: string;
-  metrics: string;
+export interface BackupHeadRow extends HeadDbRow {
   weights: Buffer | null;
 }
 

@@ -14,6 +14,18 @@ export interface HeadRow {
   metrics: Record<string, unknown>;
 }
 
+/** A heads row as SQLite gives it (without the weights blob). */
+export interface HeadDbRow {
+  id: number;
+  name: string;
+  kind: HeadKind;
+  parent_id: number | null;
+  created_at: number;
+  active: number;
+  config: string;
+  metrics: string;
+}
+
 export interface NewHead {
   name: string;
   kind: Exclude<HeadKind, 'identity'>;
@@ -43,19 +55,9 @@ export class HeadStore {
          VALUES (@name, @kind, @parentId, @createdAt, @config, @metrics, @weights, 0)`,
       ),
       metrics: db.prepare<[string, number]>('UPDATE heads SET metrics = ? WHERE id = ?'),
-      list: db.prepare<
-        [],
-        {
-          id: number;
-          name: string;
-          kind: HeadKind;
-          parent_id: number | null;
-          created_at: number;
-          active: number;
-          config: string;
-          metrics: string;
-        }
-      >('SELECT id, name, kind, parent_id, created_at, active, config, metrics FROM heads ORDER BY id'),
+      list: db.prepare<[], HeadDbRow>(
+        'SELECT id, name, kind, parent_id, created_at, active, config, metrics FROM heads ORDER BY id',
+      ),
       active: db.prepare<[], { id: number; kind: HeadKind; weights: Buffer | null }>(
         'SELECT id, kind, weights FROM heads WHERE active = 1',
       ),

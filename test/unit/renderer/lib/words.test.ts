@@ -1,7 +1,7 @@
 // Test (unit, renderer): counts and people in words ("1 face", "Unnamed group of 12 faces"), never ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { count, personLabel } from '../../../../renderer/src/lib/words.js';
+import { count, faceLabel, personLabel } from '../../../../renderer/src/lib/words.js';
 
 test('one face, two faces, no faces; people and persons', () => {
   assert.equal(count(1, 'face'), '1 face');
@@ -15,4 +15,11 @@ test('a person is their name, or the group they are; never a number', () => {
   assert.equal(personLabel({ name: 'Ada', faceCount: 3 }), 'Ada');
   assert.equal(personLabel({ name: null, faceCount: 12 }), 'Unnamed group of 12 faces');
   assert.equal(personLabel({ name: null, faceCount: 1 }), 'Unnamed group of 1 face');
+});
+
+test('a face box says whose face it is, else why it is nobody’s', () => {
+  assert.equal(faceLabel({ personName: 'Ada', personId: 4, lowQuality: false }), 'Ada');
+  assert.equal(faceLabel({ personName: null, personId: 4, lowQuality: false }), 'Unnamed');
+  assert.equal(faceLabel({ personName: null, personId: null, lowQuality: true }), 'low quality');
+  assert.equal(faceLabel({ personName: null, personId: null, lowQuality: false }), 'unknown');
 });
