@@ -54,15 +54,22 @@ export function parseExifDate(text: string, offset?: string): number | undefined
   return Number.isFinite(t) ? t : undefined;
 }
 
+/** Where the TIFF structure of an EXIF block ("Exif\0\0" + TIFF, or TIFF) starts, its byte order and first IFD. */
+function tiffHeader(exif: Buffer): { tiff: number; le: boolean; ifd0: number } | undefined {
+  const tiff = exif.toString('latin1', 0, 4) === 'Exif' ? 6 : 0;
+  const order = exif.toString('latin1', tiff, tiff + 2);
+  if (order !== 'II' && order !== 'MM') return undefined;
+  const le = order === 'II';
+  return { tiff, le, ifd0: le ? exif.readUInt32LE(tiff + 4) : exif.readUInt32BE(tiff + 4) };
+}
+
 /** The capture time in a sharp `metadata().exif` buffer ("Exif\0\0" + TIFF), or undefined. */
 export function exifTakenAt(exif: Buffer | undefined): number | undefined {
   if (!exif || exif.length < 14) return undefined;
   try {
-    const tiff = exif.toString('latin1', 0, 4) === 'Exif' ? 6 : 0;
-    const order = exif.toString('latin1', tiff, tiff + 2);
-    if (order !== 'II' && order !== 'MM') return undefined;
-    const le = order === 'II';
-    const ifd0 = le ? exif.readUInt32LE(tiff + 4) : exif.readUInt32BE(tiff + 4);
+    const h = tiffHeader(exif);
+    if (!h) return undefined;
+    const { tiff, le, ifd0 } = h;
     const main = readIfd(exif, tiff, ifd0, le);
     const exifIfd = main.get(TAG_EXIF_IFD);
     const sub = typeof exifIfd === 'number' ? readIfd(exif, tiff, exifIfd, le) : new Map<number, string | number>();
@@ -79,12 +86,9 @@ export function exifTakenAt(exif: Buffer | undefined): number | undefined {
 export function exifOrientation(exif: Buffer | undefined): number | undefined {
   if (!exif || exif.length < 14) return undefined;
   try {
-    const tiff = exif.toString('latin1', 0, 4) === 'Exif' ? 6 : 0;
-    const order = exif.toString('latin1', tiff, tiff + 2);
-    if (order !== 'II' && order !== 'MM') return undefined;
-    const le = order === 'II';
-    const ifd0 = le ? exif.readUInt32LE(tiff + 4) : exif.readUInt32BE(tiff + 4);
-    const o = readIfd(exif, tiff, ifd0, le).get(TAG_ORIENTATION);
+    const h = tiffHeader(exif);
+    if (!h) return undefined;
+    const o = readIfd(exif, h.tiff, h.ifd0, h.le).get(TAG_ORIENTATION);
     return typeof o === 'number' && o >= 1 && o <= 8 ? o : undefined;
   } catch {
     return undefined;

@@ -72,14 +72,15 @@ function checkText(bytes: Buffer, what: string): string {
   return bytes.toString('utf8');
 }
 
-function sizeProblem(size: number, max: number, what: string): UserFileError | undefined {
-  if (size > max)
-    return new UserFileError(
+/** Throws unless `st` is a regular file of 1 byte up to `max` bytes (the text files a user hands over). */
+function requireTextFile(st: Stats, max: number, what: string): void {
+  if (!st.isFile()) throw new UserFileError('not-a-file', `${what} is not a regular file (${kindOfStats(st)})`);
+  if (st.size > max)
+    throw new UserFileError(
       'too-large',
       `${what} is larger than the ${Math.round(max / 2 ** 20)} MB a text file may have here`,
     );
-  if (size === 0) return new UserFileError('empty', `${what} is empty`);
-  return undefined;
+  if (st.size === 0) throw new UserFileError('empty', `${what} is empty`);
 }
 
 /** Rejects with a 'timeout' UserFileError when `p` takes longer than `ms`. */
@@ -119,9 +120,7 @@ export async function readUserText(
     }
     try {
       const st = await fh.stat();
-      if (!st.isFile()) throw new UserFileError('not-a-file', `${what} is not a regular file (${kindOfStats(st)})`);
-      const bad = sizeProblem(st.size, o.maxTextBytes, what);
-      if (bad) throw bad;
+      requireTextFile(st, o.maxTextBytes, what);
       const bytes = Buffer.alloc(st.size);
       let got = 0;
       while (got < st.size) {
@@ -154,9 +153,7 @@ export function readUserTextSync(
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new UserFileError('not-a-file', `${what} is not a regular file (${kindOfStats(st)})`);
-    const bad = sizeProblem(st.size, o.maxTextBytes, what);
-    if (bad) throw bad;
+    requireTextFile(st, o.maxTextBytes, what);
     const bytes = Buffer.alloc(st.size);
     let got = 0;
     while (got < st.size) {
