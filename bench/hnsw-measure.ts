@@ -4,6 +4,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildShards, newShards, searchShards } from '../src/engine/index/hnsw.js';
 import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
+import { installedBuild } from '../scripts/hnsw-native.mjs';
+
+/** Which hnswlib-node build the figures come from (see [Note: HNSW built for this processor]). */
+export function hnswBuildLine(): string {
+  const b = installedBuild();
+  return b === 'tuned'
+    ? 'hnswlib-node: built for this processor (scripts/hnsw-native.mjs)'
+    : `hnswlib-node: the ${b ?? 'unknown'} build (run node scripts/hnsw-native.mjs to build it for this processor)`;
+}
 
 export interface HnswSetting {
   m: number;
@@ -203,6 +212,7 @@ function sharedRows(data: Float32Array[]): { vectors: Float32Array; labels: Int3
 }
 
 export const hnswHead =
+  `${hnswBuildLine()}\n\n` +
   '|       n | shards |  M | efC |  ef | recall@10 | match recall | build s | index MB | peak RSS MB | p50 ms | p99 ms | load avg during build |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 export function hnswRow(r: HnswResult): string {

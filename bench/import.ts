@@ -5,7 +5,7 @@
 // the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
 // arithmetic floor, and HNSW recall@10 and latency on the faces found.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,14 @@ import { decodeImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
 import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
+import { importOptions } from '../src/engine/library/import.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import { exactTopK, hnswTable, measure, rng, augment } from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {
     folder: { type: 'string' },
-    ahead: { type: 'string', default: '2' },
+    ahead: { type: 'string', default: String(importOptions.ahead) },
     /** Photos each worker holds at once, as a list to compare (default: the pool's). */
     'per-worker': { type: 'string', default: String(analyzePoolOptions.perWorker) },
     workers: { type: 'string', default: [...new Set([1, 2, availableParallelism()])].join(',') },
@@ -191,7 +192,7 @@ async function parent(): Promise<void> {
       mkdirSync(sub);
       all
         .slice(0, Number(values.limit))
-        .forEach((f, i) => symlinkSync(f, join(sub, `${String(i).padStart(5, '0')}.jpg`)));
+        .forEach((f, i) => copyFileSync(f, join(sub, `${String(i).padStart(5, '0')}.jpg`))); // copies: the import does not follow links out of its folder
       folder = sub;
     }
     const n = values.limit ? Math.min(Number(values.limit), all.length) : all.length;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import sharp from 'sharp';
 import { analyzePhoto, type AnalyzeResult } from '../../src/engine/library/analyze.js';
 import { AnalyzePool, AnalyzerUnavailableError } from '../../src/engine/library/analyze-pool.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
@@ -26,6 +27,7 @@ test(
   'workers find the faces this thread finds, with features, thumbnails, and more photos than they can hold at once',
   { skip },
   async () => {
+    const vipsThreads = sharp.concurrency();
     const pool = new AnalyzePool({ workers: 2, perWorker: 1 });
     try {
       // 12 photos for a pool of 2: the calls beyond its capacity wait their turn.
@@ -33,6 +35,7 @@ test(
       const results = await Promise.all(jobs.map((f) => pool.analyze({ bytes: bytes(f), maxPixels: 1e8 })));
       assert.equal(pool.threads.length, 2);
       assert.equal(pool.provider, 'cpu');
+      assert.equal(sharp.concurrency(), 1, 'one libvips thread per image while the workers run');
       for (const [i, r] of results.entries()) {
         const got = done(r);
         const want = done(await analyzePhoto(local!, { bytes: bytes(jobs[i]!), maxPixels: 1e8 }));
@@ -52,6 +55,7 @@ test(
     } finally {
       await pool.close();
     }
+    assert.equal(sharp.concurrency(), vipsThreads, "closing the pool puts libvips' setting back");
   },
 );
 

@@ -1,8 +1,15 @@
 // Engine (library): the import's analysis workers: one face pipeline per worker thread, photos handed out with backpressure.
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import sharp from 'sharp';
 import { siblingModule, spawnModuleWorker } from '../compute/worker.js';
-import type { ExecutionProvider, ProviderFallback, ProviderSetting } from '../vision/ort.js';
+import {
+  probeMachine,
+  providerPlan,
+  type ExecutionProvider,
+  type ProviderFallback,
+  type ProviderSetting,
+} from '../vision/ort.js';
 import type { FacePipeline } from '../vision/pipeline.js';
 import { analyzePhoto, type AnalyzeJob, type AnalyzeResult } from './analyze.js';
 import type { AnalyzeWorkerData, FromWorker, ToWorker } from './analyze-worker.js';
@@ -15,10 +22,12 @@ export const analyzePoolOptions = {
   workers: availableParallelism(),
   gpuWorkers: 2,
   /**
-   * Photos handed to one worker at a time: 2 lets the next photo decode (sharp, on libuv threads) while the
-   * worker's thread is in inference, and bounds memory to 2 decoded photos per worker.
+   * Photos handed to one worker at a time: more than one lets the next photos decode, resize and render
+   * thumbnails (sharp, on libuv threads) while the worker's thread is in inference, and bounds memory to this
+   * many decoded photos per worker. 3 kept both cores busier than 2 on celeba-wild (bench/import.ts
+   * --per-worker 2,3: 2 workers 1.84 cores busy and 46.4-46.9 photos/s against 1.82 and 45.5-45.7).
    */
-  perWorker: 2,
+  perWorker: 3,
 };
 export type AnalyzePoolOptions = typeof analyzePoolOptions;
 
@@ -69,10 +78,16 @@ export class AnalyzePool implements Analyzer {
   #closed = false;
   #provider: ExecutionProvider | undefined;
   #fallbacks: ProviderFallback[] = [];
+  /** libvips' threads per image before this pool set it to 1 (see [Note: one image, one thread]). */
+  #vipsThreads: number | undefined;
+
+  /** Only the CPU can run inference here (no GPU provider to try): every worker starts at once. */
+  readonly #cpuOnly: boolean;
 
   constructor(opts: Partial<AnalyzePoolOptions> & { setting?: ProviderSetting; dir?: string } = {}) {
     this.#o = { ...analyzePoolOptions, ...opts };
     this.#data = { setting: opts.setting ?? 'auto', threads: 1, ...(opts.dir ? { dir: opts.dir } : {}) };
+    this.#cpuOnly = providerPlan(this.#data.setting, probeMachine()).every((p) => p === 'cpu');
   }
 
   get provider(): ExecutionProvider | undefined {
@@ -99,6 +114,14 @@ export class AnalyzePool implements Analyzer {
   }
 
   #spawn(): Slot {
+    // [Note: one image, one thread] The workers are the parallelism: each photo's decode, resizes and thumbnails
+    // run on one libvips thread. libvips' default (a thread per core for every image) only adds thread hand-offs
+    // on photos this size: measured on celeba-wild, 3 CPU ms of a photo's 36 (bench/import.ts). The setting is
+    // the process's (one libvips), so the pool puts it back when it closes.
+    if (this.#vipsThreads === undefined) {
+      this.#vipsThreads = sharp.concurrency();
+      sharp.concurrency(1);
+    }
     const worker = spawnModuleWorker(siblingModule(import.meta.url, 'analyze-worker'), this.#data);
     const slot: Slot = { worker, ready: Promise.resolve(), busy: 0, pending: new Map(), dead: false };
     slot.ready = new Promise<void>((resolve, reject) => {
@@ -146,8 +169,10 @@ export class AnalyzePool implements Analyzer {
   async #slot(): Promise<Slot> {
     for (;;) {
       if (this.#closed) throw new Error('the analysis pool is closed');
-      // The first worker starts alone; the others once it is ready and its provider known (see `workers`).
+      // Where a GPU provider may load, the first worker starts alone and the others once its provider is known
+      // (see `workers`); on the CPU alone they all load their models side by side.
       if (this.#slots.length === 0) this.#spawn();
+      if (this.#cpuOnly) while (this.#slots.length < this.workers) this.#spawn();
       await this.#slots[0]!.ready; // throws AnalyzerUnavailableError when the models cannot load
       while (this.#slots.length < this.workers) this.#spawn();
       let best: Slot | undefined;
@@ -195,6 +220,8 @@ export class AnalyzePool implements Analyzer {
         clearTimeout(t);
       }),
     );
+    if (this.#vipsThreads !== undefined) sharp.concurrency(this.#vipsThreads);
+    this.#vipsThreads = undefined;
   }
 }
 

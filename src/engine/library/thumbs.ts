@@ -60,9 +60,23 @@ export async function renderThumb(
     .toBuffer();
 }
 
-/** Writes a rendered thumbnail to its file (the folder is made when missing). */
+/** Thumbnail folders this process has made or seen (256 per library): a write goes straight to the file. */
+const madeDirs = new Set<string>();
+
+/** Writes a rendered thumbnail to its file (the folder is made when missing, or when it went since). */
 export async function writeThumbFile(path: string, jpeg: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  const dir = dirname(path);
+  if (madeDirs.has(dir)) {
+    try {
+      await writeFile(path, jpeg);
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      madeDirs.delete(dir); // removed under us (a library folder deleted and made again): make it again
+    }
+  }
+  await mkdir(dir, { recursive: true });
+  madeDirs.add(dir);
   await writeFile(path, jpeg);
 }
 
