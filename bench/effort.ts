@@ -26,7 +26,8 @@ import { libsDir, openSet } from './truth-sets.js';
  *   hidden;
  * - "Is this X?": yes (confirm) or no (reject).
  * Methods: `default` follows the engine's question order (nextQuestions, re-read after every answer) on the
- * default clustering; `density` the same on the density baseline's clustering; `by-size` is a user of the default
+ * default clustering: what the Name groups page asks with "Most useful questions first" (people.questions, at
+ * the default suggestion threshold and quality gate); `density` the same on the density baseline's clustering; `by-size` is a user of the default
  * clustering who names groups largest first (the name queue) and then goes through each named person's
  * suggestions, best first, in the order the people were named, moving on after `patience` no's in a row;
  * `density-by-size` is that user on the density baseline's clustering (the app before nextQuestions).

@@ -110,6 +110,30 @@ export const contract = {
       z.object({ person: Person, closest: z.array(z.object({ person: Person, similarity: z.number() })) }),
     ),
   },
+  /**
+   * The questions worth asking next, most useful first (see [Note: question order]): name a group, or "Is this
+   * X?" about one face. `gain` is the faces one answer is expected to place.
+   */
+  'people.questions': {
+    args: z.strictObject({ limit: z.int().positive().max(100).default(20) }),
+    result: z.array(
+      z.discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('name'),
+          gain: z.number(),
+          person: Person,
+          closest: z.array(z.object({ person: Person, similarity: z.number() })),
+        }),
+        z.object({
+          kind: z.literal('suggest'),
+          gain: z.number(),
+          person: Person,
+          face: Face,
+          similarity: z.number(),
+        }),
+      ]),
+    ),
+  },
 
   'faces.get': { args: z.strictObject({ faceId: Id }), result: Face },
   'faces.similar': {

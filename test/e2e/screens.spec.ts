@@ -647,3 +647,53 @@ test('screenshots of People, Name groups, Train and Verify at 1000x700 and 1920x
     await docShot(page, `verify-${width}x${height}`);
   }
 });
+
+test('Name groups, most useful first: the engine\'s questions in its order; "Is this X?" answered No is not asked again', async ({
+  page,
+}) => {
+  await ensure();
+  // Every group of 3 or more faces named (the scene): what is left to ask is small groups and "Is this X?".
+  let k = 0;
+  for (const p of await everyone())
+    if (p.name === null && p.faceCount >= 3) await call('people.rename', { personId: p.id, name: `Named ${++k}` });
+  type Q =
+    | { kind: 'name'; person: { id: number } }
+    | { kind: 'suggest'; person: { id: number; name: string }; face: { id: number } };
+  const asked = await call<Q[]>('people.questions', { limit: 20 });
+  const at = asked.findIndex((q) => q.kind === 'suggest');
+  expect(at, 'a face that looks like a named person is asked about').toBeGreaterThanOrEqual(0);
+
+  await go(page, 'name');
+  await page.getByTestId('order-useful').check();
+  // The page asks what the engine asks, in its order: skip the small groups before the first "Is this X?".
+  for (const q of asked.slice(0, at)) {
+    const card = page.getByTestId('name-queue');
+    await expect(card).toHaveAttribute('data-person-id', String(q.person.id));
+    await page.getByTestId('skip').click();
+  }
+  const q = asked[at] as Extract<Q, { kind: 'suggest' }>;
+  const isThis = page.getByTestId('is-this');
+  await expect(isThis).toHaveAttribute('data-face-id', String(q.face.id));
+  await expect(isThis).toHaveAttribute('data-person-id', String(q.person.id));
+  await expect(isThis).toContainText(`Is this ${q.person.name}?`);
+  await expect(isThis).toBeFocused();
+  await page.keyboard.press('n');
+  await expect(notice(page, 'info').filter({ hasText: `Not ${q.person.name}` })).toHaveCount(1);
+  // The answer is used at once: that face is never asked about for that person again.
+  await expect
+    .poll(async () =>
+      (await call<Q[]>('people.questions', { limit: 100 })).some(
+        (x) => x.kind === 'suggest' && x.face.id === q.face.id && x.person.id === q.person.id,
+      ),
+    )
+    .toBe(false);
+  // ...and the page has moved on from it.
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const card = document.querySelector('[data-testid="is-this"]');
+        return card ? `${card.getAttribute('data-person-id')}:${card.getAttribute('data-face-id')}` : 'none';
+      }),
+    )
+    .not.toBe(`${q.person.id}:${q.face.id}`);
+});

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { analyzePhoto, type AnalyzeResult } from '../../src/engine/library/analyze.js';
 import { AnalyzePool, AnalyzerUnavailableError } from '../../src/engine/library/analyze-pool.js';
+import { statedPixels } from '../../src/engine/image/decode.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -104,3 +105,36 @@ test('models that cannot load stop the pool with a clear error instead of failin
     await pool.close();
   }
 });
+
+test(
+  'the pixels in flight stay within the budget; a photo larger than the budget still runs alone',
+  { skip },
+  async () => {
+    const sizes = PHOTOS.map((f) => statedPixels(bytes(f))!);
+    assert.ok(
+      sizes.every((n) => n > 0),
+      'the fixtures state their size',
+    );
+    const budget = Math.max(...sizes) * 1.5; // room for one photo at a time, sometimes two small ones
+    const pool = new AnalyzePool({ workers: 2, perWorker: 3, pixelBudget: budget });
+    let most = 0;
+    const watch = setInterval(() => (most = Math.max(most, pool.pixelsInFlight)), 1);
+    try {
+      const jobs = Array.from({ length: 10 }, (_, i) => PHOTOS[i % PHOTOS.length]!);
+      const results = await Promise.all(
+        jobs.map((f) => {
+          const b = bytes(f);
+          return pool.analyze({ bytes: b, maxPixels: 1e8, pixels: statedPixels(b)! });
+        }),
+      );
+      results.forEach(done);
+      assert.ok(most > 0 && most <= budget, `at most ${most} pixels in flight, budget ${budget}`);
+      // Larger than the whole budget: it waits for the pool to be empty, then runs.
+      done(await pool.analyze({ bytes: bytes(PHOTOS[0]!), maxPixels: 1e8, pixels: budget * 10 }));
+      assert.equal(pool.pixelsInFlight, 0);
+    } finally {
+      clearInterval(watch);
+      await pool.close();
+    }
+  },
+);

@@ -4,6 +4,7 @@ import { CliError, ids, parse, withEngine } from '../args.js';
 const USAGE = `usage: facelens people <verb> ... [--db PATH] [--json]
   list [--hidden]                people with their face counts (named first, then largest)
   queue                          unnamed groups, largest first, with the closest named people
+  questions                      what to answer next, most useful first: name a group, or "Is this X?"
   rename ID NAME
   merge INTO_ID FROM_ID...       FROM people's faces, names and rejections go to INTO
   split FACE_ID... [--name N]    the faces become a new person
@@ -29,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const out = (json: unknown, text: string) => console.log(values.json ? JSON.stringify(json) : text);
   const label = (p: { id: number; name: string | null }) => p.name ?? `person ${p.id}`;
-  return withEngine(values, (engine) => {
+  return withEngine(values, async (engine) => {
     const people = engine.people;
     switch (verb) {
       case 'list': {
@@ -55,6 +56,20 @@ export async function run(argv: string[]): Promise<number> {
                 `${g.person.id}\t${g.person.faceCount} faces\t${g.closest.map((c) => `${label(c.person)} ${c.similarity.toFixed(2)}`).join(', ') || '(no named people yet)'}`,
             )
             .join('\n') || 'every group has a name',
+        );
+        break;
+      }
+      case 'questions': {
+        const q = await people.questions({ limit: 100 });
+        out(
+          q,
+          q
+            .map((x) =>
+              x.kind === 'name'
+                ? `name person ${x.person.id} (${x.person.faceCount} faces)${x.closest.length ? `: maybe ${x.closest.map((c) => `${label(c.person)} ${c.similarity.toFixed(2)}`).join(', ')}` : ''}`
+                : `is face ${x.face.id} ${label(x.person)}? (similarity ${x.similarity.toFixed(2)}; yes: people confirm ${x.person.id} ${x.face.id}, no: people reject ${x.person.id} ${x.face.id})`,
+            )
+            .join('\n') || 'nothing to ask: every group is named and no face looks like a named person',
         );
         break;
       }

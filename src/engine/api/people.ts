@@ -4,7 +4,7 @@ import { ApiError } from '../../shared/result.js';
 import type { HistoryEntry, Person } from '../../shared/schemas.js';
 import * as hist from '../store/history.js';
 import * as ops from '../people/ops.js';
-import { nameQueue, suggestions } from '../people/suggest.js';
+import { nameQueue, nextQuestions, suggestions } from '../people/suggest.js';
 import * as views from '../store/views.js';
 import type { Core } from './core.js';
 
@@ -97,6 +97,38 @@ export class PeopleService implements Service<'people'> {
         return p ? [{ person: p, similarity: x.similarity }] : [];
       });
       return [{ person, closest }];
+    });
+  }
+
+  /**
+   * The questions worth asking next, most useful first (people/suggest.ts, [Note: question order]): the order
+   * bench/effort.ts measures. Suggested people are only named people at or above the user's suggestion threshold,
+   * as in nameQueue and suggestions.
+   */
+  async questions(a: ParsedArgs<'people.questions'>): Promise<Value<'people.questions'>> {
+    const { minQuality, suggestThreshold } = this.c.settings();
+    const list = await nextQuestions(this.c.db, a.limit, { minQuality, minSimilarity: suggestThreshold });
+    const faces = new Map(
+      views
+        .facesByIds(
+          this.c.db,
+          list.flatMap((q) => (q.kind === 'suggest' ? [q.faceId] : [])),
+          minQuality,
+        )
+        .map((f) => [f.id, f]),
+    );
+    return list.flatMap((q): Value<'people.questions'> => {
+      const person = views.person(this.c.db, q.personId);
+      if (!person) return [];
+      if (q.kind === 'suggest') {
+        const face = faces.get(q.faceId);
+        return face ? [{ kind: 'suggest', gain: q.gain, person, face, similarity: q.similarity }] : [];
+      }
+      const closest = q.closest.flatMap((x) => {
+        const p = x.similarity >= suggestThreshold ? views.person(this.c.db, x.personId) : undefined;
+        return p ? [{ person: p, similarity: x.similarity }] : [];
+      });
+      return [{ kind: 'name', gain: q.gain, person, closest }];
     });
   }
 

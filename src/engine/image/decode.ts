@@ -137,6 +137,12 @@ function classify(err: unknown, buf: Uint8Array, format: Sniffed, maxPixels: num
   return new DecodeError('decode', `the ${format} file is damaged and cannot be decoded (${detail})`);
 }
 
+/** The pixel count a photo's header states (JPEG, PNG, GIF), without decoding; undefined when it states none. */
+export function statedPixels(buf: Uint8Array): number | undefined {
+  const size = headerSize(buf, sniffFormat(buf.subarray(0, 16)));
+  return size ? size.width * size.height : undefined;
+}
+
 /** Decodes a photo into RGB pixels; throws DecodeError with a code and a message a user understands. */
 export async function decodeImage(
   input: string | Uint8Array,

@@ -1,5 +1,5 @@
 // Engine (library): the import's analysis workers: one face pipeline per worker thread, photos handed out with backpressure.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { siblingModule, spawnModuleWorker } from '../compute/worker.js';
@@ -28,6 +28,16 @@ export const analyzePoolOptions = {
    * --per-worker 2,3: 2 workers 1.84 cores busy and 46.4-46.9 photos/s against 1.82 and 45.5-45.7).
    */
   perWorker: 3,
+  /**
+   * [Note: pixels in flight] Decoded pixels all workers may hold at once: a photo costs about 8 bytes a pixel
+   * while it is analysed (its RGB, libvips' buffers while decoding, the detector's resized copies), so the budget
+   * is a quarter of the computer's memory at that rate (805 MP on 24 GiB, 268 MP on 8). A photo larger than
+   * what is left waits for room, and one photo always runs however large, so 16 workers with 3 photos each
+   * cannot hold 48 panoramas at once.
+   */
+  pixelBudget: Math.max(64e6, Math.round(totalmem() / 4 / 8)),
+  /** What a photo whose header states no size (HEIC, WebP, TIFF, ...) is counted as: a large phone photo. */
+  unknownPixels: 24e6,
 };
 export type AnalyzePoolOptions = typeof analyzePoolOptions;
 
@@ -78,6 +88,8 @@ export class AnalyzePool implements Analyzer {
   #closed = false;
   #provider: ExecutionProvider | undefined;
   #fallbacks: ProviderFallback[] = [];
+  /** Decoded pixels of the photos handed out and not yet answered (see [Note: pixels in flight]). */
+  #pixels = 0;
   /** libvips' threads per image before this pool set it to 1 (see [Note: one image, one thread]). */
   #vipsThreads: number | undefined;
 
@@ -192,8 +204,33 @@ export class AnalyzePool implements Analyzer {
     }
   }
 
+  /** Decoded pixels held by the workers now (diagnostics and tests; see [Note: pixels in flight]). */
+  get pixelsInFlight(): number {
+    return this.#pixels;
+  }
+
   async analyze(job: AnalyzeJob): Promise<AnalyzeResult> {
-    const slot = await this.#slot();
+    const px = Math.max(1, job.pixels ?? this.#o.unknownPixels);
+    while (this.#pixels > 0 && this.#pixels + px > this.#o.pixelBudget) {
+      if (this.#closed) throw new Error('the analysis pool is closed');
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    }
+    this.#pixels += px; // taken before the wait for a worker, so no other photo counts on this room
+    const release = () => {
+      this.#pixels -= px;
+      for (const w of this.#waiting.splice(0)) w(); // room for any of them: each checks again
+    };
+    let slot: Slot;
+    try {
+      slot = await this.#slot();
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return this.#send(slot, job).finally(release);
+  }
+
+  #send(slot: Slot, job: AnalyzeJob): Promise<AnalyzeResult> {
     const id = this.#nextId++;
     slot.busy++;
     // The file's bytes move to the worker without a copy when they own their buffer (a pooled Buffer does not).

@@ -8,6 +8,8 @@ export interface AnalyzeJob {
   /** The file's bytes, read (and hashed) by the importer. */
   bytes: Uint8Array;
   maxPixels: number;
+  /** Pixels its header states, when it states them: what the analysis pool budgets (see [Note: pixels in flight]). */
+  pixels?: number;
 }
 
 export type AnalyzeStage = 'decode' | 'detect' | 'describe' | 'thumbs';

@@ -11,6 +11,7 @@ import type { ExecutionProvider, ProviderFallback } from '../vision/ort.js';
 import type { AnalyzeResult } from './analyze.js';
 import type { Analyzer } from './analyze-pool.js';
 import { hashBytes } from '../image/hash.js';
+import { statedPixels } from '../image/decode.js';
 import { ReadError, readPhotoFile } from '../image/read.js';
 import { scanFolders, type ScanTodo } from './scan.js';
 import { rebuildThumbs, removeThumb, thumbPath, writeThumbFile } from './thumbs.js';
@@ -255,7 +256,12 @@ export async function importFolders(
       if (item.kind === 'link') return link(t, item.photoId, item.size, item.mtimeMs);
       const known = doneId(item.hash); // committed since it was read (a duplicate in flight)
       if (known !== undefined) return link(t, known, item.size, item.mtimeMs);
-      const result = await analyzerNow().analyze({ bytes: item.bytes, maxPixels: o.maxPixels });
+      const pixels = statedPixels(item.bytes);
+      const result = await analyzerNow().analyze({
+        bytes: item.bytes,
+        maxPixels: o.maxPixels,
+        ...(pixels !== undefined ? { pixels } : {}),
+      });
       if (run.signal?.aborted) return;
       const knownNow = doneId(item.hash);
       if (knownNow !== undefined && result.kind === 'done') {
