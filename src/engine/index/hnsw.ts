@@ -43,6 +43,10 @@ import {
  *   M=32 efC=100: build 1,249 s; 0.905/0.925/0.939/0.945, p50 1.74/3.06/4.50/5.50 ms
  *   M=24 efC=100: build   913 s; 0.856/0.905/0.927/0.932, p50 1.24/1.97/2.63/3.46 ms
  * M=32 stays: at the app's ef it finds 2 points more for 37% more build time, once per head.
+ * With hnswlib built for the processor (scripts/hnsw-native.mjs, AVX on that VM; the figures above are npm's SSE
+ * build), M=32 efC=100 in two shards: build 914 s; ef 48/64/96/128/192/256: 0.878/0.901/0.914/0.929/0.940/0.946,
+ * p50 1.26/1.65/2.05/2.64/3.86/5.24 ms. The build gains 1.37x; searches at 1M gain less (ef 128: 3.06 -> 2.64 ms),
+ * being bound by memory latency rather than arithmetic.
  */
 export const indexOptions = {
   m: 32,
