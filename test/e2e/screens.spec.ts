@@ -665,6 +665,9 @@ test('Name groups, most useful first: the engine\'s questions in its order; "Is 
 
   await go(page, 'name');
   await page.getByTestId('order-useful').check();
+  // The keys go to the question shown, not to the radio button just clicked.
+  if (at > 0) await expect(page.getByLabel('Name of this group')).toBeFocused();
+  else await expect(page.getByTestId('is-this')).toBeFocused();
   // The page asks what the engine asks, in its order: skip the small groups before the first "Is this X?".
   for (const q of asked.slice(0, at)) {
     const card = page.getByTestId('name-queue');
