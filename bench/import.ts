@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { Engine } from '../src/engine/api/engine.js';
+import { engineProcessEnv } from '../src/engine/host/client.js';
 import { decodeImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
@@ -225,7 +226,8 @@ async function parent(): Promise<void> {
             '--per-worker',
             String(perWorker),
           ];
-          const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
+          // the engine process's environment, as the app starts it (libuv's pool sized to the machine)
+          const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: engineProcessEnv(process.env) });
           if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
           results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
         }

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import type { Method } from '../shared/contract.js';
 import type { Result } from '../shared/result.js';
-import { EngineClient, type EngineChild } from '../engine/host/client.js';
+import { EngineClient, engineProcessEnv, type EngineChild } from '../engine/host/client.js';
 import { appFile } from '../engine/contained.js';
 import { errorPage } from './error-page.js';
 import { registerContract, registerPickers } from './ipc.js';
@@ -37,6 +37,7 @@ function engineChild(): EngineChild {
   const child: UtilityProcess = utilityProcess.fork(join(here, 'engine-process.js'), [], {
     serviceName: 'Facelens engine',
     stdio: 'inherit',
+    env: engineProcessEnv(process.env),
   });
   return {
     postMessage: (m) => child.postMessage(m),

@@ -1,9 +1,11 @@
 // Integration tests (the product as a user starts it): `npm start`, `npx facelens --help`, `npx facelens import` and `stats`, from the built tree.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { engineProcessEnv } from '../../src/engine/host/client.js';
 import { COMMANDS } from '../../src/facelens.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -99,8 +101,31 @@ describe('the product starts as the README says', { skip: built }, () => {
     assert.equal(r.status, 0, r.stderr);
     for (const name of Object.keys(COMMANDS)) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'), name);
     // The bin file itself, as a global or linked install runs it.
-    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.cjs'), '--help'], { encoding: 'utf8' });
     assert.equal(direct.stdout, r.stdout);
+  });
+
+  test("the bin sizes libuv's thread pool to the machine before anything uses it, and keeps a size the user set", () => {
+    // A preload that reports, as the process exits, the pool size the bin asked for ([Note: libuv threads]).
+    const dir = tempDir();
+    const probe = join(dir, 'probe.cjs');
+    writeFileSync(
+      probe,
+      "process.on('exit', () => process.stderr.write(`UV=${process.env.UV_THREADPOOL_SIZE}\\n`));\n",
+    );
+    const run = (extra: Record<string, string>) => {
+      const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}`, ...extra };
+      if (!('UV_THREADPOOL_SIZE' in extra)) delete env.UV_THREADPOOL_SIZE;
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.cjs'), '--help'], { encoding: 'utf8', env });
+      assert.equal(r.status, 0, r.stderr);
+      return /UV=(\S+)/.exec(r.stderr)?.[1];
+    };
+    assert.equal(run({}), String(availableParallelism() + 4));
+    assert.equal(run({ UV_THREADPOOL_SIZE: '3' }), '3');
+    // The window's engine process gets the same (src/main/main.ts forks it with this environment).
+    assert.equal(engineProcessEnv({}, 16).UV_THREADPOOL_SIZE, '20');
+    assert.equal(engineProcessEnv({ UV_THREADPOOL_SIZE: '7' }, 16).UV_THREADPOOL_SIZE, '7');
+    assert.equal(engineProcessEnv({}, 4096).UV_THREADPOOL_SIZE, '1024');
   });
 
   test(

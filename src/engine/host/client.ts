@@ -1,4 +1,5 @@
 // Engine (host): the door side of an off-main engine — queue until ready, one pending map, crash restarts with a limit, a bounded close.
+import { availableParallelism } from 'node:os';
 import type { Result } from '../../shared/result.js';
 import type { FileKind, FromEngine, HostEvent, ToEngine } from './messages.js';
 import type { OpenFailure } from './open-error.js';
@@ -13,6 +14,15 @@ export const clientOptions = {
   /** How long close() waits for the engine to close its library before killing it. */
   closeTimeoutMs: 4_000,
 };
+
+/**
+ * The environment an engine process starts with: the caller's, with libuv's thread pool sized to the machine
+ * (cores + 4) unless the user set it (see [Note: libuv threads] in bin/facelens.cjs, which does the same for the
+ * CLI and the web door).
+ */
+export function engineProcessEnv(env: NodeJS.ProcessEnv, cores = availableParallelism()): NodeJS.ProcessEnv {
+  return env.UV_THREADPOOL_SIZE ? { ...env } : { ...env, UV_THREADPOOL_SIZE: String(Math.min(1024, cores + 4)) };
+}
 
 /** One engine process or thread, as the client sees it. */
 export interface EngineChild {
