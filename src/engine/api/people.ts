@@ -1,7 +1,7 @@
 // Engine (api): people and their corrections (rename, merge, split, move, confirm, reject, hide, cover), suggestions, the naming queue, undo/redo.
 import type { Service, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
-import type { HistoryEntry, Person } from '../../shared/schemas.js';
+import type { Face, HistoryEntry, Person } from '../../shared/schemas.js';
 import * as hist from '../store/history.js';
 import * as ops from '../people/ops.js';
 import { nameQueue, nextQuestions, suggestions } from '../people/suggest.js';
@@ -70,14 +70,9 @@ export class PeopleService implements Service<'people'> {
       minSimilarity: o.minSimilarity ?? suggestThreshold,
       minQuality,
     });
-    const faces = new Map(
-      views
-        .facesByIds(
-          this.c.db,
-          list.map((s) => s.faceId),
-          minQuality,
-        )
-        .map((f) => [f.id, f]),
+    const faces = this.#facesById(
+      list.map((s) => s.faceId),
+      minQuality,
     );
     return list.flatMap((s) => (faces.has(s.faceId) ? [{ face: faces.get(s.faceId)!, similarity: s.similarity }] : []));
   }
@@ -91,12 +86,7 @@ export class PeopleService implements Service<'people'> {
     const { minQuality, suggestThreshold } = this.c.settings();
     return nameQueue(this.c.db, a.limit, { minQuality }).flatMap((item) => {
       const person = views.person(this.c.db, item.personId);
-      if (!person) return [];
-      const closest = item.closest.flatMap((x) => {
-        const p = x.similarity >= suggestThreshold ? views.person(this.c.db, x.personId) : undefined;
-        return p ? [{ person: p, similarity: x.similarity }] : [];
-      });
-      return [{ person, closest }];
+      return person ? [{ person, closest: this.#closest(item.closest, suggestThreshold) }] : [];
     });
   }
 
@@ -108,14 +98,9 @@ export class PeopleService implements Service<'people'> {
   async questions(a: ParsedArgs<'people.questions'>): Promise<Value<'people.questions'>> {
     const { minQuality, suggestThreshold } = this.c.settings();
     const list = await nextQuestions(this.c.db, a.limit, { minQuality, minSimilarity: suggestThreshold });
-    const faces = new Map(
-      views
-        .facesByIds(
-          this.c.db,
-          list.flatMap((q) => (q.kind === 'suggest' ? [q.faceId] : [])),
-          minQuality,
-        )
-        .map((f) => [f.id, f]),
+    const faces = this.#facesById(
+      list.flatMap((q) => (q.kind === 'suggest' ? [q.faceId] : [])),
+      minQuality,
     );
     return list.flatMap((q): Value<'people.questions'> => {
       const person = views.person(this.c.db, q.personId);
@@ -124,11 +109,23 @@ export class PeopleService implements Service<'people'> {
         const face = faces.get(q.faceId);
         return face ? [{ kind: 'suggest', gain: q.gain, person, face, similarity: q.similarity }] : [];
       }
-      const closest = q.closest.flatMap((x) => {
-        const p = x.similarity >= suggestThreshold ? views.person(this.c.db, x.personId) : undefined;
-        return p ? [{ person: p, similarity: x.similarity }] : [];
-      });
-      return [{ kind: 'name', gain: q.gain, person, closest }];
+      return [{ kind: 'name', gain: q.gain, person, closest: this.#closest(q.closest, suggestThreshold) }];
+    });
+  }
+
+  /** These faces (those above the quality gate) by id. */
+  #facesById(ids: number[], minQuality: number): Map<number, Face> {
+    return new Map(views.facesByIds(this.c.db, ids, minQuality).map((f) => [f.id, f]));
+  }
+
+  /** The named people beside a group to name, those at or above the suggestion threshold only. */
+  #closest(
+    closest: readonly { personId: number; similarity: number }[],
+    threshold: number,
+  ): { person: Person; similarity: number }[] {
+    return closest.flatMap((x) => {
+      const p = x.similarity >= threshold ? views.person(this.c.db, x.personId) : undefined;
+      return p ? [{ person: p, similarity: x.similarity }] : [];
     });
   }
 
