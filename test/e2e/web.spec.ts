@@ -225,6 +225,11 @@ test('separate a person from a look-alike: score histograms before/after a fine-
   await shot(page, 'lookalike');
   await page.getByTestId('lookalike-activate').click();
   await expect(page.getByTestId('lookalike-activate')).toContainText('is active', { timeout: 60_000 });
+  // ...and stays so once the people list the activation changed has been fetched again (it once reset the panel).
+  await expect(page.getByTestId('notice-info').filter({ hasText: 'is active' })).toHaveCount(1);
+  await page.waitForTimeout(2000);
+  await expect(page.getByTestId('lookalike-activate')).toContainText('is active');
+  await expect(page.getByTestId('lookalike-activate')).toBeDisabled();
 });
 
 test('Settings says where inference runs and keeps the chosen execution provider', async ({ page }) => {
