@@ -18,7 +18,7 @@ const electron = electronBinary();
 const [cmd, args] =
   electron && !process.env.FACELENS_WEB
     ? [electron, [root, ...extra]]
-    : [process.execPath, [join(root, 'bin', 'facelens.cjs'), 'serve', '--open', ...extra]];
+    : [process.execPath, [join(root, 'bin', 'facelens.js'), 'serve', '--open', ...extra]];
 if (cmd === process.execPath)
   console.log(
     electron

@@ -1,4 +1,4 @@
-// Launcher: the one entry that runs `facelens` — bin/facelens.cjs (npx, a global or linked install) and tsx from source both start here.
+// Launcher: the one entry that runs `facelens` — bin/facelens.js (npx, a global or linked install) and tsx from source both start here.
 import { main } from './facelens.js';
 
 /**

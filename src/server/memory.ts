@@ -7,7 +7,7 @@ import { runInNewContext } from 'node:vm';
  * garbage in the door's thread and the engine's (the body, its text, the parsed strings, the structured clone, the
  * decoded bytes). V8 collects them only when more is allocated, so an idle door would sit on a few hundred MB after
  * one comparison. After an upload is answered, each thread asks for one full collection. `gc` is exposed through a
- * fresh context after setting --expose-gc (it cannot be set on bin/facelens.cjs's command line for every way Facelens
+ * fresh context after setting --expose-gc (it cannot be set on bin/facelens.js's command line for every way Facelens
  * starts); where that is refused, nothing happens and V8 collects later, as before.
  */
 let collect: (() => void) | null | undefined;

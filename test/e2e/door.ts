@@ -1,4 +1,4 @@
-// Test helper (e2e): starts the built `facelens serve` (bin/facelens.cjs, as a user runs it) on a fresh library (its own profile folder) and waits for its ready line.
+// Test helper (e2e): starts the built `facelens serve` (bin/facelens.js, as a user runs it) on a fresh library (its own profile folder) and waits for its ready line.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +32,7 @@ export function whyNotRunnable(): string | undefined {
 export async function startDoor(env: Record<string, string> = {}): Promise<Door> {
   const home = mkdtempSync(join(tmpdir(), 'facelens-e2e-'));
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'facelens.cjs'), 'serve', '--port', '0'], {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin', 'facelens.js'), 'serve', '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, FACELENS_HOME: home, FACELENS_CHECK_RESULTS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

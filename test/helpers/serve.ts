@@ -1,4 +1,4 @@
-// Test helper (attack suite): the built `facelens serve` (bin/facelens.cjs) on a library of a few real photos, raw HTTP, the event socket, its RSS.
+// Test helper (attack suite): the built `facelens serve` (bin/facelens.js) on a library of a few real photos, raw HTTP, the event socket, its RSS.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
@@ -7,7 +7,7 @@ import { WebSocket } from 'ws';
 import { dataPath } from './data.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'facelens.cjs');
+export const BIN = join(ROOT, 'bin', 'facelens.js');
 
 /** Why the attack suite cannot run here (not built, or no real photos), or false. */
 export function skipUnlessServable(): string | false {
@@ -120,7 +120,7 @@ export function rawHttp(port: number, path: string, o: RequestOptions = {}): Pro
 }
 
 /**
- * Starts `node bin/facelens.cjs serve --port 0 --db dbPath` and waits for its address line. `asNobody` runs it as
+ * Starts `node bin/facelens.js serve --port 0 --db dbPath` and waits for its address line. `asNobody` runs it as
  * uid/gid 65534 when the tests run as root (root reads every file, so an unreadable photo needs another user).
  */
 export async function startServe(

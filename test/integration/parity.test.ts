@@ -9,7 +9,7 @@ import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'facelens.cjs');
+const BIN = join(ROOT, 'bin', 'facelens.js');
 const skip =
   skipUnlessData('fixtures', 'bbt') ||
   (existsSync(join(ROOT, 'dist', 'src', 'entry.js')) ? false : 'the product is not built: run `npm run build`');

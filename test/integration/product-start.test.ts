@@ -1,7 +1,7 @@
 // Integration tests (the product as a user starts it): `npm start`, `npx facelens --help`, `npx facelens import` and `stats`, from the built tree.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -100,8 +100,11 @@ describe('the product starts as the README says', { skip: built }, () => {
     const r = spawnSync(npx, ['facelens', '--help'], { cwd: ROOT, encoding: 'utf8', env: userEnv(tempDir()) });
     assert.equal(r.status, 0, r.stderr);
     for (const name of Object.keys(COMMANDS)) assert.match(r.stdout, new RegExp(`^  ${name} `, 'm'), name);
+    // The bin keeps the path earlier versions had: npx never refreshes the link it made to it ([Note: bin path]).
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    assert.equal(pkg.bin.facelens, 'bin/facelens.js', 'a renamed bin breaks `npx facelens` for every earlier user');
     // The bin file itself, as a global or linked install runs it.
-    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.cjs'), '--help'], { encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8' });
     assert.equal(direct.stdout, r.stdout);
   });
 
@@ -116,7 +119,7 @@ describe('the product starts as the README says', { skip: built }, () => {
     const run = (extra: Record<string, string>) => {
       const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}`, ...extra };
       if (!('UV_THREADPOOL_SIZE' in extra)) delete env.UV_THREADPOOL_SIZE;
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.cjs'), '--help'], { encoding: 'utf8', env });
+      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
       return /UV=(\S+)/.exec(r.stderr)?.[1];
     };

@@ -17,7 +17,7 @@ export const clientOptions = {
 
 /**
  * The environment an engine process starts with: the caller's, with libuv's thread pool sized to the machine
- * (cores + 4) unless the user set it (see [Note: libuv threads] in bin/facelens.cjs, which does the same for the
+ * (cores + 4) unless the user set it (see [Note: libuv threads] in bin/facelens.js, which does the same for the
  * CLI and the web door).
  */
 export function engineProcessEnv(env: NodeJS.ProcessEnv, cores = availableParallelism()): NodeJS.ProcessEnv {
