@@ -1,7 +1,7 @@
 // Test (unit): package.json allowScripts — every installed dependency with an install script has been reviewed, and
 // the ones the app cannot run without are allowed ([Note: install scripts] in README "Install").
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -13,13 +13,20 @@ const allow = pkg.allowScripts ?? {};
 const LIFECYCLE = ['preinstall', 'install', 'postinstall'];
 
 /** name -> its install-time scripts, for every package under node_modules (scoped and nested included). */
-function installScripts(dir: string, out = new Map<string, string[]>()): Map<string, string[]> {
+function installScripts(
+  dir: string,
+  out = new Map<string, string[]>(),
+  seen = new Set<string>(),
+): Map<string, string[]> {
   if (!existsSync(dir)) return out;
+  const real = realpathSync(dir);
+  if (seen.has(real)) return out; // a linked package (npm link) may lead back to a folder already read
+  seen.add(real);
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name.startsWith('.') || !(entry.isDirectory() || entry.isSymbolicLink())) continue;
     const at = join(dir, entry.name);
     if (entry.name.startsWith('@')) {
-      installScripts(at, out);
+      installScripts(at, out, seen);
       continue;
     }
     let manifest: { name?: string; scripts?: Record<string, string>; gypfile?: boolean };
@@ -32,7 +39,7 @@ function installScripts(dir: string, out = new Map<string, string[]>()): Map<str
     // npm runs `node-gyp rebuild` for a package with a binding.gyp and no install script of its own.
     if (!scripts.length && existsSync(join(at, 'binding.gyp')) && manifest.gypfile !== false) scripts.push('install');
     if (scripts.length && manifest.name) out.set(manifest.name, scripts);
-    installScripts(join(at, 'node_modules'), out);
+    installScripts(join(at, 'node_modules'), out, seen);
   }
   return out;
 }
