@@ -227,6 +227,11 @@ test(
       cliEval.map((e) => [e.headId, e.pairs]),
       webEval.map((e) => [e.headId, e.pairs]),
     );
-    cliEval.forEach((e, i) => assert.ok(Math.abs(e.auc - webEval[i]!.auc) < 1e-6, `AUC of head ${e.headId}`));
+    cliEval.forEach((e, i) =>
+      assert.ok(
+        Math.abs(e.auc - webEval[i]!.auc) < 1e-6,
+        `AUC of head ${e.headId}: CLI ${e.auc}, web door ${webEval[i]!.auc}`,
+      ),
+    );
   },
 );

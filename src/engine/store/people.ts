@@ -176,15 +176,20 @@ export class PeopleStore {
     ).map((r) => r.id);
   }
 
-  /** Every face of a visible named person (only the user's placements with `userOnly`), by name then face id. */
+  /**
+   * Every face of a visible named person (only the user's placements with `userOnly`): by name, then in content
+   * order (the photo's hash, then the box). Face ids follow the order in which the import's workers finished, so two
+   * libraries of the same photos and names number them differently; a training set or pair list in id order would
+   * then differ, and so would the head trained on it.
+   */
   namedFaces(userOnly: boolean): { personId: number; name: string; id: number; feature: Float32Array }[] {
     return (
       this.db
         .prepare(
           `SELECT p.id AS personId, p.name AS name, f.id AS id, f.feature AS feature FROM face_people fp
-           JOIN people p ON p.id = fp.person_id JOIN faces f ON f.id = fp.face_id
+           JOIN people p ON p.id = fp.person_id JOIN faces f ON f.id = fp.face_id JOIN photos ph ON ph.id = f.photo_id
            WHERE p.name IS NOT NULL AND p.hidden = 0 ${userOnly ? "AND fp.source = 'user'" : ''}
-           ORDER BY p.name, f.id`,
+           ORDER BY p.name, ph.hash, f.x, f.y, f.w, f.h, f.id`,
         )
         .all() as { personId: number; name: string; id: number; feature: Buffer }[]
     ).map((r) => ({ ...r, feature: blobToF32(r.feature, FEATURE_DIM) }));

@@ -64,3 +64,58 @@ test('the people named in the library are a training set; unnamed, hidden and on
   assert.ok(ds.failures.some((f) => f.file === 'Solo' && /1 usable face/.test(f.reason)));
   db.close();
 });
+
+test('the training set comes in content order: two libraries that numbered the same faces differently give the same set', () => {
+  // Five faces of Ann and four of Bob over four photos; library B was imported in the opposite order, so every face
+  // id differs (as when the import's workers finish in another order), and Bob was named first there.
+  const faces = [
+    { photo: 'p3', x: 40, who: 'Ann' },
+    { photo: 'p1', x: 10, who: 'Ann' },
+    { photo: 'p2', x: 5, who: 'Bob' },
+    { photo: 'p1', x: 2, who: 'Ann' },
+    { photo: 'p4', x: 7, who: 'Bob' },
+    { photo: 'p2', x: 60, who: 'Ann' },
+    { photo: 'p3', x: 1, who: 'Bob' },
+    { photo: 'p4', x: 30, who: 'Ann' },
+    { photo: 'p1', x: 50, who: 'Bob' },
+  ];
+  const library = (order: number[], names: string[]) => {
+    const db = openDb(join(tempDir(), 'lib.db'));
+    const store = new FaceStore(db);
+    const person = new Map(
+      names.map((n) => [
+        n,
+        Number(db.prepare('INSERT INTO people (name, created_at) VALUES (?, 0)').run(n).lastInsertRowid),
+      ]),
+    );
+    const photo = new Map<string, number>();
+    for (const i of order) {
+      const f = faces[i]!;
+      if (!photo.has(f.photo))
+        photo.set(
+          f.photo,
+          Number(db.prepare("INSERT INTO photos (hash, status) VALUES (?, 'done')").run(f.photo).lastInsertRowid),
+        );
+      const id = store.insertFace(photo.get(f.photo)!, {
+        box: { x: f.x, y: 0, w: 20, h: 20 },
+        score: 1,
+        landmarks: new Float32Array(10),
+        feature: new Float32Array(512).fill(i + 1), // the face's own value: which face it is, in either library
+        quality: 1,
+      });
+      db.prepare("INSERT INTO face_people (face_id, person_id, source, at) VALUES (?, ?, 'user', 0)").run(
+        id,
+        person.get(f.who)!,
+      );
+    }
+    const ds = peopleDataset(db);
+    db.close();
+    return { identities: ds.identities, labels: ds.labels, faces: ds.features.map((v) => v[0]) };
+  };
+  const forward = faces.map((_, i) => i);
+  const a = library(forward, ['Ann', 'Bob']);
+  const b = library([...forward].reverse(), ['Bob', 'Ann']);
+  assert.deepEqual(b, a);
+  // by name, then photo hash, then box: Ann p1 x2, p1 x10, p2, p3, p4; Bob p1, p2, p3, p4
+  assert.deepEqual(a.faces, [4, 2, 6, 1, 8, 9, 3, 7, 5]);
+});
