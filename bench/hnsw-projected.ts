@@ -5,6 +5,8 @@
 // usage: node --max-old-space-size=8000 --import tsx bench/hnsw-projected.ts [N] [DIMS] [EFS] [K'S]
 //   e.g. bench/hnsw-projected.ts 200000 128,512,256 32,64,96,128,192 10,30,50,80,120
 import hnsw from 'hnswlib-node';
+import { applyFolded } from '../src/engine/arcface/head-weights.js';
+import { normals } from '../src/engine/random.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { exactTopKScored, rng } from './hnsw-measure.js';
 const n = Number(process.argv[2] ?? 200000);
@@ -20,24 +22,14 @@ const queries = Array.from({ length: 200 }, () => Math.floor(rand() * n));
 const truth = exactTopKScored(data, queries, 10).map((r) => new Set(r.map((b) => b.i)));
 console.log(`n ${n}, ${ids} identities`);
 for (const d of dims) {
-  // a Gaussian random projection D -> d (Johnson-Lindenstrauss), each projected vector renormalised
-  const g = rng(11);
-  const gauss = () => Math.sqrt(-2 * Math.log(g() + 1e-12)) * Math.cos(2 * Math.PI * g());
-  const P = d === D ? undefined : Float32Array.from({ length: D * d }, () => gauss());
-  const proj = (v: Float32Array) => {
-    if (!P) return Array.from(v);
-    const o = new Float64Array(d);
-    for (let j = 0; j < D; j++) {
-      const x = v[j]!;
-      if (x === 0) continue;
-      const row = j * d;
-      for (let t = 0; t < d; t++) o[t] += x * P[row + t]!;
-    }
-    let s = 0;
-    for (let t = 0; t < d; t++) s += o[t]! * o[t]!;
-    const inv = 1 / Math.sqrt(s);
-    return Array.from(o, (x) => x * inv);
-  };
+  // a Gaussian random projection D -> d (Johnson-Lindenstrauss): a head with random weights and no bias, whose
+  // output applyFolded renormalises
+  const normal = normals(rng(11));
+  const P =
+    d === D
+      ? undefined
+      : { dimIn: D, dimOut: d, w: Float32Array.from({ length: D * d }, normal), b: new Float32Array(d) };
+  const proj = (v: Float32Array) => Array.from(P ? applyFolded(P, [v])[0]! : v);
   const idx = new hnsw.HierarchicalNSW('ip', d);
   idx.initIndex(n, 32, 100, 100);
   const t0 = performance.now();
