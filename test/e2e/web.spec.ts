@@ -191,6 +191,9 @@ test('a short training run, then the Verify page shows a ROC curve', async ({ pa
   await page.goto(at('verify'));
   await page.getByTestId('evaluate').click();
   await expect(page.getByTestId('roc').locator('canvas')).toHaveCount(1, { timeout: 120_000 });
+  // Rates run from 0 to 1 on the ROC's y axis, even when a head is perfect on these pairs (a flat line at 1).
+  await expect(page.getByTestId('roc')).toHaveAttribute('data-y-min', '0');
+  await expect(page.getByTestId('roc')).toHaveAttribute('data-y-max', '1');
   await expect(page.getByTestId('histograms').locator('canvas')).toHaveCount(1);
   await expect(page.getByTestId('evaluation')).toContainText('AUC');
   const figures = page.locator('label.thr');
