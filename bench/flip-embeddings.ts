@@ -6,6 +6,9 @@
 // It first checks that re-embedding each face without the flip gives the stored embedding back.
 import Database from 'better-sqlite3';
 import { decodeImage } from '../src/engine/image/decode.js';
+import { blobToF32, f32ToBlob } from '../src/engine/store/blob.js';
+import { FEATURE_DIM } from '../src/engine/store/faces.js';
+import { dot, l2normalize } from '../src/engine/vectors.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import type { Point } from '../src/engine/vision/types.js';
 const db = new Database(process.argv[2]!);
@@ -25,22 +28,15 @@ for (const [i, r] of rows.entries()) {
     img = await decodeImage(r.path);
     last = r.path;
   }
-  const f = new Float32Array(r.landmarks.buffer, r.landmarks.byteOffset, r.landmarks.byteLength / 4);
+  const f = blobToF32(r.landmarks, 10);
   const pts: Point[] = [0, 1, 2, 3, 4].map((k) => [f[2 * k]!, f[2 * k + 1]!]);
   const crop = p.alignFace(img!, pts);
+  // the plain feature only checks the re-alignment; the flip-test one (crop + mirror) replaces the stored embedding
   const [plain] = await p.embedAligned([crop], false);
   const [both] = await p.embedAligned([crop], true);
-  const norm = (v: Float32Array) => {
-    const s = Math.hypot(...v);
-    return Float32Array.from(v, (x) => x / s);
-  };
-  const old = get.get(r.id) as { vec: Buffer };
-  const ov = new Float32Array(old.vec.buffer, old.vec.byteOffset, 512);
-  const pn = norm(plain!);
-  let c = 0;
-  for (let j = 0; j < 512; j++) c += pn[j]! * ov[j]!;
-  if (c > 0.999) agree++;
-  upd.run(Buffer.from(norm(both!).buffer), r.id);
+  const stored = blobToF32((get.get(r.id) as { vec: Buffer }).vec, FEATURE_DIM);
+  if (dot(l2normalize(plain!), stored) > 0.999) agree++;
+  upd.run(f32ToBlob(l2normalize(both!)), r.id);
   if (i % 200 === 0) console.error(i, rows.length, 'agree', agree);
 }
 console.error('done; plain re-embedding agrees with the stored one for', agree, 'of', rows.length);
