@@ -63,13 +63,22 @@ export class Library {
       this.#failures = failures;
     });
   }
+  /**
+   * Says that an import started; its end takes this notice's place. Nothing when the end was already told (a small
+   * import can end before the request that started it is answered).
+   */
+  started(jobId: string, text: string): void {
+    if (!this.#told.has(jobId)) this.#notices.info(text, importTopic(jobId));
+  }
   /** Says once, on whichever page the user is, that an import ended and what it brought. */
   #ended(p: ImportProgress): void {
     if (p.status === 'scanning' || p.status === 'importing' || this.#told.has(p.jobId)) return;
     this.#told.add(p.jobId);
-    if (p.status === 'complete') this.#notices.info(`Import finished: ${p.message ?? `${p.done} photos`}.`);
-    else if (p.status === 'cancelled') this.#notices.info(`Import cancelled after ${p.done} of ${p.total} photos.`);
-    else this.#notices.error(`Import failed: ${p.message ?? 'no reason given'}`);
+    const topic = importTopic(p.jobId);
+    if (p.status === 'complete') this.#notices.info(`Import finished: ${p.message ?? `${p.done} photos`}.`, topic);
+    else if (p.status === 'cancelled')
+      this.#notices.info(`Import cancelled after ${p.done} of ${p.total} photos.`, topic);
+    else this.#notices.error(`Import failed: ${p.message ?? 'no reason given'}`, topic);
   }
   /** Stops listening to the engine and drops a pending refresh. */
   dispose(): void {
@@ -77,3 +86,6 @@ export class Library {
     this.refreshSoon.cancel();
   }
 }
+
+/** The notices about one import: its start, then its end in the start's place. */
+const importTopic = (jobId: string) => `import ${jobId}`;

@@ -8,6 +8,8 @@ export interface Notice {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  /** What the notice is about: a newer notice on the same topic takes its place ("Importing X" -> "Import finished"). */
+  topic?: string;
 }
 
 export class Notices {
@@ -22,12 +24,12 @@ export class Notices {
   get items(): Notice[] {
     return this.#items;
   }
-  info(text: string): void {
-    this.#push('info', text);
+  info(text: string, topic?: string): void {
+    this.#push('info', text, topic);
   }
-  error(err: unknown): void {
+  error(err: unknown, topic?: string): void {
     const text = err instanceof ApiError ? err.message : String((err as Error)?.message ?? err);
-    this.#push('error', text);
+    this.#push('error', text, topic);
   }
   dismiss(id: number): void {
     this.#items = this.#items.filter((n) => n.id !== id);
@@ -46,9 +48,13 @@ export class Notices {
     for (const t of this.#timers) clearTimeout(t);
     this.#timers = [];
   }
-  #push(kind: Notice['kind'], text: string): void {
+  #push(kind: Notice['kind'], text: string, topic?: string): void {
     const id = this.#next++;
-    this.#items = [...this.#items.slice(-(this.#opts.shown - 1)), { id, kind, text }];
+    const others = topic === undefined ? this.#items : this.#items.filter((n) => n.topic !== topic);
+    this.#items = [
+      ...others.slice(-(this.#opts.shown - 1)),
+      { id, kind, text, ...(topic === undefined ? {} : { topic }) },
+    ];
     const timer = setTimeout(
       () => {
         this.#timers = this.#timers.filter((t) => t !== timer);

@@ -32,7 +32,8 @@ test('an import and a removal reach it through events alone', { skip, timeout: 1
   const photos = bbtCopy(dir, ['penny', 'raj']);
   writeFileSync(join(photos, 'torn.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])); // a JPEG cut short
   await api.files.choose({ paths: [photos] });
-  await api.library.addFolders({ paths: [photos] });
+  const { jobId } = await api.library.addFolders({ paths: [photos] });
+  library.started(jobId, 'Importing photos');
   // No refresh() here: the engine's events make it refresh (once per burst).
   await until('the imported photos to show', () => library.stats?.photos === 10 && library.failures.total === 1);
   assert.equal(library.folders.length, 1);
@@ -41,11 +42,16 @@ test('an import and a removal reach it through events alone', { skip, timeout: 1
   assert.ok(library.failures.items[0]!.path.endsWith('torn.jpg'));
   assert.ok(library.failures.items[0]!.reason.length > 0, 'a failure says why');
 
-  // The end of the import is told once, in words, wherever the user is.
-  await until('the notice that the import finished', () => notices.items.length > 0);
+  // The end of the import is told once, in words, wherever the user is, in the place of its start.
+  await until('the notice that the import finished', () => notices.items.some((n) => n.text.startsWith('Import fin')));
   assert.equal(notices.items.length, 1);
   assert.equal(notices.items[0]!.kind, 'info');
   assert.match(notices.items[0]!.text, /^Import finished: 10 new photos, 10 faces, 1 failed/);
+
+  // A start heard after its end (a small import, a slow answer) says nothing.
+  library.started(jobId, 'Importing photos');
+  assert.equal(notices.items.length, 1);
+  assert.match(notices.items[0]!.text, /^Import finished/);
 
   await api.library.removeFolder({ folderId: library.folders[0]!.id });
   await until('the folder to go', () => library.folders.length === 0);

@@ -68,3 +68,25 @@ test('an info goes before an error; dispose keeps what is shown', async () => {
   await new Promise((r) => setTimeout(r, 120));
   assert.equal(kept.items.length, 1);
 });
+
+test('a notice on a topic takes the place of the older one on it; notices without a topic all stay', () => {
+  const notices = new Notices();
+  notices.info('Importing /photos/a', 'import');
+  notices.info('saved');
+  notices.info('Import finished: 12 photos.', 'import');
+  notices.info('saved');
+  assert.deepEqual(
+    notices.items.map((n) => n.text),
+    ['saved', 'Import finished: 12 photos.', 'saved'],
+  );
+  notices.error(new Error('Import failed: disk full'), 'import');
+  assert.deepEqual(
+    notices.items.map((n) => [n.kind, n.text]),
+    [
+      ['info', 'saved'],
+      ['info', 'saved'],
+      ['error', 'Import failed: disk full'],
+    ],
+  );
+  notices.dispose();
+});
