@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { buildShards, newShards, searchShards } from '../src/engine/index/hnsw.js';
 import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 import { installedBuild } from '../scripts/hnsw-native.mjs';
+import { rng } from '../src/engine/random.js';
+
+/** The engine's seeded PRNG, which the benches that import this file draw their queries with. */
+export { rng };
 
 /** Which hnswlib-node build the figures come from (see [Note: HNSW built for this processor]). */
 export function hnswBuildLine(): string {
@@ -41,16 +45,6 @@ export interface HnswResult extends HnswSetting {
   indexMb: number;
   /** The process's peak resident set so far (vectors, exact-search truth and every index built before included). */
   peakRssMb: number;
-}
-
-/** Seeded PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
