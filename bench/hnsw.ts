@@ -16,6 +16,11 @@ const { values } = parseArgs({
     db: { type: 'string' },
     /** Instead of a library: N synthetic faces around this many identity centres (src/engine/cluster/synthetic.ts). */
     synthetic: { type: 'string' },
+    /**
+     * Shape of the synthetic same-person variation: 0 spreads it evenly over the 512 dimensions; 0.75 matches the
+     * spread measured on celeba-wild (bench/within-person.ts, [Note: within-person spectrum]).
+     */
+    'noise-decay': { type: 'string', default: '0' },
     n: { type: 'string' },
     queries: { type: 'string', default: '200' },
     m: { type: 'string', default: '8,16,32' },
@@ -47,9 +52,10 @@ if (values.synthetic) {
     sameCosSpread: 0.45,
     seed: 5,
     shared: true, // the parallel build's workers read the vectors where they are
+    noiseDecay: Number(values['noise-decay']),
   });
   data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
-  what = `${n} synthetic face embeddings around ${values.synthetic} identities`;
+  what = `${n} synthetic face embeddings around ${values.synthetic} identities (noise decay ${values['noise-decay']})`;
 } else {
   const db = openDb(values.db!, { readonly: true });
   const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);

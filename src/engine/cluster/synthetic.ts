@@ -25,6 +25,11 @@ export interface SyntheticOptions {
   familyCos?: number;
   /** Put the vectors in a SharedArrayBuffer (worker threads read them without a copy: bench/hnsw.ts at 1M). */
   shared?: boolean;
+  /**
+   * Shape of the same-person variation (see [Note: within-person spectrum]): 0 (the default) spreads it evenly
+   * over every dimension; d > 0 gives dimension j a variance proportional to (j + 1)^-d, the total unchanged.
+   */
+  noiseDecay?: number;
 }
 
 export interface SyntheticSet {
@@ -90,13 +95,13 @@ export function syntheticFaces(o: SyntheticOptions): SyntheticSet {
   const vectors = new Float32Array(
     o.shared ? new SharedArrayBuffer(o.faces * dim * 4) : new ArrayBuffer(o.faces * dim * 4),
   );
-  const noiseScale = 1 / Math.sqrt(dim);
+  const noiseScale = noiseScales(dim, o.noiseDecay ?? 0);
   for (let i = 0; i < o.faces; i++) {
     const c = labels[i]!;
     const a = baseA * identSpread[c]! * Math.exp(spread * 0.5 * g());
     let s = 0;
     for (let j = 0; j < dim; j++) {
-      const v = a * centres[c * dim + j]! + g() * noiseScale;
+      const v = a * centres[c * dim + j]! + g() * noiseScale[j]!;
       vectors[i * dim + j] = v;
       s += v * v;
     }
@@ -113,4 +118,18 @@ export function syntheticFaces(o: SyntheticOptions): SyntheticSet {
     } else photos[i] = photo++;
   }
   return { dim, vectors, labels, photos };
+}
+
+/**
+ * [Note: within-person spectrum] Real same-person variation is not spread evenly over the 512 dimensions: the
+ * participation ratio of its covariance ((sum of eigenvalues)^2 / sum of squares) is far below the 512 of even
+ * noise (bench/within-person.ts measures it on the labelled sets). Variance (j + 1)^-decay per dimension shapes
+ * the synthetic noise to match; the centres are random directions, so which dimensions carry it does not matter.
+ * The total variance is 1, as with even noise, so the same-person cosine keeps its meaning.
+ */
+export function noiseScales(dim: number, decay: number): Float64Array {
+  if (decay === 0) return new Float64Array(dim).fill(1 / Math.sqrt(dim));
+  const v = Float64Array.from({ length: dim }, (_, j) => Math.pow(j + 1, -decay));
+  const total = v.reduce((a, b) => a + b, 0);
+  return v.map((x) => Math.sqrt(x / total));
 }

@@ -47,6 +47,11 @@ import {
  * build), M=32 efC=100 in two shards: build 914 s; ef 48/64/96/128/192/256: 0.878/0.901/0.914/0.929/0.940/0.946,
  * p50 1.26/1.65/2.05/2.64/3.86/5.24 ms. The build gains 1.37x; searches at 1M gain less (ef 128: 3.06 -> 2.64 ms),
  * being bound by memory latency rather than arithmetic.
+ * More shards than cores do not help: four shards of 250k on the same 2 cores (same build) built in 888 s and found
+ * the same at each ef (64/128: 0.902/0.931) at a slower p50 (2.34/4.22 ms), so shards stay at most one per core.
+ * With same-person variation shaped like real faces' (--noise-decay 0.75, [Note: within-person spectrum]) the same
+ * two shards found less: ef 64/128/192: 0.799/0.853/0.881, p50 1.33/2.66/3.33 ms, build 817 s. The even-noise set
+ * is the kinder one; the ef defaults were chosen on it.
  */
 export const indexOptions = {
   m: 32,
