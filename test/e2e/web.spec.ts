@@ -226,11 +226,14 @@ test('separate a person from a look-alike: score histograms before/after a fine-
   await expect(page.getByTestId('lookalike-before').locator('canvas')).toHaveCount(1);
   await expect(page.getByTestId('lookalike-split')).toContainText('held-out faces only');
   await shot(page, 'lookalike');
+  // The activation re-embeds every face, so the engine says people changed and the page fetches them again.
+  const refetched = page.waitForResponse((r) => r.url().endsWith('/api/people.list') && r.ok(), { timeout: 60_000 });
   await page.getByTestId('lookalike-activate').click();
   await expect(page.getByTestId('lookalike-activate')).toContainText('is active', { timeout: 60_000 });
-  // ...and stays so once the people list the activation changed has been fetched again (it once reset the panel).
+  // ...and stays so once that list has been fetched and shown (it once reset the panel).
   await expect(page.getByTestId('notice-info').filter({ hasText: 'is active' })).toHaveCount(1);
-  await page.waitForTimeout(2000);
+  await refetched;
+  await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(page.getByTestId('lookalike-activate')).toContainText('is active');
   await expect(page.getByTestId('lookalike-activate')).toBeDisabled();
 });
