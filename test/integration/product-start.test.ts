@@ -132,7 +132,7 @@ describe('the product starts as the README says', { skip: built }, () => {
   });
 
   test(
-    '`npx facelens import` then `npx facelens stats --json` counts the photos',
+    '`npx facelens import` then `npx facelens stats` counts the photos, in JSON and in aligned text',
     { skip: skipUnlessData('fixtures', 'bbt') },
     () => {
       const home = tempDir();
@@ -151,6 +151,13 @@ describe('the product starts as the README says', { skip: built }, () => {
       assert.ok(s.faces >= photos * 0.9, `faces found: ${s.faces}`);
       // The default library lives in the user's data folder.
       assert.ok(existsSync(join(home, '.config', 'Facelens', 'library.db')));
+      // Read as text: one figure a line, every value in one column.
+      const text = spawnSync(npx, ['facelens', 'stats'], { cwd: ROOT, encoding: 'utf8', env });
+      assert.equal(text.status, 0, text.stderr);
+      const rows = text.stdout.split('\n').filter((l) => l.startsWith('  '));
+      assert.match(text.stdout, new RegExp(`^ +photos +${photos}$`, 'm'));
+      const columns = new Set(rows.map((l) => /^ +\S+ +/.exec(l)![0].length));
+      assert.equal(columns.size, 1, `values start in one column:\n${rows.join('\n')}`);
     },
   );
 });

@@ -13,8 +13,9 @@ export async function run(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(s));
     else {
       console.log(`library ${engine.dbPath}`);
+      const width = Math.max(...Object.keys(s).map((k) => k.length));
       for (const [k, v] of Object.entries(s))
-        console.log(`  ${k.padEnd(12)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+        console.log(`  ${k.padEnd(width)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
     }
     return 0;
   });
