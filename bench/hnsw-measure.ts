@@ -45,6 +45,8 @@ export interface HnswResult extends HnswSetting {
   indexMb: number;
   /** The process's peak resident set so far (vectors, exact-search truth and every index built before included). */
   peakRssMb: number;
+  /** Exact neighbours found, per query (in the order of `queries`), for recall over a subset of the queries. */
+  queryHits: number[];
 }
 
 /**
@@ -146,6 +148,7 @@ export function measure(
     });
     for (const s of group) {
       const lat: number[] = [];
+      const queryHits: number[] = [];
       let hits = 0;
       let matchHits = 0;
       let matchAll = 0;
@@ -155,7 +158,8 @@ export function measure(
         lat.push(performance.now() - t);
         const got = r.map((n) => n.faceId);
         const want = new Set(truth[qi]);
-        hits += got.filter((id) => want.has(id)).length;
+        queryHits.push(got.filter((id) => want.has(id)).length);
+        hits += queryHits[qi]!;
         if (match) {
           const found = new Set(got);
           truth[qi]!.forEach((id, j) => {
@@ -177,6 +181,7 @@ export function measure(
         p99Ms: pct(lat, 0.99),
         indexMb,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
+        queryHits,
       });
     }
     if (onRow) for (const r of out.slice(-group.length)) onRow(r);

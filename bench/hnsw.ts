@@ -32,6 +32,8 @@ const { values } = parseArgs({
     ef: { type: 'string', default: '16,32,64,128' },
     /** Shard counts to build each M/efC with (see [Note: index shards]); queries search every shard, merged. */
     shards: { type: 'string', default: '1' },
+    /** Synthetic sets: recall is also shown apart for queries whose person has at most this many faces. */
+    'small-person': { type: 'string', default: '50' },
   },
 });
 if (!values.db && !values.synthetic) {
@@ -42,6 +44,8 @@ if (!values.db && !values.synthetic) {
 }
 let data: Float32Array[];
 let what: string;
+/** Synthetic sets: the number of faces of each face's identity. */
+let identitySize: ((row: number) => number) | undefined;
 if (values.synthetic) {
   // [Note: synthetic spread] identities with the same-person spread measured on celeba (bench/cluster.ts defaults).
   const n = Number(values.n ?? 100000);
@@ -55,6 +59,9 @@ if (values.synthetic) {
     noiseDecay: Number(values['noise-decay']),
   });
   data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
+  const sizes = new Int32Array(Number(values.synthetic));
+  for (const l of set.labels) sizes[l]!++;
+  identitySize = (row) => sizes[set.labels[row]!]!;
   what = `${n} synthetic face embeddings around ${values.synthetic} identities (noise decay ${values['noise-decay']})`;
 } else {
   const db = openDb(values.db!, { readonly: true });
@@ -91,4 +98,24 @@ console.log(
   `${matches} of the ${allScores.length} exact neighbours are at cosine >= ${matchCos} (match recall counts those)`,
 );
 console.log(hnswHead);
-measure(data, settings, queries, truth, 10, (r) => console.log(hnswRow(r)), { scores, cos: matchCos });
+const rows = measure(data, settings, queries, truth, 10, (r) => console.log(hnswRow(r)), { scores, cos: matchCos });
+if (identitySize) {
+  // Which queries miss: a person's few other faces, or the order among the many faces of a person seen thousands
+  // of times (their top 10 are near-ties)?
+  const small = Number(values['small-person']);
+  const isSmall = queries.map((q) => identitySize!(q) <= small);
+  const recallOf = (r: (typeof rows)[number], want: boolean) => {
+    const picked = r.queryHits.filter((_, i) => isSmall[i] === want);
+    return { n: picked.length, recall: picked.reduce((a, b) => a + b, 0) / (10 * picked.length || 1) };
+  };
+  console.log(
+    `\nrecall@10 by the query's person: up to ${small} faces (${isSmall.filter(Boolean).length} queries) or more\n`,
+  );
+  console.log(
+    `| shards | M | efC | ef | people <= ${small} faces | people > ${small} faces |\n|---|---|---|---|---|---|`,
+  );
+  for (const r of rows)
+    console.log(
+      `| ${r.shards} | ${r.m} | ${r.efConstruction} | ${r.ef} | ${recallOf(r, true).recall.toFixed(4)} | ${recallOf(r, false).recall.toFixed(4)} |`,
+    );
+}
