@@ -104,9 +104,9 @@ if (identitySize) {
   // of times (their top 10 are near-ties)?
   const small = Number(values['small-person']);
   const isSmall = queries.map((q) => identitySize!(q) <= small);
-  const recallOf = (r: (typeof rows)[number], want: boolean) => {
-    const picked = r.queryHits.filter((_, i) => isSmall[i] === want);
-    return { n: picked.length, recall: picked.reduce((a, b) => a + b, 0) / (10 * picked.length || 1) };
+  const recallOf = (r: (typeof rows)[number], small: boolean) => {
+    const picked = r.queryHits.filter((_, i) => isSmall[i] === small);
+    return (picked.reduce((a, b) => a + b, 0) / (10 * picked.length || 1)).toFixed(4);
   };
   console.log(
     `\nrecall@10 by the query's person: up to ${small} faces (${isSmall.filter(Boolean).length} queries) or more\n`,
@@ -116,6 +116,6 @@ if (identitySize) {
   );
   for (const r of rows)
     console.log(
-      `| ${r.shards} | ${r.m} | ${r.efConstruction} | ${r.ef} | ${recallOf(r, true).recall.toFixed(4)} | ${recallOf(r, false).recall.toFixed(4)} |`,
+      `| ${r.shards} | ${r.m} | ${r.efConstruction} | ${r.ef} | ${recallOf(r, true)} | ${recallOf(r, false)} |`,
     );
 }

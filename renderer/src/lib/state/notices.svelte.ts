@@ -51,10 +51,7 @@ export class Notices {
   #push(kind: Notice['kind'], text: string, topic?: string): void {
     const id = this.#next++;
     const others = topic === undefined ? this.#items : this.#items.filter((n) => n.topic !== topic);
-    this.#items = [
-      ...others.slice(-(this.#opts.shown - 1)),
-      { id, kind, text, ...(topic === undefined ? {} : { topic }) },
-    ];
+    this.#items = [...others.slice(-(this.#opts.shown - 1)), { id, kind, text, topic }];
     const timer = setTimeout(
       () => {
         this.#timers = this.#timers.filter((t) => t !== timer);
