@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { FaceStore } from '../src/engine/store/faces.js';
+import { dot } from '../src/engine/vectors.js';
 import { libsDir, openSet } from './truth-sets.js';
 
 const { values } = parseArgs({
@@ -46,9 +47,7 @@ function spectrum(set: string, people: Float32Array[][]): Row {
     for (const v of vs) res.push(Float64Array.from(v, (x, j) => x - mean[j]!));
     for (let a = 0; a < vs.length; a++)
       for (let b = a + 1; b < vs.length; b++) {
-        let s = 0;
-        for (let j = 0; j < DIM; j++) s += vs[a]![j]! * vs[b]![j]!;
-        sameSum += s;
+        sameSum += dot(vs[a]!, vs[b]!);
         sameN++;
       }
   }
