@@ -7,9 +7,6 @@ import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 import { installedBuild } from '../scripts/hnsw-native.mjs';
 import { rng } from '../src/engine/random.js';
 
-/** The engine's seeded PRNG, which the benches that import this file draw their queries with. */
-export { rng };
-
 /** Which hnswlib-node build the figures come from (see [Note: HNSW built for this processor]). */
 export function hnswBuildLine(): string {
   const b = installedBuild();

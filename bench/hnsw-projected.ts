@@ -6,9 +6,9 @@
 //   e.g. bench/hnsw-projected.ts 200000 128,512,256 32,64,96,128,192 10,30,50,80,120
 import hnsw from 'hnswlib-node';
 import { applyFolded } from '../src/engine/arcface/head-weights.js';
-import { normals } from '../src/engine/random.js';
+import { normals, rng } from '../src/engine/random.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
-import { exactTopKScored, rng } from './hnsw-measure.js';
+import { exactTopKScored } from './hnsw-measure.js';
 const n = Number(process.argv[2] ?? 200000);
 const ids = Math.round(n * 0.03);
 const dims = (process.argv[3] ?? '512,128').split(',').map(Number);

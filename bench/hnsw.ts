@@ -9,7 +9,8 @@ import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { openDb } from '../src/engine/store/db.js';
 import { FaceStore } from '../src/engine/store/faces.js';
-import { augment, exactTopKScored, hnswHead, hnswRow, measure, rng, type HnswSetting } from './hnsw-measure.js';
+import { rng } from '../src/engine/random.js';
+import { augment, exactTopKScored, hnswHead, hnswRow, measure, type HnswSetting } from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {

@@ -19,7 +19,8 @@ import { FaceStore } from '../src/engine/store/faces.js';
 import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
 import { importOptions } from '../src/engine/library/import.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
-import { exactTopK, hnswTable, measure, rng, augment } from './hnsw-measure.js';
+import { rng } from '../src/engine/random.js';
+import { exactTopK, hnswTable, measure, augment } from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {
