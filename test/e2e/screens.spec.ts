@@ -430,6 +430,9 @@ test('Train: ticked people are the ones trained, settings kept across pages, hea
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-status')).toContainText('complete', { timeout: 180_000 });
   await expect(page.getByTestId('train-status')).toContainText(/trained on the \S+ backend/);
+  // the backend is said once (the run's figures do not say it again)
+  const status = await page.getByTestId('train-status').innerText();
+  expect(status.match(/\b(tensorflow-gpu|tensorflow|wasm|cpu)\b/g)).toHaveLength(1);
   await expect(heads).toHaveCount(headsBefore + 1);
   const row = heads.last();
   const today = new Date();

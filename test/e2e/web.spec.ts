@@ -159,9 +159,12 @@ test('the Train page draws the target-logit curves of the chosen margins live', 
   await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   const plot = page.getByTestId('margin-curves');
   await expect(plot.locator('canvas')).toHaveCount(1);
-  await expect(plot.locator('.u-legend')).toContainText('arcface (m1 1, m2 0.5, m3 0)');
+  // arcface chosen: its curve once, not again as the ArcFace reference
+  const legendRows = (text: string) => plot.locator('.u-legend tr.u-series', { hasText: text });
+  await expect(legendRows('arcface (m1 1, m2 0.5, m3 0)')).toHaveCount(1);
   await page.getByRole('radio', { name: 'cosface' }).click();
-  await expect(plot.locator('.u-legend')).toContainText('cosface (m1 1, m2 0, m3 0.35)');
+  await expect(legendRows('cosface (m1 1, m2 0, m3 0.35)')).toHaveCount(1);
+  await expect(legendRows('arcface (m1 1, m2 0.5, m3 0)')).toHaveCount(1);
   await page.getByLabel('m2 value').fill('0.2');
   await expect(plot.locator('.u-legend')).toContainText('m2 0.2');
   await shot(page, 'train');
@@ -196,6 +199,9 @@ test('a short training run, then the Verify page shows a ROC curve', async ({ pa
   await expect(page.getByTestId('roc')).toHaveAttribute('data-y-max', '1');
   await expect(page.getByTestId('histograms').locator('canvas')).toHaveCount(1);
   await expect(page.getByTestId('evaluation')).toContainText('AUC');
+  // the legend names the trained head by its kind and date; its whole name is in the figures above
+  await expect(page.getByTestId('roc').locator('.u-legend')).toContainText('arcface fine-tune · ');
+  await expect(page.getByTestId('roc').locator('.u-legend')).not.toContainText('epochs');
   const figures = page.locator('label.thr');
   const atStart = await figures.textContent();
   await page.getByLabel('Threshold').fill('0.9');

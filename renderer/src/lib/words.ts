@@ -20,3 +20,14 @@ export function faceLabel(f: { personName?: string | null; personId?: number | n
 export function when(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
+
+/**
+ * A long name made short enough for a chart's legend: a head's "arcface fine-tune · 20 epochs · 12 people (...) ·
+ * 2026-11-30 18:27" keeps its first and last parts; anything still longer than `max` ends in an ellipsis.
+ */
+export function legendName(name: string, max = 40): string {
+  if (name.length <= max) return name;
+  const parts = name.split(' · ');
+  const short = parts.length > 2 ? `${parts[0]} · ${parts.at(-1)}` : name;
+  return short.length <= max ? short : `${short.slice(0, max - 1)}…`;
+}

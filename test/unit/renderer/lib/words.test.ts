@@ -1,7 +1,7 @@
 // Test (unit, renderer): counts and people in words ("1 face", "Unnamed group of 12 faces"), never ids.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { count, faceLabel, personLabel } from '../../../../renderer/src/lib/words.js';
+import { count, faceLabel, legendName, personLabel } from '../../../../renderer/src/lib/words.js';
 
 test('one face, two faces, no faces; people and persons', () => {
   assert.equal(count(1, 'face'), '1 face');
@@ -22,4 +22,13 @@ test('a face box says whose face it is, else why it is nobody’s', () => {
   assert.equal(faceLabel({ personName: null, personId: 4, lowQuality: false }), 'Unnamed');
   assert.equal(faceLabel({ personName: null, personId: null, lowQuality: true }), 'low quality');
   assert.equal(faceLabel({ personName: null, personId: null, lowQuality: false }), 'unknown');
+});
+
+test('a chart legend gets a head name short enough to read, its kind and date kept', () => {
+  const long = 'arcface fine-tune · 20 epochs · 12 people (Person 1, Person 10, …) · 2026-11-30 18:27';
+  assert.equal(legendName(long), 'arcface fine-tune · 2026-11-30 18:27');
+  assert.equal(legendName('identity (active)'), 'identity (active)');
+  const one = 'x'.repeat(60);
+  assert.equal(legendName(one).length, 40);
+  assert.ok(legendName(one).endsWith('…'));
 });
