@@ -101,7 +101,8 @@ export class TrainService implements Service<'train'> {
       );
       if (small) this.#pictures.set(base.jobId, picture(prepared, report, a.embeddingDim as 2 | 3));
       const last = report.curve.at(-1);
-      const figures = `held-out TAR@FAR1e-3 ${report.before.tarAtFar1e3.toFixed(3)} → ${report.after.tarAtFar1e3.toFixed(3)}, AUC ${report.before.auc.toFixed(4)} → ${report.after.auc.toFixed(4)}`; // the head's backend is in its metrics (the Train page says it once)
+      // The backend is not repeated here: the head's metrics hold it and the Train page says it once.
+      const figures = `held-out TAR@FAR1e-3 ${report.before.tarAtFar1e3.toFixed(3)} → ${report.after.tarAtFar1e3.toFixed(3)}, AUC ${report.before.auc.toFixed(4)} → ${report.after.auc.toFixed(4)}`;
       emit({
         ...base,
         status: report.cancelled ? 'cancelled' : 'complete',

@@ -56,10 +56,10 @@ import {
  * person with more than 50 faces ef 64/128/192 find 0.989/0.994/0.998 of the exact top 10, for a person with 50 or
  * fewer only 0.792/0.850/0.869. A rarely seen person's few faces are an island that few links lead into, so at a
  * million faces the index misses their other photos most; more beam helps slowly.
- * What makes the million hard is how many people a graph holds, not how many faces: one graph of 200k faces around
- * 6,000 people (33 faces a person, as in the 1M set) found 0.983 of the top 10 at ef 64 (match recall 0.990, p50
- * 0.59 ms, build 212 s); the same 200k faces around 30,000 people found 0.793 (match recall 0.952; build 328 s).
- * Shards split by face id hold every person each, so each of the two 1M shards holds all 30,000. Shards that held
+ * What makes the million hard is mostly how many people a graph holds: one graph of 200k faces around 6,000 people
+ * (33 faces a person, as in the 1M set) found 0.983 of the top 10 at ef 64 (match recall 0.990, p50 0.59 ms, build
+ * 212 s); 200k faces around 30,000 people found 0.793 (match recall 0.952; build 328 s); the 1M set in two 500k
+ * shards, split by face id so that each holds all 30,000 people, 0.90 (match recall 0.914). Shards that held
  * whole people (5 of 6,000) could answer like the first graph and build in about 9 minutes on 2 cores, but placing a
  * new face in its person's shard needs its person found first, the same search this is about: not done.
  */
