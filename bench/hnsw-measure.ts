@@ -7,6 +7,12 @@ import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
 import { installedBuild } from '../scripts/hnsw-native.mjs';
 import { rng } from '../src/engine/random.js';
 
+/**
+ * The synthetic faces the HNSW benches measure on (bench/hnsw.ts --synthetic, hnsw-projected, within-person): the
+ * same-person spread measured on celeba ([Note: synthetic spread], bench/cluster.ts defaults), one seed.
+ */
+export const HNSW_SYNTHETIC = { sameCos: 0.6, sameCosSpread: 0.45, seed: 5 } as const;
+
 /** Which hnswlib-node build the figures come from (see [Note: HNSW built for this processor]). */
 export function hnswBuildLine(): string {
   const b = installedBuild();

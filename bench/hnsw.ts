@@ -10,7 +10,15 @@ import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { openDb } from '../src/engine/store/db.js';
 import { FaceStore } from '../src/engine/store/faces.js';
 import { rng } from '../src/engine/random.js';
-import { augment, exactTopKScored, hnswHead, hnswRow, measure, type HnswSetting } from './hnsw-measure.js';
+import {
+  augment,
+  exactTopKScored,
+  hnswHead,
+  hnswRow,
+  HNSW_SYNTHETIC,
+  measure,
+  type HnswSetting,
+} from './hnsw-measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -53,9 +61,7 @@ if (values.synthetic) {
   const set = syntheticFaces({
     identities: Number(values.synthetic),
     faces: n,
-    sameCos: 0.6,
-    sameCosSpread: 0.45,
-    seed: 5,
+    ...HNSW_SYNTHETIC,
     shared: true, // the parallel build's workers read the vectors where they are
     noiseDecay: Number(values['noise-decay']),
   });
@@ -105,8 +111,8 @@ if (identitySize) {
   // of times (their top 10 are near-ties)?
   const small = Number(values['small-person']);
   const isSmall = queries.map((q) => identitySize!(q) <= small);
-  const recallOf = (r: (typeof rows)[number], small: boolean) => {
-    const picked = r.queryHits.filter((_, i) => isSmall[i] === small);
+  const recallOf = (r: (typeof rows)[number], smallPeople: boolean) => {
+    const picked = r.queryHits.filter((_, i) => isSmall[i] === smallPeople);
     return (picked.reduce((a, b) => a + b, 0) / (10 * picked.length || 1)).toFixed(4);
   };
   console.log(

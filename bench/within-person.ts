@@ -8,6 +8,7 @@ import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { syntheticFaces } from '../src/engine/cluster/synthetic.js';
 import { FaceStore } from '../src/engine/store/faces.js';
 import { dot } from '../src/engine/vectors.js';
+import { HNSW_SYNTHETIC } from './hnsw-measure.js';
 import { libsDir, openSet } from './truth-sets.js';
 
 const { values } = parseArgs({
@@ -15,7 +16,10 @@ const { values } = parseArgs({
     sets: { type: 'string', default: 'celeba-wild,lfw,celebs24' },
     decay: { type: 'string', default: '0,0.5,0.75,1' },
     libs: { type: 'string' },
-    /** At most this many faces of one person, and this many residuals in all (the PR of a sample depends on its size). */
+    /**
+     * At most this many faces of one person; people are taken until this many residuals are reached (the last one
+     * whole, so a few more; the PR of a sample depends on its size).
+     */
     'per-person': { type: 'string', default: '12' },
     residuals: { type: 'string', default: '1100' },
   },
@@ -32,7 +36,7 @@ interface Row {
   pr: number;
 }
 
-/** Residuals of people with 8+ faces (at most `perPerson` faces each, `cap` in all), their mean cosine and PR. */
+/** Residuals of people with 8+ faces (at most `perPerson` each, people taken until `cap`), their mean cosine and PR. */
 function spectrum(set: string, people: Float32Array[][]): Row {
   const res: Float64Array[] = [];
   let sameSum = 0;
@@ -86,9 +90,7 @@ for (const decay of values.decay.split(',').map(Number)) {
   const s = syntheticFaces({
     identities: 3000,
     faces: 100000,
-    sameCos: 0.6,
-    sameCosSpread: 0.45,
-    seed: 5,
+    ...HNSW_SYNTHETIC,
     noiseDecay: decay,
   });
   const byId = new Map<number, Float32Array[]>();
@@ -101,7 +103,7 @@ for (const decay of values.decay.split(',').map(Number)) {
   // the tail of the identities (the largest ones would give the same few people every row)
   rows.push(spectrum(`synthetic, noise decay ${decay}`, [...byId.values()].reverse()));
 }
-console.log(`at most ${perPerson} faces a person and ${cap} residuals a set\n`);
+console.log(`at most ${perPerson} faces a person; people taken until ${cap} residuals a set\n`);
 console.log('| set | people 8+ | residuals | same-person cos | participation ratio |\n|---|---|---|---|---|');
 for (const r of rows)
   console.log(`| ${r.set} | ${r.people} | ${r.residuals} | ${r.sameCos.toFixed(3)} | ${r.pr.toFixed(1)} |`);
