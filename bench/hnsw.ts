@@ -30,6 +30,8 @@ const { values } = parseArgs({
      * spread measured on celeba-wild (bench/within-person.ts, [Note: within-person spectrum]).
      */
     'noise-decay': { type: 'string', default: '0' },
+    /** Shape of the differences between people: 0 draws centres evenly; 1 matches real impostor scores ([Note: between-person spectrum]). */
+    'centre-decay': { type: 'string', default: '0' },
     n: { type: 'string' },
     queries: { type: 'string', default: '200' },
     m: { type: 'string', default: '8,16,32' },
@@ -64,12 +66,13 @@ if (values.synthetic) {
     ...HNSW_SYNTHETIC,
     shared: true, // the parallel build's workers read the vectors where they are
     noiseDecay: Number(values['noise-decay']),
+    centreDecay: Number(values['centre-decay']),
   });
   data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
   const sizes = new Int32Array(Number(values.synthetic));
   for (const l of set.labels) sizes[l]!++;
   identitySize = (row) => sizes[set.labels[row]!]!;
-  what = `${n} synthetic face embeddings around ${values.synthetic} identities (noise decay ${values['noise-decay']})`;
+  what = `${n} synthetic face embeddings around ${values.synthetic} identities (noise decay ${values['noise-decay']}, centre decay ${values['centre-decay']})`;
 } else {
   const db = openDb(values.db!, { readonly: true });
   const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);

@@ -28,3 +28,14 @@ export function normals(rand: () => number): () => number {
     return r * Math.cos(2 * Math.PI * v);
   };
 }
+
+/** Shuffles `a` in place (Fisher-Yates, last position first) with draws from `rand`; returns it. */
+export function shuffle<A extends { length: number; [i: number]: unknown }>(a: A, rand: () => number): A {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}

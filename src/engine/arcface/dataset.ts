@@ -1,7 +1,7 @@
 // Engine (arcface): training sets (labelled folders or the people named in the library) and the seeded held-out split.
 import type { Db } from '../store/db.js';
 import { PeopleStore } from '../store/people.js';
-import { rng } from './head-weights.js';
+import { rng, shuffle } from '../random.js';
 import { FEATURE_DIM, featuresOf, listLabelled, shown, type FeatureOptions } from './features.js';
 
 export const DATASET_OPTIONS = {
@@ -98,10 +98,7 @@ export function splitHoldout(
   const train: number[] = [];
   const test: number[] = [];
   for (const [, idx] of [...byLabel].sort((a, b) => a[0] - b[0])) {
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
+    shuffle(idx, r);
     let k = Math.round(holdout * idx.length);
     if (holdout > 0) k = Math.min(Math.max(k, 1), idx.length - 1);
     test.push(...idx.slice(0, k));

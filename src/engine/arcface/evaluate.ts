@@ -1,6 +1,7 @@
 // Engine (arcface): before/after verification of heads: all pairs of held-out faces, and a pairs file of unseen identities.
 import { dot, l2normalize } from '../vectors.js';
-import { applyFolded, foldHead, rng, type HeadWeights } from './head-weights.js';
+import { applyFolded, foldHead, type HeadWeights } from './head-weights.js';
+import { rng } from '../random.js';
 import { pairScores } from '../verify/score.js';
 import { summarize, type VerificationSummary } from '../verify/metrics.js';
 import type { PairSet } from '../verify/pairs.js';

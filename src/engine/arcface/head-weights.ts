@@ -36,8 +36,6 @@ export function identityWeights(dim = 512): HeadWeights {
   };
 }
 
-export { rng };
-
 /** n Gaussian numbers with standard deviation `std`, from rng(seed). */
 export function gaussian(n: number, std: number, seed: number): Float32Array {
   const draw = normals(rng(seed));

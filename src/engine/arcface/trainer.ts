@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mm } from '../compute/matmul.js';
 import { TrainableHead, variableOf, type BnMode } from './head.js';
 import type { HeadWeights } from './head-weights.js';
-import { rng } from './head-weights.js';
+import { rng, shuffle } from '../random.js';
 import { l2rows, marginLoss, pairMasks } from './losses.js';
 import type { LossSpec } from './loss-spec.js';
 
@@ -110,14 +110,10 @@ export function batchStream(n: number, batch: number, seed: number): () => Int32
   let perm = new Int32Array(0);
   let pos = 0;
   const reshuffle = () => {
-    perm = new Int32Array(n);
-    for (let i = 0; i < n; i++) perm[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      const t = perm[i]!;
-      perm[i] = perm[j]!;
-      perm[j] = t;
-    }
+    perm = shuffle(
+      Int32Array.from({ length: n }, (_, i) => i),
+      r,
+    );
     pos = 0;
   };
   reshuffle();

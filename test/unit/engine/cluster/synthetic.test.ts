@@ -1,5 +1,6 @@
-// Test (unit, engine cluster): the synthetic faces keep their same-person cosine whatever shape their noise takes, and
-// a decaying noise spectrum concentrates the same-person variation in fewer dimensions.
+// Test (unit, engine cluster): the synthetic faces keep their same-person cosine whatever shape their noise takes, a
+// decaying noise spectrum concentrates the same-person variation in fewer dimensions, and a decaying centre spectrum
+// widens the cosines between different people to real faces' spread without moving anything else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { noiseScales, syntheticFaces } from '../../../../src/engine/cluster/synthetic.js';
@@ -46,4 +47,35 @@ test('a decaying spectrum keeps the same-person cosine and narrows the variation
   assert.ok(Math.abs(even.sameCos - shaped.sameCos) < 0.03, `same-person cos ${even.sameCos} vs ${shaped.sameCos}`);
   assert.ok(even.diagPr > 400, `even noise spreads over most of 512 dimensions (PR ${even.diagPr})`);
   assert.ok(shaped.diagPr < 0.5 * even.diagPr, `decay 0.75 concentrates it (PR ${shaped.diagPr} vs ${even.diagPr})`);
+});
+
+/** Cosines between faces of different people (sd) and within one person (mean), over the first 1,500 faces. */
+function pairs(centreDecay: number): { otherSd: number; sameCos: number } {
+  const dim = 512;
+  const s = syntheticFaces({ identities: 300, faces: 1500, sameCos: 0.6, seed: 4, centreDecay });
+  const row = (i: number) => s.vectors.subarray(i * dim, (i + 1) * dim);
+  const other: number[] = [];
+  let same = 0;
+  let sameN = 0;
+  for (let a = 0; a < 1500; a++)
+    for (let b = a + 1; b < 1500; b += 7) {
+      const c = dot(row(a), row(b));
+      if (s.labels[a] === s.labels[b]) {
+        same += c;
+        sameN++;
+      } else other.push(c);
+    }
+  const mean = other.reduce((x, y) => x + y, 0) / other.length;
+  return { otherSd: Math.sqrt(other.reduce((x, y) => x + (y - mean) ** 2, 0) / other.length), sameCos: same / sameN };
+}
+
+test('centre decay: 0 is the old even set; 1 spreads different people like real faces and keeps the same-person cosine', () => {
+  const old = syntheticFaces({ identities: 30, faces: 200, sameCos: 0.6, seed: 4 });
+  assert.deepEqual(syntheticFaces({ identities: 30, faces: 200, sameCos: 0.6, seed: 4, centreDecay: 0 }), old);
+  const even = pairs(0);
+  const shaped = pairs(1);
+  // 1/sqrt(512) = 0.044 between random directions; real faces 0.098 (bench/between-person.ts, LFW and celeba-wild)
+  assert.ok(Math.abs(even.otherSd - 0.044) < 0.006, `even centres: sd ${even.otherSd}`);
+  assert.ok(shaped.otherSd > 0.08 && shaped.otherSd < 0.14, `centre decay 1: sd ${shaped.otherSd}`);
+  assert.ok(Math.abs(even.sameCos - shaped.sameCos) < 0.05, `same-person cos ${even.sameCos} vs ${shaped.sameCos}`);
 });
