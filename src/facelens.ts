@@ -1,5 +1,5 @@
 // Launcher: the `facelens` command — picks the door a command belongs to (the terminal's commands, or the web door for `serve`) and runs it.
-import { CliError } from './cli/args.js';
+import { CliError, quoted } from './cli/args.js';
 import { isEngineError, wireError } from './engine/api/errors.js';
 
 /** Every command, with a one-line summary. */
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (!(name in COMMANDS)) {
-    console.error(`facelens: unknown command '${name}'\n\n${usage()}`);
+    console.error(`facelens: unknown command ${quoted(name)}\n\n${usage()}`);
     return 2;
   }
   const command = await LOADERS[name as keyof typeof COMMANDS]();

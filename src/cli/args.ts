@@ -35,10 +35,23 @@ export function dbPathOf(values: { db?: string | boolean | undefined }): string 
   return typeof values.db === 'string' ? values.db : defaultDbPath();
 }
 
+/**
+ * A value the user typed, as an error message may show it: quoted, its first 24 characters, control characters
+ * (terminal escapes, newlines) as '?'. A pasted page or an escape sequence never reaches the terminal whole.
+ */
+export function quoted(value: unknown): string {
+  const chars = [...String(value)];
+  const shown = chars
+    .slice(0, 24)
+    .map((c) => (/\p{Cc}|\p{Cf}/u.test(c) ? '?' : c))
+    .join('');
+  return `'${shown}'${chars.length > 24 ? ` (cut, ${chars.length} characters)` : ''}`;
+}
+
 export function num(value: string | boolean | undefined, name: string, fallback: number): number {
   if (value === undefined || typeof value === 'boolean') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number, got '${value}'`);
+  if (!Number.isFinite(n)) throw new CliError(`--${name} must be a number, got ${quoted(value)}`);
   return n;
 }
 
@@ -59,7 +72,7 @@ export async function withEngine<T>(
 export function ids(xs: string[], what: string): number[] {
   return xs.map((x) => {
     const n = num(x, what, NaN);
-    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got '${x}'`);
+    if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got ${quoted(x)}`);
     return n;
   });
 }

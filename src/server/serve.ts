@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    return fail(`--port must be 0..65535, got ${values.port}`, 2);
+    return fail('--port must be a whole number from 0 to 65535', 2);
   const staticDir = values.static !== undefined ? resolve(values.static) : join(projectRoot(), 'dist', 'renderer');
   if (!existsSync(join(staticDir, 'index.html')))
     return fail(`${staticDir} has no built app: run \`npm run build\` in the Facelens folder first`, 1);

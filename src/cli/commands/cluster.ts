@@ -1,6 +1,6 @@
 // CLI (terminal door): `facelens cluster` — group the library's faces into people (full re-cluster, preview, or new faces only).
 import { algorithmByName, ALGORITHMS, DEFAULT_ALGORITHM, thresholdOptions } from '../../engine/api/cluster.js';
-import { CliError, num, parse, withEngine } from '../args.js';
+import { CliError, num, parse, quoted, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens cluster [--algorithm NAME] [--preview | --new] [--set KEY=VALUE ...] [--min-quality Q] [--json]
   (default)          full re-cluster; keeps every name, confirmation, rejection and merge; undo with 'people undo'
@@ -16,7 +16,7 @@ export function parseSets(sets: string[] | undefined, defaults: Record<string, n
   const out: Record<string, number> = {};
   for (const s of sets ?? []) {
     const m = /^([A-Za-z]+)=(.+)$/.exec(s);
-    if (!m) throw new CliError(`--set wants KEY=VALUE, got '${s}'`);
+    if (!m) throw new CliError(`--set wants KEY=VALUE, got ${quoted(s)}`);
     if (!(m[1]! in defaults))
       throw new CliError(`--set ${m[1]}: not an option of this algorithm (known: ${Object.keys(defaults).join(', ')})`);
     out[m[1]!] = num(m[2], `set ${m[1]}`, NaN);

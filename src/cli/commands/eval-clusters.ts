@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { ALGORITHMS, DEFAULT_ALGORITHM } from '../../engine/api/cluster.js';
 import { evaluateTruth } from '../../engine/api/evaluate.js';
-import { CliError, num, parse } from '../args.js';
+import { CliError, num, parse, quoted } from '../args.js';
 import { parseSets } from './cluster.js';
 
 const USAGE = `usage: facelens eval-clusters --truth DIR [--aligned] [--algorithm NAME] [--compare NAME,...] [--library PATH] [--json]
@@ -44,9 +44,9 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--truth ${values.truth} is not a folder`);
   const algorithm = values.algorithm ?? DEFAULT_ALGORITHM;
   if (!ALGORITHMS[algorithm])
-    throw new CliError(`unknown algorithm '${algorithm}' (known: ${Object.keys(ALGORITHMS).join(', ')})`);
+    throw new CliError(`unknown algorithm ${quoted(algorithm)} (known: ${Object.keys(ALGORITHMS).join(', ')})`);
   const compare = (values.compare ?? (algorithm === 'density' ? '' : 'density')).split(',').filter(Boolean);
-  for (const c of compare) if (!ALGORITHMS[c]) throw new CliError(`unknown algorithm '${c}' in --compare`);
+  for (const c of compare) if (!ALGORITHMS[c]) throw new CliError(`unknown algorithm ${quoted(c)} in --compare`);
   const options = parseSets(values.set, ALGORITHMS[algorithm]!.defaults);
   const r = await evaluateTruth({
     truthDir: values.truth,

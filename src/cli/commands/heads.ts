@@ -1,5 +1,5 @@
 // CLI (terminal door): `facelens heads list|activate ID` — ArcFace head versions and switching the active one.
-import { CliError, ids, parse, withEngine } from '../args.js';
+import { CliError, ids, parse, quoted, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens heads list [--json] [--db PATH]
        facelens heads activate ID [--json] [--db PATH]   re-embeds every face with head ID and rebuilds the index`;
@@ -45,6 +45,6 @@ export async function run(argv: string[]): Promise<number> {
         );
       return 0;
     }
-    throw new CliError(`unknown verb '${verb}'\n${USAGE}`);
+    throw new CliError(`unknown verb ${quoted(verb)}\n${USAGE}`);
   });
 }

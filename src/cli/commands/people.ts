@@ -1,5 +1,5 @@
 // CLI (terminal door): `facelens people ...` — list people and make corrections (rename, merge, split, move, confirm, reject, hide, undo).
-import { CliError, ids, parse, withEngine } from '../args.js';
+import { CliError, ids, parse, quoted, withEngine } from '../args.js';
 
 const USAGE = `usage: facelens people <verb> ... [--db PATH] [--json]
   list [--hidden]                people with their face counts (named first, then largest)
@@ -139,7 +139,7 @@ export async function run(argv: string[]): Promise<number> {
         break;
       }
       default:
-        throw new CliError(`unknown verb '${verb}'\n${USAGE}`);
+        throw new CliError(`unknown verb ${quoted(verb)}\n${USAGE}`);
     }
     return 0;
   });

@@ -1,5 +1,5 @@
 // CLI (terminal door): `facelens similar --face ID [-k N] [--json]`: the faces most like a face, from the HNSW index.
-import { CliError, num, parse, withEngine } from '../args.js';
+import { CliError, num, parse, quoted, withEngine } from '../args.js';
 
 const HELP = `usage: facelens similar --face ID [-k N] [--db PATH] [--json]
   Lists the N faces (default 10) most similar to face ID (cosine similarity of the active head's embeddings).`;
@@ -14,9 +14,9 @@ export async function run(argv: string[]): Promise<number> {
   const faceId = num(values.face, 'face', NaN);
   const k = num(values.k, 'k', 10);
   if (!Number.isInteger(faceId) || faceId < 1)
-    throw new CliError(`--face must be a face id (a positive integer), got '${values.face}'`);
+    throw new CliError(`--face must be a face id (a positive integer), got ${quoted(values.face)}`);
   if (!Number.isInteger(k) || k < 1 || k > 500)
-    throw new CliError(`-k must be an integer from 1 to 500, got '${values.k}'`);
+    throw new CliError(`-k must be an integer from 1 to 500, got ${quoted(values.k)}`);
   return withEngine(values, (engine) => {
     const found = engine.faces.similar({ faceId, k }).map((s) => ({
       faceId: s.face.id,
