@@ -4,7 +4,7 @@
 // cores busy, ms per stage, faces per photo, peak RSS and the machine's load average around each run; then times
 // the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
 // arithmetic floor, and HNSW recall@10 and latency on the faces found.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +32,12 @@ const { values } = parseArgs({
     /** Runs of each setting (in turn: 1, 2, N, 1, 2, N, ...), to see how much the figures move. */
     repeat: { type: 'string', default: '1' },
     limit: { type: 'string' },
+    /**
+     * Also run two 1-worker imports side by side, each its own process and library: what both cores give to
+     * independent import work, the most one import with 2 workers could reach on this machine (see
+     * [Note: the machine's ceiling]).
+     */
+    'side-by-side': { type: 'boolean', default: false },
     /** Skip the HNSW recall tables (they take a few minutes). */
     'no-hnsw': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -70,6 +76,15 @@ function listImages(dir: string): string[] {
   return out;
 }
 
+/**
+ * [Note: the machine's ceiling] How much faster 2 workers can import than 1 depends on the machine as much as on the
+ * import. On the project's 2-core VM (this bench, --side-by-side, 2026-11-30): 1 worker 38.6-41.1 photos/s at
+ * 1.23-1.25 cores busy (its next photos decode and render thumbnails on libuv's threads while it runs inference),
+ * 2 workers 52.9-56.5 (1.32-1.41x) at 1.83-1.84 cores, and two separate 1-worker imports, each its own process and
+ * library, 27.6 + 27.6 = 55.2 (1.37x) at 33.7 CPU ms a photo against one import's 30.0-32.1: the two cores slow each
+ * other by about 10% when both work, whoever runs on them. One import with 2 workers gets as much from the second core
+ * as two independent imports do; 1.6x would need the 1-worker import to be slower than it is.
+ */
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const load0 = loadavg()[0]!;
@@ -211,24 +226,10 @@ async function parent(): Promise<void> {
         for (const perWorker of values['per-worker']!.split(',').map(Number)) {
           const ahead = Number(values.ahead);
           lastDb = join(work, `lib-${run++}`, 'library.db');
-          const args = [
-            '--import',
-            'tsx',
-            fileURLToPath(import.meta.url),
-            '--child',
-            '--folder',
-            folder,
-            '--db',
-            lastDb,
-            '--ahead',
-            String(ahead),
-            '--workers',
-            String(workers),
-            '--per-worker',
-            String(perWorker),
-          ];
-          // the engine process's environment, as the app starts it (libuv's pool sized to the machine)
-          const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: engineProcessEnv(process.env) });
+          const r = spawnSync(process.execPath, childArgs(folder, lastDb, ahead, workers, perWorker), {
+            encoding: 'utf8',
+            env: engineProcessEnv(process.env),
+          });
           if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
           results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
         }
@@ -261,6 +262,19 @@ async function parent(): Promise<void> {
     console.log(
       ' CPU ms/photo = process CPU time (all threads) / photos: the figure other processes on the machine cannot inflate)',
     );
+    if (values['side-by-side']) {
+      const pw = Number(values['per-worker']!.split(',')[0]);
+      const pair = await Promise.all(
+        [0, 1].map((i) =>
+          childAsync(childArgs(folder, join(work, `pair-${i}`, 'library.db'), Number(values.ahead), 1, pw)),
+        ),
+      );
+      const sum = pair[0]!.photosPerS + pair[1]!.photosPerS;
+      const cpuMs = (r: RunResult) => ((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1);
+      console.log(
+        `\ntwo 1-worker imports side by side (each its own process and library, ${pw} photos per worker): ${pair.map((r) => r.photosPerS.toFixed(1)).join(' + ')} = ${sum.toFixed(1)} photos/s, ${(sum / base(pw)).toFixed(2)}x one 1-worker import; CPU ms/photo ${pair.map(cpuMs).join(' / ')}; cores busy ${pair.map((r) => r.coresBusy.toFixed(2)).join(' + ')}`,
+      );
+    }
 
     const { split, crops } = await describeSplit(all.slice(0, Number(values.sample)));
     console.log(
@@ -304,6 +318,41 @@ async function parent(): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The command line of one bench child: one import of `folder` into a fresh library at `db`. */
+function childArgs(folder: string, db: string, ahead: number, workers: number, perWorker: number): string[] {
+  return [
+    '--import',
+    'tsx',
+    fileURLToPath(import.meta.url),
+    '--child',
+    '--folder',
+    folder,
+    '--db',
+    db,
+    '--ahead',
+    String(ahead),
+    '--workers',
+    String(workers),
+    '--per-worker',
+    String(perWorker),
+  ];
+}
+
+/** Runs a bench child without blocking this thread (the engine process's environment, as the app starts it). */
+function childAsync(args: string[]): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, args, { env: engineProcessEnv(process.env) });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => (out += d));
+    c.stderr.on('data', (d: Buffer) => (err += d));
+    c.on('error', reject);
+    c.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`bench child failed: ${err}`)),
+    );
+  });
 }
 
 await (values.child ? child() : parent());
