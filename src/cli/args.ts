@@ -71,7 +71,7 @@ export async function withEngine<T>(
 /** A list of positive whole numbers (ids) from the command line. */
 export function ids(xs: string[], what: string): number[] {
   return xs.map((x) => {
-    const n = num(x, what, NaN);
+    const n = Number(x);
     if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive whole number, got ${quoted(x)}`);
     return n;
   });

@@ -22,7 +22,12 @@ test('number and id errors show the value through quoted', () => {
       return true;
     },
   );
-  assert.throws(() => ids(['12', 'ab'], 'person id'), /got 'ab'$/);
+  assert.deepEqual(ids(['12', '3'], 'person id'), [12, 3]);
+  assert.throws(
+    () => ids(['12', 'ab'], 'person id'),
+    /^CliError: person id must be a positive whole number, got 'ab'$/,
+  );
+  assert.throws(() => ids(['2.5'], 'person id'), /person id must be a positive whole number, got '2.5'/);
 });
 
 test('the CLI prints a bounded, clean message for a hostile command name and argument, exit 2', () => {
