@@ -1,6 +1,7 @@
 // Bench (run with node --import tsx bench/hnsw.ts --db LIBRARY [--n N] [--queries Q] [--shards 1,2]): HNSW recall@10 and latency settings.
 // At 1M x 512: node --max-old-space-size=16000 --import tsx bench/hnsw.ts --synthetic 30000 --n 1000000 --builds 32/100 --shards 2
-// (shards build side by side on worker threads as the app builds them; the figures are in the README).
+// (shards build side by side on worker threads as the app builds them; the figures are in the README); add
+// --centre-decay 1 for people spread like real faces ([Note: between-person spectrum]).
 // Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
 // them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
 import { parseArgs } from 'node:util';

@@ -272,7 +272,7 @@ async function parent(): Promise<void> {
       const sum = pair[0]!.photosPerS + pair[1]!.photosPerS;
       const cpuMs = (r: RunResult) => ((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1);
       console.log(
-        `\ntwo 1-worker imports side by side (each its own process and library, ${pw} photos per worker): ${pair.map((r) => r.photosPerS.toFixed(1)).join(' + ')} = ${sum.toFixed(1)} photos/s, ${(sum / base(pw)).toFixed(2)}x one 1-worker import; CPU ms/photo ${pair.map(cpuMs).join(' / ')}; cores busy ${pair.map((r) => r.coresBusy.toFixed(2)).join(' + ')}`,
+        `\ntwo 1-worker imports side by side (each its own process and library, ${pw} photos per worker): ${pair.map((r) => r.photosPerS.toFixed(1)).join(' + ')} = ${sum.toFixed(1)} photos/s${Number.isNaN(base(pw)) ? '' : `, ${(sum / base(pw)).toFixed(2)}x one 1-worker import`}; CPU ms/photo ${pair.map(cpuMs).join(' / ')}; cores busy ${pair.map((r) => r.coresBusy.toFixed(2)).join(' + ')}`,
       );
     }
 
