@@ -69,7 +69,8 @@ import {
  * than real faces by local dimensionality), the same 1M in two shards: build 353 s; ef 32/48/64/96/128 found
  * 0.933/0.945/0.960/0.967/0.973, p50 0.43/0.49/0.59/0.74/1.10 ms; with the same-person noise shaped as well
  * (--noise-decay 0.75): build 391 s; 0.912/0.936/0.940/0.958/0.973, p50 0.45/0.55/0.62/0.87/1.09 ms (every exact
- * neighbour at cosine >= 0.2 on both). 200k faces around 30,000 people in one graph: 0.947 at ef 64 against the even
+ * neighbour at cosine >= 0.2 on both). The even set on the same day: build 723 s; 0.843/0.878/0.901/0.914/0.929,
+ * p50 0.63/0.77/0.98/1.37/1.94 ms. 200k faces around 30,000 people in one graph: 0.947 at ef 64 against the even
  * set's 0.793, built in 142 s against 343 s. So `largeEf` 128 from `largeFrom` faces stands: on faces like these it
  * finds 0.973 of the top 10 in about 1.1 ms at a million, 1.3-3.3 points more than ef 64 for 0.5 ms.
  */
