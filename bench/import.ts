@@ -33,9 +33,9 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
     limit: { type: 'string' },
     /**
-     * Also run two 1-worker imports side by side, each its own process and library: what both cores give to
-     * independent import work, the most one import with 2 workers could reach on this machine (see
-     * [Note: the machine's ceiling]).
+     * Also run two 1-worker imports side by side, each its own process and library: what both cores give to two
+     * independent imports, to compare with one import's 2 workers (see
+     * [Note: two workers on two cores]).
      */
     'side-by-side': { type: 'boolean', default: false },
     /** Skip the HNSW recall tables (they take a few minutes). */
@@ -77,13 +77,17 @@ function listImages(dir: string): string[] {
 }
 
 /**
- * [Note: the machine's ceiling] How much faster 2 workers can import than 1 depends on the machine as much as on the
- * import. On the project's 2-core VM (this bench, --side-by-side, 2026-11-30): 1 worker 38.6-41.1 photos/s at
- * 1.23-1.25 cores busy (its next photos decode and render thumbnails on libuv's threads while it runs inference),
- * 2 workers 52.9-56.5 (1.32-1.41x) at 1.83-1.84 cores, and two separate 1-worker imports, each its own process and
- * library, 27.6 + 27.6 = 55.2 (1.37x) at 33.7 CPU ms a photo against one import's 30.0-32.1: the two cores slow each
- * other by about 10% when both work, whoever runs on them. One import with 2 workers gets as much from the second core
- * as two independent imports do; 1.6x would need the 1-worker import to be slower than it is.
+ * [Note: two workers on two cores] On the project's 2-core VM (this bench with --side-by-side, 2026-11-30): 1 worker
+ * 38.6-41.1 photos/s with 1.23-1.25 cores busy, 2 workers 52.9-56.5 (1.32-1.41x) with 1.83-1.84, and two separate
+ * 1-worker imports side by side, each its own process and library, 27.6 + 27.6 = 55.2 (1.37x). One import with 2
+ * workers does as well as two independent ones, so nothing inside the import holds its second worker back. What
+ * bounds the ratio is the work beside inference. Per photo (CPU of each thread from /proc during one import), a
+ * worker thread spends 20.7-21.5 ms in detection and description, and the rest of the process 10-11 ms: sharp's
+ * decode and thumbnails 7.2 on libuv's and libvips' threads, the main thread 2.3, V8's helper threads 1.3. One worker
+ * runs beside that work (its thread is busy about 80% of the time) and keeps 1.22-1.25 cores busy; two workers fill
+ * both cores with inference and that work together. Inference alone does not slow down when both cores work (detect
+ * and describe on 200 decoded photos: 21.0-21.8 ms a photo with two processes at once, 21.5-22.8 alone). 1.6x would
+ * need the work beside inference cut by about a quarter, and by more if one worker speeds up with it.
  */
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
