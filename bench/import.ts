@@ -4,7 +4,7 @@
 // cores busy, ms per stage, faces per photo, peak RSS and the machine's load average around each run; then times
 // the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
 // arithmetic floor, and HNSW recall@10 and latency on the faces found.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,12 +230,7 @@ async function parent(): Promise<void> {
         for (const perWorker of values['per-worker']!.split(',').map(Number)) {
           const ahead = Number(values.ahead);
           lastDb = join(work, `lib-${run++}`, 'library.db');
-          const r = spawnSync(process.execPath, childArgs(folder, lastDb, ahead, workers, perWorker), {
-            encoding: 'utf8',
-            env: engineProcessEnv(process.env),
-          });
-          if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
-          results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+          results.push(await runChild(childArgs(folder, lastDb, ahead, workers, perWorker)));
         }
     const stages = Object.keys(results[0]!.stageMs);
     /** photos/s over the mean of the 1-worker runs with the same photos per worker. */
@@ -270,7 +265,7 @@ async function parent(): Promise<void> {
       const pw = Number(values['per-worker']!.split(',')[0]);
       const pair = await Promise.all(
         [0, 1].map((i) =>
-          childAsync(childArgs(folder, join(work, `pair-${i}`, 'library.db'), Number(values.ahead), 1, pw)),
+          runChild(childArgs(folder, join(work, `pair-${i}`, 'library.db'), Number(values.ahead), 1, pw)),
         ),
       );
       const sum = pair[0]!.photosPerS + pair[1]!.photosPerS;
@@ -344,8 +339,11 @@ function childArgs(folder: string, db: string, ahead: number, workers: number, p
   ];
 }
 
-/** Runs a bench child without blocking this thread (the engine process's environment, as the app starts it). */
-function childAsync(args: string[]): Promise<RunResult> {
+/**
+ * Runs a bench child and returns the result it prints last; several may run at once (--side-by-side). The child
+ * gets the engine process's environment, as the app starts it (libuv's pool sized to the machine).
+ */
+function runChild(args: string[]): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const c = spawn(process.execPath, args, { env: engineProcessEnv(process.env) });
     let out = '';
