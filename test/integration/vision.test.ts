@@ -132,3 +132,27 @@ test(
     fb!.forEach((f, i) => assert.ok(cosine(f.feature, sb[i]!.feature) > 0.9999));
   },
 );
+
+test(
+  'close-ups: the mouth boxed as a second face is dropped, the face itself stays ([Note: face fragments])',
+  { skip: skipUnlessData('celeba-wild') },
+  async () => {
+    const dir = dataPath('celeba-wild')!;
+    // close-ups where the detector also boxes the mouth and chin (found on celeba-wild's import)
+    const files = ['celeba_07204/012441.jpg', 'celeba_07255/150889.jpg', 'celeba_07277/136960.jpg'];
+    const plain = await FacePipeline.load({ threads: 1, detector: { containedShare: 1 } });
+    try {
+      for (const file of files) {
+        const img = await decodeImage(join(dir, file));
+        const all = await plain.analyze(img);
+        const faces = await pipeline.analyze(img);
+        assert.equal(all.length, 2, `${file}: without the rule the detector finds the face and its mouth`);
+        assert.equal(faces.length, 1, `${file}: ${faces.length} faces`);
+        const big = all.reduce((a, b) => (a.box.w * a.box.h >= b.box.w * b.box.h ? a : b));
+        assert.deepEqual(faces[0]!.box, big.box, `${file}: the whole face is the one kept`);
+      }
+    } finally {
+      await plain.dispose();
+    }
+  },
+);

@@ -1,7 +1,14 @@
 // Test (unit): the detector's pyramid plan, IoU and NMS (engine/vision/detector.ts; no model needed).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { detectorOptions, iou, nms, planLevels } from '../../../../src/engine/vision/detector.js';
+import {
+  detectorOptions,
+  dropContained,
+  insideShare,
+  iou,
+  nms,
+  planLevels,
+} from '../../../../src/engine/vision/detector.js';
 
 test('a small photo is one level, one tile', () => {
   const levels = planLevels(250, 250);
@@ -55,4 +62,22 @@ test('iou and nms', () => {
     kept.map((d) => d.score),
     [0.9, 0.7],
   );
+});
+
+test('a box mostly inside a larger face is a fragment of it and goes; faces side by side stay', () => {
+  const face = { box: { x: 100, y: 50, w: 100, h: 130 }, score: 0.99 };
+  const mouth = { box: { x: 110, y: 125, w: 90, h: 60 }, score: 1 }; // the lower part, a little outside
+  const neighbour = { box: { x: 215, y: 60, w: 90, h: 120 }, score: 0.95 };
+  assert.ok(insideShare(mouth.box, face.box) > 0.9 && insideShare(face.box, mouth.box) < 0.5);
+  assert.ok(iou(mouth.box, face.box) < detectorOptions.nmsIou, 'NMS alone keeps the fragment');
+  const o = detectorOptions;
+  const kept = dropContained([mouth, face, neighbour], o.containedShare, o.containerMaxArea);
+  assert.deepEqual(kept, [face, neighbour], 'best score first, the fragment gone');
+  // a small face inside a much larger box (a false detection around it) is kept
+  const small = { box: { x: 120, y: 70, w: 20, h: 20 }, score: 0.9 };
+  assert.equal(dropContained([face, small], o.containedShare, o.containerMaxArea).length, 2);
+  // overlapping by less than the share: both stay; share 1 turns the rule off
+  const half = { box: { x: 150, y: 50, w: 100, h: 100 }, score: 0.9 };
+  assert.equal(dropContained([face, half], o.containedShare, o.containerMaxArea).length, 2);
+  assert.equal(dropContained([face, mouth], 1, o.containerMaxArea).length, 2);
 });
