@@ -80,8 +80,11 @@ function listImages(dir: string): string[] {
  * [Note: two workers on two cores] On the project's 2-core VM (this bench with --side-by-side, 2026-11-30): 1 worker
  * 38.6-41.1 photos/s with 1.23-1.25 cores busy, 2 workers 52.9-56.5 (1.32-1.41x) with 1.83-1.84, and two separate
  * 1-worker imports side by side, each its own process and library, 27.6 + 27.6 = 55.2 (1.37x). One import with 2
- * workers does as well as two independent ones, so nothing inside the import holds its second worker back. What
- * bounds the ratio is the work beside inference. Per photo (CPU of each thread from /proc during one import), a
+ * workers did as well as two independent ones then; a later run the same day (after [Note: face fragments], 1.18
+ * faces a photo instead of 1.23) gave 1 worker 39.2-41.1, 2 workers 55.1-57.1 (1.36-1.41x, 1.82-1.85 cores) and
+ * side by side 30.0 + 29.7 = 59.7 (1.48x), so two processes can do up to 5% better than one import's two workers
+ * (the one main thread, libuv pool and heap they share), not enough to explain the gap to 1.6x. What bounds the
+ * ratio is the work beside inference. Per photo (CPU of each thread from /proc during one import), a
  * worker thread spends 20.7-21.5 ms in detection and description, and the rest of the process 10-11 ms: sharp's
  * decode and thumbnails 7.2 on libuv's and libvips' threads, the main thread 2.3, V8's helper threads 1.3. One worker
  * runs beside that work (its thread is busy about 80% of the time) and keeps 1.22-1.25 cores busy; two workers fill
