@@ -83,10 +83,10 @@ export function warpSimilarity(
   const out = new Uint8Array(size * size * 3);
   const shrink = 1 / similarityScale(m);
   const ss = Math.max(1, Math.min(4, Math.round(shrink)));
-  const acc = [0, 0, 0];
+  const k = 1 / (ss * ss);
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
-      acc[0] = acc[1] = acc[2] = 0;
+      let r = 0, g = 0, b = 0; // prettier-ignore
       for (let j = 0; j < ss; j++) {
         const fv = v + (ss === 1 ? 0 : (j + 0.5) / ss - 0.5);
         for (let i = 0; i < ss; i++) {
@@ -95,6 +95,16 @@ export function warpSimilarity(
           const y = inv.b * fu + inv.a * fv + inv.ty;
           const x0 = Math.floor(x), y0 = Math.floor(y); // prettier-ignore
           const fx = x - x0, fy = y - y0; // prettier-ignore
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height) {
+            // all four taps inside: the common case, without a bounds test per tap
+            const o = (y0 * width + x0) * 3, p = o + width * 3; // prettier-ignore
+            const w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx; // prettier-ignore
+            r += w00 * rgb[o]!; g += w00 * rgb[o + 1]!; b += w00 * rgb[o + 2]!; // prettier-ignore
+            r += w01 * rgb[o + 3]!; g += w01 * rgb[o + 4]!; b += w01 * rgb[o + 5]!; // prettier-ignore
+            r += w10 * rgb[p]!; g += w10 * rgb[p + 1]!; b += w10 * rgb[p + 2]!; // prettier-ignore
+            r += w11 * rgb[p + 3]!; g += w11 * rgb[p + 4]!; b += w11 * rgb[p + 5]!; // prettier-ignore
+            continue;
+          }
           for (let dy = 0; dy < 2; dy++) {
             const yy = y0 + dy;
             if (yy < 0 || yy >= height) continue;
@@ -104,18 +114,17 @@ export function warpSimilarity(
               if (xx < 0 || xx >= width) continue;
               const w = wy * (dx ? fx : 1 - fx);
               const o = (yy * width + xx) * 3;
-              acc[0] += w * rgb[o]!;
-              acc[1] += w * rgb[o + 1]!;
-              acc[2] += w * rgb[o + 2]!;
+              r += w * rgb[o]!;
+              g += w * rgb[o + 1]!;
+              b += w * rgb[o + 2]!;
             }
           }
         }
       }
-      const k = 1 / (ss * ss);
       const o = (v * size + u) * 3;
-      out[o] = Math.round(acc[0]! * k);
-      out[o + 1] = Math.round(acc[1]! * k);
-      out[o + 2] = Math.round(acc[2]! * k);
+      out[o] = Math.round(r * k);
+      out[o + 1] = Math.round(g * k);
+      out[o + 2] = Math.round(b * k);
     }
   }
   return out;

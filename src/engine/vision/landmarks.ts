@@ -19,7 +19,12 @@ export const landmarkOptions = {
 };
 export type LandmarkOptions = typeof landmarkOptions;
 
-/** Samples a box of an RGB image into a size x size grey float image (value/256), bilinear with area supersampling. */
+/**
+ * Samples a box of an RGB image into a size x size grey float image (value/256), bilinear with area supersampling.
+ * The filter is separable: each sample column's two source columns and weight, and each sample row's, are worked
+ * out once. A small box is made grey whole; a large one (a face filling a 12 MP photo covers millions of pixels, of
+ * which the filter reads a few hundred thousand) only where the filter reads it. Both give the same floats.
+ */
 export function cropGrey(
   rgb: Uint8Array,
   width: number,
@@ -30,27 +35,48 @@ export function cropGrey(
 ): Float32Array {
   const sx = box.w / size, sy = box.h / size; // prettier-ignore
   const ss = Math.max(1, Math.min(4, Math.round(Math.max(sx, sy))));
-  // Grey copy of the part of the photo the box covers (edge pixels repeat outside the photo).
+  // The part of the photo the box covers (edge pixels repeat outside the photo).
   const rx0 = Math.max(0, Math.floor(box.x) - 1), ry0 = Math.max(0, Math.floor(box.y) - 1); // prettier-ignore
   const rx1 = Math.min(width - 1, Math.ceil(box.x + box.w) + 1), ry1 = Math.min(height - 1, Math.ceil(box.y + box.h) + 1); // prettier-ignore
   const rw = Math.max(1, rx1 - rx0 + 1), rh = Math.max(1, ry1 - ry0 + 1); // prettier-ignore
+  const taps = (origin: number, step: number, first: number, last: number) => {
+    const lo = new Int32Array(size * ss), hi = new Int32Array(size * ss), f = new Float64Array(size * ss); // prettier-ignore
+    for (let v = 0, t = 0; v < size; v++)
+      for (let j = 0; j < ss; j++, t++) {
+        const c = Math.min(last, Math.max(0, origin + (v + (j + 0.5) / ss) * step - 0.5 - first));
+        lo[t] = Math.floor(c);
+        f[t] = c - lo[t]!;
+        hi[t] = Math.min(last, lo[t]! + 1);
+      }
+    return { lo, hi, f };
+  };
+  const X = taps(box.x, sx, rx0, rw - 1);
+  const Y = taps(box.y, sy, ry0, rh - 1);
   const grey = new Float32Array(rw * rh);
-  for (let y = 0; y < rh; y++) {
-    let o = ((ry0 + y) * width + rx0) * 3;
-    for (let x = 0; x < rw; x++, o += 3) grey[y * rw + x] = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
-  }
+  const toGrey = (y: number, x: number) => {
+    const o = ((ry0 + y) * width + rx0 + x) * 3;
+    grey[y * rw + x] = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
+  };
+  if (rw * rh <= 4 * X.lo.length * Y.lo.length)
+    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) toGrey(y, x);
+  else
+    for (const y of new Set([...Y.lo, ...Y.hi]))
+      for (let t = 0; t < X.lo.length; t++) {
+        toGrey(y, X.lo[t]!);
+        toGrey(y, X.hi[t]!);
+      }
   const k = 1 / (ss * ss * 256);
   for (let v = 0; v < size; v++) {
     for (let u = 0; u < size; u++) {
       let acc = 0;
       for (let j = 0; j < ss; j++) {
-        const y = Math.min(rh - 1, Math.max(0, box.y + (v + (j + 0.5) / ss) * sy - 0.5 - ry0));
-        const y0 = Math.floor(y), fy = y - y0, y1 = Math.min(rh - 1, y0 + 1); // prettier-ignore
+        const ty = v * ss + j;
+        const r0 = Y.lo[ty]! * rw, r1 = Y.hi[ty]! * rw, fy = Y.f[ty]!; // prettier-ignore
         for (let i = 0; i < ss; i++) {
-          const x = Math.min(rw - 1, Math.max(0, box.x + (u + (i + 0.5) / ss) * sx - 0.5 - rx0));
-          const x0 = Math.floor(x), fx = x - x0, x1 = Math.min(rw - 1, x0 + 1); // prettier-ignore
-          const top = grey[y0 * rw + x0]! * (1 - fx) + grey[y0 * rw + x1]! * fx;
-          const bot = grey[y1 * rw + x0]! * (1 - fx) + grey[y1 * rw + x1]! * fx;
+          const tx = u * ss + i;
+          const x0 = X.lo[tx]!, x1 = X.hi[tx]!, fx = X.f[tx]!; // prettier-ignore
+          const top = grey[r0 + x0]! * (1 - fx) + grey[r0 + x1]! * fx;
+          const bot = grey[r1 + x0]! * (1 - fx) + grey[r1 + x1]! * fx;
           acc += top * (1 - fy) + bot * fy;
         }
       }

@@ -8,6 +8,7 @@ import {
   estimateSimilarity,
   invertSimilarity,
   warpSimilarity,
+  type Similarity,
 } from '../../../../src/engine/vision/align.js';
 import type { Point } from '../../../../src/engine/vision/types.js';
 
@@ -95,4 +96,50 @@ test('alignFace: a face drawn at 2x scale and rotated comes back onto the templa
     assert.ok(crop[(Math.round(y) * 112 + Math.round(x)) * 3]! > 200, `dot at ${x},${y}`);
   assert.equal(crop[(5 * 112 + 5) * 3], 0);
   assert.throws(() => alignFace({ data: rgb, width: W, height: W }, pts.slice(0, 4)), /5 landmarks/);
+});
+
+test('warp: inside the photo and across its edges, the same as the plain per-tap filter', () => {
+  // The plain filter: every sample reads its 4 taps, each tested against the photo's bounds.
+  const plain = (rgb: Uint8Array, width: number, height: number, m: Similarity, size: number) => {
+    const inv = invertSimilarity(m);
+    const ss = Math.max(1, Math.min(4, Math.round(1 / Math.hypot(m.a, m.b))));
+    const out = new Uint8Array(size * size * 3);
+    for (let v = 0; v < size; v++)
+      for (let u = 0; u < size; u++) {
+        const acc = [0, 0, 0];
+        for (let j = 0; j < ss; j++)
+          for (let i = 0; i < ss; i++) {
+            const fu = u + (ss === 1 ? 0 : (i + 0.5) / ss - 0.5);
+            const fv = v + (ss === 1 ? 0 : (j + 0.5) / ss - 0.5);
+            const [x, y] = [inv.a * fu - inv.b * fv + inv.tx, inv.b * fu + inv.a * fv + inv.ty];
+            const x0 = Math.floor(x), y0 = Math.floor(y); // prettier-ignore
+            for (const [xx, yy, wt] of [
+              [x0, y0, (1 - (y - y0)) * (1 - (x - x0))],
+              [x0 + 1, y0, (1 - (y - y0)) * (x - x0)],
+              [x0, y0 + 1, (y - y0) * (1 - (x - x0))],
+              [x0 + 1, y0 + 1, (y - y0) * (x - x0)],
+            ] as const)
+              if (xx >= 0 && xx < width && yy >= 0 && yy < height)
+                for (let c = 0; c < 3; c++) acc[c]! += wt * rgb[(yy * width + xx) * 3 + c]!;
+          }
+        for (let c = 0; c < 3; c++) out[(v * size + u) * 3 + c] = Math.round(acc[c]! / (ss * ss));
+      }
+    return out;
+  };
+  let seed = 11;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const w = 900, h = 700; // prettier-ignore
+  const rgb = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
+  const cases: Similarity[] = [
+    { a: 0.9 * Math.cos(0.3), b: 0.9 * Math.sin(0.3), tx: -300, ty: -200 }, // inside, about 1:1, rotated
+    { a: 0.25, b: 0.02, tx: -60, ty: -40 }, // a large face shrunk 4x: 16 samples a pixel
+    { a: 1.1, b: -0.1, tx: 40, ty: 30 }, // the photo's corner: taps outside are black
+  ];
+  for (const m of cases) {
+    const got = warpSimilarity(rgb, w, h, m, 112);
+    const want = plain(rgb, w, h, m, 112);
+    const differ = got.findIndex((x, i) => Math.abs(x - want[i]!) > 1);
+    assert.equal(differ, -1, `${JSON.stringify(m)}: byte ${differ}`);
+    assert.ok(got.some((x) => x > 0));
+  }
 });
