@@ -99,10 +99,18 @@ export function warpSimilarity(
             // all four taps inside: the common case, without a bounds test per tap
             const o = (y0 * width + x0) * 3, p = o + width * 3; // prettier-ignore
             const w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx; // prettier-ignore
-            r += w00 * rgb[o]!; g += w00 * rgb[o + 1]!; b += w00 * rgb[o + 2]!; // prettier-ignore
-            r += w01 * rgb[o + 3]!; g += w01 * rgb[o + 4]!; b += w01 * rgb[o + 5]!; // prettier-ignore
-            r += w10 * rgb[p]!; g += w10 * rgb[p + 1]!; b += w10 * rgb[p + 2]!; // prettier-ignore
-            r += w11 * rgb[p + 3]!; g += w11 * rgb[p + 4]!; b += w11 * rgb[p + 5]!; // prettier-ignore
+            r += w00 * rgb[o]!;
+            g += w00 * rgb[o + 1]!;
+            b += w00 * rgb[o + 2]!;
+            r += w01 * rgb[o + 3]!;
+            g += w01 * rgb[o + 4]!;
+            b += w01 * rgb[o + 5]!;
+            r += w10 * rgb[p]!;
+            g += w10 * rgb[p + 1]!;
+            b += w10 * rgb[p + 2]!;
+            r += w11 * rgb[p + 3]!;
+            g += w11 * rgb[p + 4]!;
+            b += w11 * rgb[p + 5]!;
             continue;
           }
           for (let dy = 0; dy < 2; dy++) {

@@ -57,8 +57,7 @@ export function cropGrey(
     const o = ((ry0 + y) * width + rx0 + x) * 3;
     grey[y * rw + x] = 0.299 * rgb[o]! + 0.587 * rgb[o + 1]! + 0.114 * rgb[o + 2]!;
   };
-  if (rw * rh <= 4 * X.lo.length * Y.lo.length)
-    for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) toGrey(y, x);
+  if (rw * rh <= 4 * X.lo.length * Y.lo.length) for (let y = 0; y < rh; y++) for (let x = 0; x < rw; x++) toGrey(y, x);
   else
     for (const y of new Set([...Y.lo, ...Y.hi]))
       for (let t = 0; t < X.lo.length; t++) {
