@@ -32,14 +32,14 @@ const { values } = parseArgs({
 });
 const list = (s: string) => s.split(',').filter(Boolean).map(Number);
 
-export interface RankOrderOptions {
+interface RankOrderOptions {
   k: number;
   t: number;
   minSim: number;
 }
 
 /** Approximate rank-order clustering over the first `o.k` neighbours of a kNN graph sorted best first. */
-export function rankOrder(graph: KnnGraph, o: RankOrderOptions): Int32Array {
+function rankOrder(graph: KnnGraph, o: RankOrderOptions): Int32Array {
   const { n } = graph;
   const k = Math.min(o.k, graph.k);
   const row = (a: number, r: number) => graph.nbr[a * graph.k + r]!;

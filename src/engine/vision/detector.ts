@@ -107,7 +107,7 @@ export function insideShare(a: Box, b: Box): number {
  * another's box unless it hides most of it, so a box mostly inside a larger kept box goes, as long as the larger
  * one is not so much bigger (`containerMaxArea`) that it could be a false detection around a small real face.
  * Measured on the labelled sets imported again (bench/cluster-sets.ts): celeba-wild 1,347 faces, 229 of them
- * gated (was 272), BCubed F 0.938 (was 0.936); LFW, celebs24 and the fixtures unchanged.
+ * gated (was 272), BCubed F 0.938 (was 0.936); LFW, celebs24 and the fixtures score as before.
  */
 export function dropContained(dets: Detection[], share: number, maxArea: number): Detection[] {
   if (share >= 1) return dets;
