@@ -8,6 +8,7 @@ import { blobToF32 } from '../store/blob.js';
 import { BackupStore } from '../store/backup.js';
 import { HeadStore } from '../store/heads.js';
 import { FaceStore, FEATURE_DIM } from '../store/faces.js';
+import { iou } from '../vision/boxes.js';
 import { BackupV1, type Backup, type FaceRef } from './format.js';
 
 export const restoreOptions = {
@@ -54,15 +55,6 @@ export function readBackup(path: string): Backup {
   return parsed.data;
 }
 
-function iou(a: readonly number[], b: { x: number; y: number; w: number; h: number }): number {
-  const [ax, ay, aw, ah] = a as [number, number, number, number];
-  const ix = Math.max(0, Math.min(ax + aw, b.x + b.w) - Math.max(ax, b.x));
-  const iy = Math.max(0, Math.min(ay + ah, b.y + b.h) - Math.max(ay, b.y));
-  const inter = ix * iy;
-  const union = aw * ah + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /** Finds library faces for backed-up references: same photo hash, best box overlap. */
 class FaceMatcher {
   constructor(private readonly store: BackupStore) {}
@@ -74,8 +66,9 @@ class FaceMatcher {
     if (photoId === undefined) return undefined;
     let best: number | undefined;
     let bestIou = restoreOptions.minIou;
+    const [x, y, w, h] = ref.box as [number, number, number, number];
     for (const f of this.store.faceBoxesOfPhoto(photoId)) {
-      const o = iou(ref.box, f);
+      const o = iou({ x, y, w, h }, f);
       if (o >= bestIou) [best, bestIou] = [f.id, o];
     }
     return best;

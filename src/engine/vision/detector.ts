@@ -8,7 +8,8 @@
 import sharp from 'sharp';
 import type { LoadedSession } from './ort.js';
 import { batchLimit, ort } from './ort.js';
-import type { Box, Detection } from './types.js';
+import { insideShare, iou } from './boxes.js';
+import type { Detection } from './types.js';
 
 export const detectorOptions = {
   inputWidth: 320,
@@ -78,22 +79,6 @@ export function planLevels(width: number, height: number, o: DetectorOptions = d
     used += l.tiles.length;
   }
   return levels;
-}
-
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y); // prettier-ignore
-  const x2 = Math.min(a.x + a.w, b.x + b.w), y2 = Math.min(a.y + a.h, b.y + b.h); // prettier-ignore
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
-
-/** The share of box a's area that lies inside box b. */
-export function insideShare(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x), y1 = Math.max(a.y, b.y); // prettier-ignore
-  const x2 = Math.min(a.x + a.w, b.x + b.w), y2 = Math.min(a.y + a.h, b.y + b.h); // prettier-ignore
-  const area = a.w * a.h;
-  return area > 0 ? (Math.max(0, x2 - x1) * Math.max(0, y2 - y1)) / area : 0;
 }
 
 /**

@@ -1,14 +1,8 @@
-// Test (unit): the detector's pyramid plan, IoU and NMS (engine/vision/detector.ts; no model needed).
+// Test (unit): the detector's pyramid plan, box overlap, NMS and fragments (engine/vision/detector.ts, boxes.ts; no model).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  detectorOptions,
-  dropContained,
-  insideShare,
-  iou,
-  nms,
-  planLevels,
-} from '../../../../src/engine/vision/detector.js';
+import { insideShare, iou } from '../../../../src/engine/vision/boxes.js';
+import { detectorOptions, dropContained, nms, planLevels } from '../../../../src/engine/vision/detector.js';
 
 test('a small photo is one level, one tile', () => {
   const levels = planLevels(250, 250);
