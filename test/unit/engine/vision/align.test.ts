@@ -1,6 +1,7 @@
 // Test (unit): least-squares similarity and the 112x112 ArcFace warp (engine/vision/align.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { rng } from '../../../../src/engine/random.js';
 import {
   ARCFACE_TEMPLATE,
   alignFace,
@@ -126,8 +127,7 @@ test('warp: inside the photo and across its edges, the same as the plain per-tap
       }
     return out;
   };
-  let seed = 11;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rand = rng(11);
   const w = 900, h = 700; // prettier-ignore
   const rgb = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
   const cases: Similarity[] = [

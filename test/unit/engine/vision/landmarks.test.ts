@@ -1,6 +1,7 @@
 // Test (unit): 68 -> 5 landmark reduction, box from landmarks and the grey crop (engine/vision/landmarks.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { rng } from '../../../../src/engine/random.js';
 import { boxFrom68, cropGrey, fiveFrom68 } from '../../../../src/engine/vision/landmarks.js';
 import type { Box, Point } from '../../../../src/engine/vision/types.js';
 
@@ -80,8 +81,7 @@ test('cropGrey: large boxes (grey made only where read) and small ones give the 
       }
     return out;
   };
-  let seed = 7;
-  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const rand = rng(7);
   const w = 1600, h = 1200; // prettier-ignore
   const rgb = Uint8Array.from({ length: w * h * 3 }, () => Math.floor(rand() * 256));
   const boxes: Box[] = [
