@@ -1,7 +1,9 @@
 // Bench helper (cli, dev only): the developers' labelled face sets, each imported once into a library of its own and reused.
-import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { evaluateTruth } from '../src/engine/api/evaluate.js';
 import { labelledFaces } from '../src/engine/cluster/evaluate.js';
 import { sharedDataDir } from '../src/engine/paths.js';
@@ -45,8 +47,29 @@ export interface OpenedSet {
 }
 
 /**
- * Opens the library of a set, importing the set first when the library is missing (the real import: detect,
- * align, embed, quality; aligned sets are embedded as they are). One folder per set, so thumbnails never mix.
+ * What a library's faces depend on: the source of the code that finds, aligns, embeds and scores them, and the model
+ * files' checksums. A library imported under another stamp is imported again, so a bench never scores faces that
+ * today's code would not find (as happened once: the cached libraries kept the mouths the detector had since stopped
+ * boxing as faces).
+ */
+export function pipelineStamp(): string {
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  const h = createHash('sha256');
+  for (const dir of ['src/engine/vision', 'src/engine/image'])
+    for (const f of readdirSync(join(here, dir)).sort()) h.update(f).update(readFileSync(join(here, dir, f)));
+  for (const f of [
+    'src/engine/library/analyze.ts',
+    'src/engine/library/import-aligned.ts',
+    'resources/models/manifest.json',
+  ])
+    h.update(f).update(readFileSync(join(here, f)));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Opens the library of a set, importing the set first when the library is missing or was imported by other vision
+ * code (see pipelineStamp; the real import: detect, align, embed, quality; aligned sets are embedded as they are).
+ * One folder per set, so thumbnails never mix.
  */
 export async function openSet(
   name: string,
@@ -59,10 +82,17 @@ export async function openSet(
   const root = realpathSync(join(data, set.dir));
   const folder = join(libs, set.name);
   const dbPath = join(folder, 'library.db');
+  const stampPath = join(folder, 'pipeline.stamp');
+  const stamp = pipelineStamp();
+  if (existsSync(dbPath) && (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== stamp)) {
+    log(`${set.name}: the vision code changed since ${dbPath} was imported; importing it again`);
+    rmSync(folder, { recursive: true, force: true });
+  }
   if (!existsSync(dbPath)) {
     mkdirSync(folder, { recursive: true });
     log(`${set.name}: importing ${root} into ${dbPath} (once; later runs reuse it)`);
     await evaluateTruth({ truthDir: root, aligned: set.aligned ?? false, algorithms: [], library: dbPath, log });
+    writeFileSync(stampPath, stamp);
   }
   const db = openDb(dbPath);
   return { set, root, dbPath, db, labelled: labelledFaces(db, root).labelled };
