@@ -79,11 +79,12 @@ function rankOrder(graph: KnnGraph, o: RankOrderOptions): Int32Array {
 
 const maxK = Math.max(...list(values.k));
 let graphForRun: KnnGraph | undefined; // the set's wide graph: the engine passes its own narrower one
+const rankOrderDefaults: RankOrderOptions = { k: 10, t: 1.2, minSim: 0 };
 const rankOrderAlgorithm: Algorithm<RankOrderOptions> = {
   name: 'rank-order',
-  defaults: { k: 10, t: 1.2, minSim: 0 },
+  defaults: rankOrderDefaults,
   run: (input: ClusterInput, graph: KnnGraph, opts: Partial<RankOrderOptions> = {}): Clustering =>
-    compactLabels(rankOrder(graphForRun ?? graph, { k: 10, t: 1.2, minSim: 0, ...opts }), 2),
+    compactLabels(rankOrder(graphForRun ?? graph, { ...rankOrderDefaults, ...opts }), 2),
 };
 ALGORITHMS['rank-order'] = rankOrderAlgorithm as unknown as (typeof ALGORITHMS)[string];
 

@@ -50,9 +50,11 @@ export interface OpenedSet {
  * What a library's faces depend on: the source of the code that finds, aligns, embeds and scores them, and the model
  * files' checksums. A library imported under another stamp is imported again, so a bench never scores faces that
  * today's code would not find (as happened once: the cached libraries kept the mouths the detector had since stopped
- * boxing as faces).
+ * boxing as faces). Worked out once per run: the code does not change under a running bench.
  */
+let stamp: string | undefined;
 export function pipelineStamp(): string {
+  if (stamp) return stamp;
   const here = fileURLToPath(new URL('..', import.meta.url));
   const h = createHash('sha256');
   for (const dir of ['src/engine/vision', 'src/engine/image'])
@@ -63,7 +65,7 @@ export function pipelineStamp(): string {
     'resources/models/manifest.json',
   ])
     h.update(f).update(readFileSync(join(here, f)));
-  return h.digest('hex').slice(0, 16);
+  return (stamp = h.digest('hex').slice(0, 16));
 }
 
 /**
@@ -83,8 +85,7 @@ export async function openSet(
   const folder = join(libs, set.name);
   const dbPath = join(folder, 'library.db');
   const stampPath = join(folder, 'pipeline.stamp');
-  const stamp = pipelineStamp();
-  if (existsSync(dbPath) && (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== stamp)) {
+  if (existsSync(dbPath) && (!existsSync(stampPath) || readFileSync(stampPath, 'utf8') !== pipelineStamp())) {
     log(`${set.name}: the vision code changed since ${dbPath} was imported; importing it again`);
     rmSync(folder, { recursive: true, force: true });
   }
@@ -92,7 +93,7 @@ export async function openSet(
     mkdirSync(folder, { recursive: true });
     log(`${set.name}: importing ${root} into ${dbPath} (once; later runs reuse it)`);
     await evaluateTruth({ truthDir: root, aligned: set.aligned ?? false, algorithms: [], library: dbPath, log });
-    writeFileSync(stampPath, stamp);
+    writeFileSync(stampPath, pipelineStamp());
   }
   const db = openDb(dbPath);
   return { set, root, dbPath, db, labelled: labelledFaces(db, root).labelled };
