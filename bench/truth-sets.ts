@@ -61,6 +61,8 @@ export function pipelineStamp(): string {
     for (const f of readdirSync(join(here, dir)).sort()) h.update(f).update(readFileSync(join(here, dir, f)));
   for (const f of [
     'src/engine/library/analyze.ts',
+    'src/engine/library/import.ts', // the order faces are committed in gives their ids ([Note: commit order])
+    'src/engine/library/in-order.ts',
     'src/engine/library/import-aligned.ts',
     'resources/models/manifest.json',
   ])

@@ -74,8 +74,8 @@ interface Slot {
  * [Note: import pipeline] onnxruntime-node runs inference on the calling thread (see [Note: ORT threads]), so
  * the import analyses photos on worker threads, one face pipeline (1 intra-op thread per session) on each:
  * decode, detect, landmarks, alignment, embedding (every face of a photo in one batch) and thumbnails. The main
- * thread reads and hashes files, skips known content, and commits each result in its own transaction as it
- * arrives (see [Note: one transaction per photo]); it never holds decoded pixels. At most `perWorker` photos
+ * thread reads and hashes files, skips known content, and commits each result in its own transaction, in the scan's
+ * order (see [Note: one transaction per photo], [Note: commit order]); it never holds decoded pixels. At most `perWorker` photos
  * wait at a worker and the importer reads no further ahead than the pool can take, so memory stays bounded
  * however large the library. A worker that dies fails only the photos it held, and a new one takes its place.
  */

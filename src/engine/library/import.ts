@@ -13,6 +13,7 @@ import type { Analyzer } from './analyze-pool.js';
 import { hashBytes } from '../image/hash.js';
 import { statedPixels } from '../image/decode.js';
 import { ReadError, readPhotoFile } from '../image/read.js';
+import { InOrder } from './in-order.js';
 import { scanFolders, type ScanTodo } from './scan.js';
 import { rebuildThumbs, removeThumb, thumbPath, writeThumbFile } from './thumbs.js';
 import { ThumbJournal } from '../store/thumbs.js';
@@ -34,6 +35,12 @@ export const importOptions = {
    * 6 against 2, 2 workers: 46.4 photos/s against 43.6 on 500 photos).
    */
   ahead: 6,
+  /**
+   * Photos analysed and waiting for an earlier photo to commit first (see [Note: commit order]): a slow photo
+   * (a panorama among small ones) holds up at most this many before the workers wait too. Each holds only its
+   * faces and thumbnails, not its file or pixels.
+   */
+  reorder: 32,
   /** Thumbnails written concurrently (files only: they are rendered by the workers) before the importer waits. */
   thumbsInFlight: 8,
   /** Refuse decoded images with more pixels than this. */
@@ -187,7 +194,11 @@ export async function importFolders(
     };
 
     /** One photo after it was analysed: record its failure, or commit it and write its thumbnails. */
-    const commit = async (item: Extract<Prepared, { kind: 'read' }>, r: AnalyzeResult): Promise<void> => {
+    const commit = async (
+      item: Extract<Prepared, { kind: 'read' }>,
+      r: AnalyzeResult,
+      stored: () => void,
+    ): Promise<void> => {
       const t = item.todo;
       for (const [k, v] of Object.entries(r.ms)) stageMs[k as Stage] += v;
       if (r.kind === 'failed') return fail(t, r.code, r.reason);
@@ -213,6 +224,7 @@ export async function importFolders(
         return fail(t, 'error', `could not store the faces: ${(err as Error).message}`);
       }
       committed.faceIds.forEach((id, i) => ctx.index.add(id, vecs[i]!));
+      stored(); // the next photo in order may commit while the thumbnails are written
       if (committed.linked) sum[t.known ? 'changed' : 'linked']++;
       else {
         sum[t.known ? 'changed' : 'added']++;
@@ -245,46 +257,67 @@ export async function importFolders(
     };
 
     /**
-     * Read, then link, fail, or analyse and commit one photo. After a cancel, a photo not yet committed is dropped
-     * whatever stage it is at (the next run finds it new again): Ctrl-C stops after the photo being committed,
-     * not after every photo in flight.
+     * Read, then link, fail, or analyse and commit one photo: the reading and the analysis run side by side with
+     * other photos, the writing in scan order (see [Note: commit order]). `analysed` is called once the photo
+     * needs no more analysis. After a cancel, a photo not yet committed is dropped whatever stage it is at (the next
+     * run finds it new again): Ctrl-C stops after the photo being committed, not after every photo in flight.
      */
-    const one = async (t: ScanTodo): Promise<void> => {
-      const item = await prepare(t);
+    const gate = new InOrder();
+    const one = async (t: ScanTodo, turn: number, analysed: () => void): Promise<void> => {
+      let item = await prepare(t);
+      let result: AnalyzeResult | undefined;
+      // Skip the analysis when an earlier photo of this run with the same content has committed already.
+      if (item.kind === 'read' && doneId(item.hash) === undefined && !run.signal?.aborted) {
+        const pixels = statedPixels(item.bytes);
+        result = await analyzerNow().analyze({
+          bytes: item.bytes,
+          maxPixels: o.maxPixels,
+          ...(pixels !== undefined ? { pixels } : {}),
+        });
+        item = { ...item, bytes: new Uint8Array(0) }; // not held while waiting for the turn
+      }
+      analysed();
+      if (run.signal?.aborted) return;
+      await gate.turn(turn);
       if (run.signal?.aborted) return;
       if (item.kind === 'failed') return fail(t, item.code, item.reason);
       if (item.kind === 'link') return link(t, item.photoId, item.size, item.mtimeMs);
-      const known = doneId(item.hash); // committed since it was read (a duplicate in flight)
-      if (known !== undefined) return link(t, known, item.size, item.mtimeMs);
-      const pixels = statedPixels(item.bytes);
-      const result = await analyzerNow().analyze({
-        bytes: item.bytes,
-        maxPixels: o.maxPixels,
-        ...(pixels !== undefined ? { pixels } : {}),
-      });
-      if (run.signal?.aborted) return;
-      const knownNow = doneId(item.hash);
-      if (knownNow !== undefined && result.kind === 'done') {
-        for (const [k, v] of Object.entries(result.ms)) stageMs[k as Stage] += v;
-        return link(t, knownNow, item.size, item.mtimeMs);
+      const known = doneId(item.hash); // a duplicate committed earlier in this run
+      if (known !== undefined) {
+        for (const [k, v] of Object.entries(result?.ms ?? {})) stageMs[k as Stage] += v;
+        return link(t, known, item.size, item.mtimeMs);
       }
-      return commit(item, result);
+      return commit(item, result!, () => gate.done(turn));
     };
 
-    // Photos in flight: what the analysis pool can hold, plus `ahead` being read. Each commits when its result
-    // arrives (any order: every photo is its own transaction), on this thread, between awaits.
+    // Photos in flight: being read or analysed (what the analysis pool can hold, plus `ahead` being read), and
+    // analysed ones waiting for their turn to commit (at most `reorder`), on this thread, between awaits.
     let fatal: unknown;
+    const analysing = new Set<Promise<void>>();
     const inFlight = new Set<Promise<void>>();
     try {
       for (let next = 0; next < todo.length && !run.signal?.aborted && fatal === undefined; next++) {
         const window = () => (analyzer?.capacity ?? 1) + o.ahead;
-        while (inFlight.size >= window() && fatal === undefined) await Promise.race(inFlight);
+        while (
+          (analysing.size >= window() || inFlight.size >= window() + o.reorder) &&
+          fatal === undefined &&
+          !run.signal?.aborted
+        )
+          await Promise.race([...analysing, ...inFlight]);
         if (run.signal?.aborted || fatal !== undefined) break;
-        const p: Promise<void> = one(todo[next]!)
+        const turn = next;
+        let analysed!: () => void;
+        const a = new Promise<void>((resolve) => (analysed = resolve)).finally(() => analysing.delete(a));
+        analysing.add(a);
+        const p: Promise<void> = one(todo[turn]!, turn, analysed)
           .catch((err: unknown) => {
             fatal ??= err;
           })
-          .finally(() => inFlight.delete(p));
+          .finally(() => {
+            analysed();
+            gate.done(turn);
+            inFlight.delete(p);
+          });
         inFlight.add(p);
       }
       await Promise.all(inFlight); // after a cancel, each drops out at its next step

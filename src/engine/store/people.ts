@@ -178,9 +178,9 @@ export class PeopleStore {
 
   /**
    * Every face of a visible named person (only the user's placements with `userOnly`): by name, then in content
-   * order (the photo's hash, then the box). Face ids follow the order in which the import's workers finished, so two
-   * libraries of the same photos and names number them differently; a training set or pair list in id order would
-   * then differ, and so would the head trained on it.
+   * order (the photo's hash, then the box). Face ids follow the imports' scan order ([Note: commit order]), so two
+   * libraries of the same photos imported from other folders, or in other batches, number them differently; a
+   * training set or pair list in id order would then differ, and so would the head trained on it.
    */
   namedFaces(userOnly: boolean): { personId: number; name: string; id: number; feature: Float32Array }[] {
     return (
