@@ -1,8 +1,9 @@
 // Test (integration): the real models on real photos — model checksums, faces in the group photos, same-person pairs
 // of fixtures/wild scoring above different-person pairs, the pipeline's API contract (engine/vision).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { after, before, test } from 'node:test';
 import { decodeImage } from '../../src/engine/image/decode.js';
 import { modelsDir } from '../../src/engine/paths.js';
@@ -11,6 +12,7 @@ import { cosine } from '../../src/engine/vectors.js';
 import { parseCsvPairs } from '../../src/engine/verify/pairs.js';
 import { sha256File } from '../../src/engine/vision/ort.js';
 import { FacePipeline } from '../../src/engine/vision/pipeline.js';
+import { turnOptions } from '../../src/engine/vision/turned.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 
 let pipeline: FacePipeline;
@@ -153,6 +155,45 @@ test(
       }
     } finally {
       await plain.dispose();
+    }
+  },
+);
+
+test(
+  'faces turned a quarter or half turn are turned back: they pass the quality gate and match the upright face ([Note: turned faces])',
+  { skip: skipUnlessData('celeba-wild') },
+  async () => {
+    const dir = dataPath('celeba-wild')!;
+    const files = readdirSync(dir)
+      .filter((d) => d.startsWith('celeba_'))
+      .sort()
+      .slice(0, 12)
+      .map((d) => join(d, readdirSync(join(dir, d)).sort()[0]!));
+    const upright = await FacePipeline.load({ threads: 1, turn: { turns: [] } });
+    try {
+      const best = (faces: { quality: number; feature: Float32Array }[]) =>
+        faces.length ? faces.reduce((a, b) => (b.quality > a.quality ? b : a)) : undefined;
+      /** The photo's clearest face passes the gate and is the person of the upright photo. */
+      const found = (f: { quality: number; feature: Float32Array } | undefined, person: Float32Array) =>
+        f !== undefined && f.quality >= turnOptions.below && cosine(f.feature, person) > 0.5;
+      let cases = 0, without = 0, turned = 0; // prettier-ignore
+      for (const file of files) {
+        const bytes = readFileSync(join(dir, file));
+        const straight = best(await pipeline.analyze(await decodeImage(bytes)));
+        if (!straight || straight.quality < turnOptions.below) continue;
+        for (const angle of [90, 180, 270]) {
+          // A copy turned round with no orientation tag, as a scanner or an editor that drops the tag writes it.
+          const img = await decodeImage(await sharp(bytes).rotate(angle).jpeg({ quality: 95 }).toBuffer());
+          cases++;
+          if (found(best(await upright.analyze(img)), straight.feature)) without++;
+          if (found(best(await pipeline.analyze(img)), straight.feature)) turned++;
+        }
+      }
+      assert.ok(cases >= 30, `${cases} cases`);
+      assert.ok(without <= cases * 0.1, `${without} of ${cases} found without turning`);
+      assert.ok(turned >= cases * 0.6, `${turned} of ${cases} found with turning`);
+    } finally {
+      await upright.dispose();
     }
   },
 );

@@ -9,7 +9,7 @@ import { readPhotoFile, ReadError } from '../image/read.js';
 import { listUserFolderSync } from '../image/user-files.js';
 import { modelsDir } from '../paths.js';
 import { pickSubject } from '../vision/subject.js';
-import { MODEL_FILES, type FacePipeline } from '../vision/pipeline.js';
+import { MODEL_FILES, PIPELINE_VERSION, type FacePipeline } from '../vision/pipeline.js';
 import { modelPath, sha256File } from '../vision/ort.js';
 
 export { FEATURE_DIM } from '../store/faces.js';
@@ -91,8 +91,10 @@ export async function featuresOf(
 ): Promise<Map<string, FeatureResult>> {
   const mode = o.aligned ? 'aligned' : 'detect';
   const flip = o.flip ?? false;
-  const model = recognizerId();
+  // A whole photo's feature also depends on how its face is found and aligned ([Note: pipeline version]).
+  const model = o.aligned ? recognizerId() : `${recognizerId()}+${PIPELINE_VERSION}`;
   const cache = new FeatureCache(db);
+  cache.forgetOthers(mode, model); // never read again: another recognizer or pipeline computed them
   const out = new Map<string, FeatureResult>();
   let pipeline: FacePipeline | undefined;
   let cached = 0;

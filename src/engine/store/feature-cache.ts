@@ -26,6 +26,11 @@ export class FeatureCache {
     return hit.feature ? { feature: blobToF32(hit.feature, FEATURE_DIM) } : { reason: hit.reason ?? 'no face' };
   }
 
+  /** Forgets the features `mode` cached under any model key but `model` (an older recognizer or pipeline). */
+  forgetOthers(mode: string, model: string): number {
+    return this.db.prepare('DELETE FROM train_features WHERE mode = ? AND model != ?').run(mode, model).changes;
+  }
+
   put(hash: string, mode: string, flip: boolean, model: string, r: CachedFeature, at = Date.now()): void {
     this.#put.run(
       hash,

@@ -202,6 +202,27 @@ export class LandmarkModel {
     return (await this.predictMany(image, [box]))[0]!;
   }
 
+  /**
+   * predict() for one box, and how far its last refining pass moved the 5 points, in eye distances. On a face the
+   * net recognises, the second pass only nudges the points; on a face it cannot read (one lying on its side, see
+   * [Note: turned faces]) they jump. 0 when there is no refining pass.
+   */
+  async predictSteadiness(
+    image: { data: Uint8Array; width: number; height: number },
+    box: Box,
+  ): Promise<{ points: Point[]; moved: number }> {
+    let pts = (await this.predict68Many(image, [box]))[0]!;
+    let moved = 0;
+    for (let i = 0; i < this.options.refinePasses; i++) {
+      const next = (await this.predict68Many(image, [boxFrom68(pts, this.options.boxFromLandmarks)]))[0]!;
+      const a = fiveFrom68(pts), b = fiveFrom68(next); // prettier-ignore
+      const eyes = Math.hypot(b[1]![0] - b[0]![0], b[1]![1] - b[0]![1]) || 1;
+      moved = a.reduce((sum, p, j) => sum + Math.hypot(p[0] - b[j]![0], p[1] - b[j]![1]), 0) / a.length / eyes;
+      pts = next;
+    }
+    return { points: pts, moved };
+  }
+
   /** predict() for every box, each pass over all the boxes in one run. */
   async predictMany(
     image: { data: Uint8Array; width: number; height: number },

@@ -8,13 +8,15 @@
 //   p.alignFace(image, landmarks) -> Uint8Array 112x112x3;  p.provider;  await p.dispose()
 // Calls on one pipeline run one at a time (they share input buffers; overlapping calls queue up). Inference runs on
 // the calling thread (see [Note: ORT threads]): the import runs one pipeline per worker thread.
+import { createHash } from 'node:crypto';
 import type { DecodedImage } from '../image/decode.js';
-import { alignFace as align } from './align.js';
+import { alignFace as align, applySimilarity } from './align.js';
 import { FaceDetector, detectorOptions, type DetectorOptions } from './detector.js';
 import { LandmarkModel, fiveFrom68, landmarkOptions, type LandmarkOptions } from './landmarks.js';
 import { openSession, type ExecutionProvider, type ProviderFallback, type SessionOptions } from './ort.js';
-import { faceQuality } from './quality.js';
+import { faceQuality, featureNorm } from './quality.js';
 import { Recognizer } from './recognizer.js';
+import { turnOptions, turnedView, worthTurning, type TurnOptions } from './turned.js';
 import type { Box, Detection, FaceResult, Point } from './types.js';
 
 export type { Box, Detection, FaceResult, Point } from './types.js';
@@ -25,9 +27,23 @@ export const MODEL_FILES = {
   recognizer: 'fr_feature.onnx',
 } as const;
 
+/**
+ * [Note: pipeline version] What a photo's face features depend on besides the recognizer file: the detector, the
+ * landmarks, the alignment and the turned-face retry, their options included. Features cached by content hash
+ * (the training and Verify feature cache) carry it, so a Facelens that finds or aligns faces differently computes
+ * them again instead of reusing the old ones. Raise `revision` with any change to that code that moves a feature.
+ */
+export const PIPELINE_VERSION = (() => {
+  const revision = 2; // 2: turned faces ([Note: turned faces]) and face fragments ([Note: face fragments])
+  const h = createHash('sha256').update(JSON.stringify({ revision, detectorOptions, landmarkOptions, turnOptions }));
+  return `p${revision}-${h.digest('hex').slice(0, 8)}`;
+})();
+
 export interface PipelineOptions extends SessionOptions {
   detector?: Partial<DetectorOptions>;
   landmarks?: Partial<LandmarkOptions>;
+  /** Looking again at faces that lie turned round (see [Note: turned faces]); `turns: []` turns it off. */
+  turn?: Partial<TurnOptions>;
 }
 
 export interface AnalyzeOptions {
@@ -54,6 +70,7 @@ export class FacePipeline {
     /** Providers tried before it that could not load, with ORT's reason. */
     readonly fallbacks: ProviderFallback[],
     private readonly sessions: { release(): Promise<void> }[],
+    private readonly turn: TurnOptions,
   ) {}
 
   static async load(opts: PipelineOptions = {}): Promise<FacePipeline> {
@@ -78,6 +95,7 @@ export class FacePipeline {
       rec.provider,
       rec.fallbacks,
       [det.session, lmk.session, rec.session],
+      { ...turnOptions, ...opts.turn },
     );
   }
 
@@ -135,14 +153,63 @@ export class FacePipeline {
     const landmarks = pts.map((p) => fiveFrom68(p));
     const aligned = landmarks.map((l) => align(image, l));
     const features = await this.recognizer.embedMany(aligned, opts.flip ?? false);
+    const quality = dets.map((d, i) => faceQuality(landmarks[i]!, d.score, aligned[i]!, features[i]!).quality);
+    await this.turnNow(image, dets, { landmarks, aligned, features, quality }, opts.flip ?? false);
     return dets.map((d, i) => ({
       box: d.box,
       score: d.score,
       landmarks: landmarks[i]!,
       feature: features[i]!,
-      quality: faceQuality(landmarks[i]!, d.score, aligned[i]!, features[i]!).quality,
+      quality: quality[i]!,
       ...(opts.keepAligned ? { aligned: aligned[i]! } : {}),
     }));
+  }
+
+  /**
+   * Faces below the quality gate that the detector is sure of, looked at again turned round (see [Note: turned
+   * faces]): a turned alignment replaces the upright one when the recognizer finds it clearly clearer (`gain`,
+   * `accept`). Updates `faces` in place.
+   */
+  private async turnNow(
+    image: Image,
+    dets: readonly Detection[],
+    faces: { landmarks: Point[][]; aligned: Uint8Array[]; features: Float32Array[]; quality: number[] },
+    flip: boolean,
+  ): Promise<void> {
+    const o = this.turn;
+    const tried: { i: number; landmarks: Point[]; aligned: Uint8Array }[] = [];
+    for (const [i, d] of dets.entries()) {
+      if (!worthTurning(d.box, d.score, faces.quality[i]!, o)) continue;
+      // Only the turn whose landmarks hold steadiest is embedded (an embedding costs three landmark passes).
+      let steadiest: { moved: number; five: Point[] } | undefined;
+      for (const k of o.turns) {
+        const view = turnedView(image, d.box, k, o);
+        const { points, moved } = await this.landmarks.predictSteadiness(view.image, view.box);
+        if (steadiest && moved >= steadiest.moved) continue;
+        steadiest = { moved, five: fiveFrom68(points).map((p) => applySimilarity(view.toPhoto, p)) };
+      }
+      if (steadiest) tried.push({ i, landmarks: steadiest.five, aligned: align(image, steadiest.five) });
+    }
+    if (tried.length === 0) return;
+    const features = await this.recognizer.embedMany(
+      tried.map((t) => t.aligned),
+      flip,
+    );
+    // The clearest turn per face, kept when its feature norm beats the upright alignment's by `gain` and its
+    // quality reaches `accept`.
+    const need = new Map<number, number>(tried.map((t) => [t.i, featureNorm(faces.features[t.i]!) + o.gain]));
+    for (const [j, t] of tried.entries()) {
+      const f = features[j]!;
+      const norm = featureNorm(f);
+      if (norm < need.get(t.i)!) continue;
+      const quality = faceQuality(t.landmarks, dets[t.i]!.score, t.aligned, f).quality;
+      if (quality < o.accept) continue;
+      need.set(t.i, norm);
+      faces.landmarks[t.i] = t.landmarks;
+      faces.aligned[t.i] = t.aligned;
+      faces.features[t.i] = f;
+      faces.quality[t.i] = quality;
+    }
   }
 
   /** Landmarks, alignment, feature and quality of one detection. */

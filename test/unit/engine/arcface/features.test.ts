@@ -7,6 +7,7 @@ import { featuresOf, listLabelled, recognizerId } from '../../../../src/engine/a
 import { hashBytes } from '../../../../src/engine/image/hash.js';
 import { f32ToBlob } from '../../../../src/engine/store/blob.js';
 import { openDb } from '../../../../src/engine/store/db.js';
+import { PIPELINE_VERSION } from '../../../../src/engine/vision/pipeline.js';
 import { tempDir } from '../../../helpers/tmp.js';
 
 function tree() {
@@ -36,12 +37,18 @@ test('a labels folder is DIR/<person>/... at any depth; root files, dot folders 
   assert.throws(() => listLabelled(join(root, 'nope')), /the labels folder was not found/);
 });
 
-test('cached features (and cached failures) are read by content hash without opening the vision pipeline', async () => {
-  const root = tree();
+/** A library whose feature cache the test fills directly. */
+function cacheDb() {
   const db = openDb(join(tempDir(), 'lib.db'));
   const put = db.prepare(
     'INSERT INTO train_features (hash, mode, flip, model, feature, reason, at) VALUES (?, ?, 0, ?, ?, ?, 0)',
   );
+  return { db, put };
+}
+
+test('cached features (and cached failures) are read by content hash without opening the vision pipeline', async () => {
+  const root = tree();
+  const { db, put } = cacheDb();
   const f = new Float32Array(512).fill(0.25);
   put.run(hashBytes(Buffer.from('A1')), 'aligned', recognizerId(), f32ToBlob(f), null);
   put.run(hashBytes(Buffer.from('B1')), 'aligned', recognizerId(), null, 'no face found');
@@ -64,5 +71,33 @@ test('cached features (and cached failures) are read by content hash without ope
     }),
     /opened/,
   );
+  db.close();
+});
+
+test('whole-photo features cached by another pipeline version are computed again, and the old ones forgotten', async () => {
+  const root = tree();
+  const { db, put } = cacheDb();
+  const f = new Float32Array(512).fill(0.25);
+  const a1 = hashBytes(Buffer.from('A1'));
+  put.run(a1, 'detect', recognizerId(), f32ToBlob(f), null); // before [Note: pipeline version]
+  put.run(a1, 'detect', `${recognizerId()}+p1-00000000`, f32ToBlob(f), null); // an older pipeline
+  put.run(a1, 'aligned', recognizerId(), f32ToBlob(f), null); // crops: the pipeline plays no part
+  put.run(hashBytes(Buffer.from('B1')), 'detect', `${recognizerId()}+${PIPELINE_VERSION}`, null, 'no face found');
+  const paths = [join(root, 'ann/a.jpg'), join(root, 'bob/c.jpg')];
+  let opened = 0;
+  const got = await featuresOf(db, paths, {
+    aligned: false,
+    pipeline: () => {
+      opened++;
+      return Promise.reject(new Error('the pipeline is needed'));
+    },
+  }).catch((err: Error) => err);
+  assert.match(String(got), /the pipeline is needed/, "a.jpg was not taken from an old pipeline's cache");
+  assert.equal(opened, 1);
+  const rows = db.prepare('SELECT mode, model FROM train_features ORDER BY mode, model').all();
+  assert.deepEqual(rows, [
+    { mode: 'aligned', model: recognizerId() },
+    { mode: 'detect', model: `${recognizerId()}+${PIPELINE_VERSION}` },
+  ]);
   db.close();
 });
