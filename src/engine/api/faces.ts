@@ -94,7 +94,7 @@ export class FacesService implements Service<'faces'> {
       const index = this.c.index();
       index.add(id, vec!);
       index.save();
-      await writeThumb(thumbPath(dbPath, id), image, box);
+      await writeThumb(thumbPath(dbPath, id), image, box, face.landmarks);
       journal.done([id]);
       // A hand-drawn face is the user's word that a face is there: it is given to people like any other.
       const { assignThreshold, minQuality } = this.c.settings();

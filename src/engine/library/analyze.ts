@@ -59,7 +59,7 @@ export async function analyzePhoto(pipeline: FacePipeline, job: AnalyzeJob): Pro
   } catch (err) {
     return { kind: 'failed', code: 'analyze', reason: `face analysis failed: ${(err as Error).message}`, ms };
   }
-  const thumbs = await Promise.all(faces.map((f) => renderThumb(image, f.box).catch(() => undefined)));
+  const thumbs = await Promise.all(faces.map((f) => renderThumb(image, f.box, f.landmarks).catch(() => undefined)));
   lap('thumbs');
   return {
     kind: 'done',

@@ -7,6 +7,8 @@ import type { Box } from '../store/faces.js';
 import { PhotoStore } from '../store/photos.js';
 import type { FaceBox } from '../store/thumbs.js';
 import { decodeImage, type DecodedImage } from '../image/decode.js';
+import { quarterTurnsOf } from '../vision/turned.js';
+import type { Point } from '../vision/types.js';
 
 export const thumbOptions = {
   /** Side of the square thumbnail (px). */
@@ -46,16 +48,22 @@ export function thumbRegion(
   return { left, top, width: s, height: s };
 }
 
-/** The thumbnail JPEG of `box` from decoded RGB pixels (sharp works on libuv threads, off the JS thread). */
+/**
+ * The thumbnail JPEG of `box` from decoded RGB pixels (sharp works on libuv threads, off the JS thread), turned
+ * upright when the face's `landmarks` say it lies on its side or upside down ([Note: turned faces]).
+ */
 export async function renderThumb(
   image: { data: Uint8Array; width: number; height: number },
   box: Box,
+  landmarks?: ArrayLike<number> | readonly Point[],
   o: typeof thumbOptions = thumbOptions,
 ): Promise<Buffer> {
   const region = thumbRegion(box, image.width, image.height, o.margin);
+  const turns = landmarks ? quarterTurnsOf(landmarks) : 0;
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .extract(region)
     .resize(o.size, o.size, { fit: 'cover' })
+    .rotate(((4 - turns) % 4) * 90) // sharp turns clockwise: undo the face's clockwise turns
     .jpeg({ quality: o.quality, mozjpeg: false })
     .toBuffer();
 }
@@ -85,9 +93,9 @@ export async function writeThumb(
   path: string,
   image: { data: Uint8Array; width: number; height: number },
   box: Box,
-  o: typeof thumbOptions = thumbOptions,
+  landmarks?: ArrayLike<number> | readonly Point[],
 ): Promise<void> {
-  await writeThumbFile(path, await renderThumb(image, box, o));
+  await writeThumbFile(path, await renderThumb(image, box, landmarks));
 }
 
 export async function removeThumb(dbPath: string, faceId: number): Promise<void> {
@@ -115,7 +123,7 @@ export async function rebuildThumbs(db: Db, dbPath: string, faces: readonly Face
     }
     if (!image) continue;
     for (const f of list) {
-      await writeThumb(thumbPath(dbPath, f.id), image, f.box);
+      await writeThumb(thumbPath(dbPath, f.id), image, f.box, f.landmarks);
       made.push(f.id);
     }
   }

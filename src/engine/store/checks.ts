@@ -1,7 +1,7 @@
 // Engine (store): the questions doctor asks of the database file itself — integrity, dangling rows, the active head, faces missing an embedding.
 import type { Db } from './db.js';
 import type { FaceRow } from './faces.js';
-import type { FaceBox } from './thumbs.js';
+import { landmarksOf, type FaceBox } from './thumbs.js';
 
 export class CheckStore {
   constructor(readonly db: Db) {}
@@ -64,13 +64,18 @@ export class CheckStore {
     ).map((r) => ({ id: r.id, folderId: r.folder_id, path: r.path }));
   }
 
-  /** Every face's box, by photo. */
+  /** Every face's box and landmarks, by photo. */
   faceBoxes(): FaceBox[] {
     return (
-      this.db.prepare('SELECT id, photo_id, x, y, w, h FROM faces ORDER BY photo_id, id').all() as Pick<
+      this.db.prepare('SELECT id, photo_id, x, y, w, h, landmarks FROM faces ORDER BY photo_id, id').all() as Pick<
         FaceRow,
-        'id' | 'photo_id' | 'x' | 'y' | 'w' | 'h'
+        'id' | 'photo_id' | 'x' | 'y' | 'w' | 'h' | 'landmarks'
       >[]
-    ).map((f) => ({ id: f.id, photoId: f.photo_id, box: { x: f.x, y: f.y, w: f.w, h: f.h } }));
+    ).map((f) => ({
+      id: f.id,
+      photoId: f.photo_id,
+      box: { x: f.x, y: f.y, w: f.w, h: f.h },
+      landmarks: landmarksOf(f.landmarks),
+    }));
   }
 }

@@ -1,4 +1,5 @@
 // Engine (store): the thumbnail journal — face ids committed whose thumbnail files are not written yet (migration 5).
+import { blobToF32 } from './blob.js';
 import type { Db } from './db.js';
 import type { Box } from './faces.js';
 
@@ -6,6 +7,17 @@ export interface FaceBox {
   id: number;
   photoId: number;
   box: Box;
+  /** The 5 landmarks (photo pixels): the thumbnail is turned upright by them. */
+  landmarks: Float32Array;
+}
+
+/** A face's landmarks for its thumbnail; none when the stored blob is damaged (the thumbnail is then not turned). */
+export function landmarksOf(blob: Uint8Array): Float32Array {
+  try {
+    return blobToF32(blob);
+  } catch {
+    return new Float32Array(0);
+  }
 }
 
 /** See [Note: thumbnail journal]. */
@@ -15,8 +27,11 @@ export class ThumbJournal {
     this.#s = {
       add: db.prepare<[number]>('INSERT OR IGNORE INTO pending_thumbs (face_id) VALUES (?)'),
       done: db.prepare<[number]>('DELETE FROM pending_thumbs WHERE face_id = ?'),
-      pending: db.prepare<[], { id: number; photo_id: number; x: number; y: number; w: number; h: number }>(
-        `SELECT f.id, f.photo_id, f.x, f.y, f.w, f.h FROM pending_thumbs t JOIN faces f ON f.id = t.face_id
+      pending: db.prepare<
+        [],
+        { id: number; photo_id: number; x: number; y: number; w: number; h: number; landmarks: Buffer }
+      >(
+        `SELECT f.id, f.photo_id, f.x, f.y, f.w, f.h, f.landmarks FROM pending_thumbs t JOIN faces f ON f.id = t.face_id
           ORDER BY f.photo_id, f.id`,
       ),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM pending_thumbs'),
@@ -34,9 +49,12 @@ export class ThumbJournal {
   }
 
   pending(): FaceBox[] {
-    return this.#s.pending
-      .all()
-      .map((r) => ({ id: r.id, photoId: r.photo_id, box: { x: r.x, y: r.y, w: r.w, h: r.h } }));
+    return this.#s.pending.all().map((r) => ({
+      id: r.id,
+      photoId: r.photo_id,
+      box: { x: r.x, y: r.y, w: r.w, h: r.h },
+      landmarks: landmarksOf(r.landmarks),
+    }));
   }
 
   count(): number {

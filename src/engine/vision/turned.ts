@@ -1,7 +1,7 @@
 // Engine (vision): faces that lie a quarter or half turn round in the photo (a sideways scan, a photo whose
 // orientation tag was lost, someone lying down): a turned view of the face for the landmark net, and the way back.
 import { invertSimilarity, warpSimilarity, type Similarity } from './align.js';
-import type { Box } from './types.js';
+import type { Box, Point } from './types.js';
 
 /**
  * [Note: turned faces] The detector finds faces at any in-plane angle, but the 68-point landmark net only places
@@ -93,4 +93,19 @@ export function turnedView(
     box: { x: size / 2 - w / 2, y: size / 2 - h / 2, w, h },
     toPhoto: invertSimilarity(m),
   };
+}
+
+/**
+ * How many quarter turns (clockwise on screen) the face with these 5 landmarks (photo pixels, template order) lies
+ * from upright: 0 for a face within 45 degrees of upright, 1 for one lying on its right side, 2 upside down. Its
+ * thumbnail is turned back by as much, so People shows every face upright.
+ */
+export function quarterTurnsOf(landmarks: ArrayLike<number> | readonly Point[]): number {
+  const flat: number[] =
+    Array.isArray(landmarks) && Array.isArray(landmarks[0])
+      ? (landmarks as readonly Point[]).flat()
+      : Array.from(landmarks as ArrayLike<number>);
+  if (flat.length < 4 || !flat.slice(0, 4).every(Number.isFinite)) return 0;
+  const roll = Math.atan2(flat[3]! - flat[1]!, flat[2]! - flat[0]!); // the eye line: left eye to right eye
+  return ((Math.round(roll / (Math.PI / 2)) % 4) + 4) % 4;
 }
