@@ -97,8 +97,8 @@ export function turnedView(
 
 /**
  * How many quarter turns (clockwise on screen) the face with these 5 landmarks (photo pixels, template order) lies
- * from upright: 0 for a face within 45 degrees of upright, 1 for one lying on its right side, 2 upside down. Its
- * thumbnail is turned back by as much, so People shows every face upright.
+ * from upright: 0 within 45 degrees of upright, 1 turned a quarter turn clockwise, 2 upside down, 3 a quarter turn
+ * the other way. Its thumbnail is turned back by as much, so People shows every face upright.
  */
 export function quarterTurnsOf(landmarks: ArrayLike<number> | readonly Point[]): number {
   const flat: number[] =
