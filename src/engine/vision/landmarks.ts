@@ -211,16 +211,12 @@ export class LandmarkModel {
     image: { data: Uint8Array; width: number; height: number },
     box: Box,
   ): Promise<{ points: Point[]; moved: number }> {
-    let pts = (await this.predict68Many(image, [box]))[0]!;
-    let moved = 0;
-    for (let i = 0; i < this.options.refinePasses; i++) {
-      const next = (await this.predict68Many(image, [boxFrom68(pts, this.options.boxFromLandmarks)]))[0]!;
-      const a = fiveFrom68(pts), b = fiveFrom68(next); // prettier-ignore
-      const eyes = Math.hypot(b[1]![0] - b[0]![0], b[1]![1] - b[0]![1]) || 1;
-      moved = a.reduce((sum, p, j) => sum + Math.hypot(p[0] - b[j]![0], p[1] - b[j]![1]), 0) / a.length / eyes;
-      pts = next;
-    }
-    return { points: pts, moved };
+    const { last, before } = await this.#passes(image, [box]);
+    if (!before) return { points: last[0]!, moved: 0 };
+    const a = fiveFrom68(before[0]!), b = fiveFrom68(last[0]!); // prettier-ignore
+    const eyes = Math.hypot(b[1]![0] - b[0]![0], b[1]![1] - b[0]![1]) || 1;
+    const moved = a.reduce((sum, p, j) => sum + Math.hypot(p[0] - b[j]![0], p[1] - b[j]![1]), 0) / a.length / eyes;
+    return { points: last[0]!, moved };
   }
 
   /** predict() for every box, each pass over all the boxes in one run. */
@@ -228,13 +224,24 @@ export class LandmarkModel {
     image: { data: Uint8Array; width: number; height: number },
     boxes: readonly Box[],
   ): Promise<Point[][]> {
-    let pts = await this.predict68Many(image, boxes);
-    for (let i = 0; i < this.options.refinePasses; i++)
-      pts = await this.predict68Many(
+    return (await this.#passes(image, boxes)).last;
+  }
+
+  /** The first pass, then `refinePasses` on boxes rebuilt from the points before: the last pass and the one before. */
+  async #passes(
+    image: { data: Uint8Array; width: number; height: number },
+    boxes: readonly Box[],
+  ): Promise<{ last: Point[][]; before?: Point[][] }> {
+    let last = await this.predict68Many(image, boxes);
+    let before: Point[][] | undefined;
+    for (let i = 0; i < this.options.refinePasses; i++) {
+      before = last;
+      last = await this.predict68Many(
         image,
-        pts.map((p) => boxFrom68(p, this.options.boxFromLandmarks)),
+        last.map((p) => boxFrom68(p, this.options.boxFromLandmarks)),
       );
-    return pts;
+    }
+    return before ? { last, before } : { last };
   }
 }
 
