@@ -6,7 +6,8 @@ import { CliError, num, parse, quoted } from '../args.js';
 import { parseSets } from './cluster.js';
 
 const USAGE = `usage: facelens eval-clusters --truth DIR [--aligned] [--algorithm NAME] [--compare NAME,...] [--library PATH] [--json]
-  --truth DIR        one sub-folder per identity; whole photos (the largest face is the labelled one)
+  --truth DIR        one sub-folder per identity; whole photos (the labelled face: the largest that passes
+                     the quality gate, else the largest)
   --aligned          the images are 112x112 aligned crops (no detection)
   --algorithm NAME   ${Object.keys(ALGORITHMS).join(' | ')} (default ${DEFAULT_ALGORITHM})
   --compare LIST     also score these algorithms on the same embeddings (default: density, unless it is the algorithm)

@@ -71,6 +71,12 @@ export function truthFiles(dir: string): { identity: string; path: string }[] {
  * into a library of its own; each photo's largest face carries the photo's identity and the other faces (people
  * in the background) are clustered but left out of the score. Every algorithm is scored on the same stored
  * embeddings, by planning a re-cluster without applying it, so the figures compare methods and nothing else.
+ * "Largest face" means the largest that passes the quality gate, when one does: in 8 of celeba-wild's 1,140 photos
+ * the largest box is a dress, a boot, a bikini or a blur that the gate keeps out, and the person is a smaller face
+ * beside it (7 of those 8 were already in their person's group). Scoring the box as the person counted a non-face
+ * as a face left out: BCubed F 0.939 under the old rule, 0.944 under this one (density 0.894 -> 0.899); LFW moves
+ * 7 labels and scores the same. A photo whose faces all fail the gate still labels its largest, so a gated face
+ * of the person still counts against the score.
  */
 export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) => EvalLibrary): Promise<EvalReport> {
   const log = o.log ?? (() => {});
@@ -93,10 +99,10 @@ export async function evaluateClusters(o: EvalOptions, open: (dbPath: string) =>
     }
     const importMs = Math.round(performance.now() - t0);
     const db = engine.db;
-    const truth = labelledFaces(db, root);
+    const minQuality = o.minQuality ?? loadOptions.minQuality;
+    const truth = labelledFaces(db, root, minQuality);
     const wanted = new Set(files.map((f) => f.identity));
     for (const [face, who] of truth.labelled) if (!wanted.has(who)) truth.labelled.delete(face);
-    const minQuality = o.minQuality ?? loadOptions.minQuality;
     const results: EvalReport['results'] = [];
     let gatedScored = 0;
     for (const [i, algorithm] of o.algorithms.entries()) {
@@ -164,12 +170,16 @@ export function scorePlan(
   };
 }
 
-/** The largest face of each photo under `root`, with the identity its sub-folder names. */
+/**
+ * The face of each photo under `root` that shows the person its sub-folder names: its largest face that passes the
+ * quality gate, or its largest face when none passes (see [Note: eval-clusters]).
+ */
 export function labelledFaces(
   db: Db,
   root: string,
+  minQuality = loadOptions.minQuality,
 ): { labelled: Map<number, string>; photos: number; missed: number; faces: number } {
-  const rows = new PhotoStore(db).filesWithFacesUnder(root);
+  const rows = new PhotoStore(db).filesWithFacesUnder(root, minQuality);
   const labelled = new Map<number, string>();
   const seenPhoto = new Set<number>();
   const seenPath = new Set<string>();

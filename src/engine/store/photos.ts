@@ -83,12 +83,13 @@ export class PhotoStore {
       fileByPath: db.prepare<[string], FileRow>('SELECT * FROM files WHERE path = ?'),
       filesOfPhoto: db.prepare<[number], FileRow>('SELECT * FROM files WHERE photo_id = ? ORDER BY path'),
       filesWithFacesUnder: db.prepare<
-        [string, string],
+        [{ lo: string; hi: string; minQuality: number }],
         { path: string; photo_id: number | null; face_id: number | null; area: number | null }
       >(
         `SELECT fi.path, fi.photo_id, fa.id AS face_id, fa.w * fa.h AS area
            FROM files fi LEFT JOIN faces fa ON fa.photo_id = fi.photo_id
-          WHERE fi.path >= ? AND fi.path < ? ORDER BY fi.path, area DESC, fa.id`,
+          WHERE fi.path >= @lo AND fi.path < @hi
+          ORDER BY fi.path, coalesce(fa.quality, 1) >= @minQuality DESC, area DESC, fa.id`,
       ),
       filesWithFolder: db.prepare<[number], { path: string; root: string }>(
         'SELECT f.path, d.path AS root FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.photo_id = ? ORDER BY f.id',
@@ -161,11 +162,15 @@ export class PhotoStore {
     return this.#s.filesOfPhoto.all(photoId);
   }
 
-  /** Every file under `root` with each of its photo's faces, largest first (a file without faces: one row of nulls). */
+  /**
+   * Every file under `root` with each of its photo's faces: those of quality `minQuality` or more (or unscored)
+   * first, each part largest first (a file without faces: one row of nulls).
+   */
   filesWithFacesUnder(
     root: string,
+    minQuality: number,
   ): { path: string; photo_id: number | null; face_id: number | null; area: number | null }[] {
-    return this.#s.filesWithFacesUnder.all(`${root}/`, `${root}0`); // [Note: path ranges]
+    return this.#s.filesWithFacesUnder.all({ lo: `${root}/`, hi: `${root}0`, minQuality }); // [Note: path ranges]
   }
 
   /** The photo's files with the folder each was found in (a door serves a file only from inside its folder). */
