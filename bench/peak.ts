@@ -1,0 +1,61 @@
+// Bench helper: what one core of this machine does in fp32, measured with ONNX Runtime's own matrix multiply (one thread).
+// usage (alone): node --import tsx bench/peak.ts
+import { fileURLToPath } from 'node:url';
+import { ort } from '../src/engine/vision/ort.js';
+
+/**
+ * [Note: measured floor] An embedding cannot cost less than its arithmetic at the rate this core does arithmetic.
+ * The rate is measured here, not assumed: the project's VM has run on two different hosts (an AMD EPYC doing
+ * AVX-512 as two 256-bit halves, about 96 GFLOP/s a core, and one with full 512-bit units that embeds twice as
+ * fast), so a constant written down on one of them says nothing on the other. ONNX Runtime's single-threaded
+ * SGEMM on 512x512 matrices runs at close to the core's peak (its kernels are the ones the recognizer's 1x1
+ * convolutions use), so 0.442 GFLOP at that rate is the floor a face can be embedded at.
+ */
+export async function gemmGflops(size = 512, reps = 40): Promise<number> {
+  const session = await ort.InferenceSession.create(matMulModel(size), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const fill = () => Float32Array.from({ length: size * size }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+  const feeds = {
+    A: new ort.Tensor('float32', fill(), [size, size]),
+    B: new ort.Tensor('float32', fill(), [size, size]),
+  };
+  for (let i = 0; i < 5; i++) await session.run(feeds); // warm-up
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await session.run(feeds);
+    best = Math.min(best, (performance.now() - t0) / reps);
+  }
+  await session.release();
+  return (2 * size ** 3) / (best * 1e6);
+}
+
+/** An ONNX model holding one MatMul C = A x B of two size x size float inputs (onnx.proto field numbers). */
+function matMulModel(size: number): Uint8Array {
+  const varint = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+      n = Math.floor(n / 128);
+    } while (n > 0);
+    return out;
+  };
+  const num = (field: number, n: number) => [...varint(field * 8), ...varint(n)];
+  const bytes = (field: number, b: number[]) => [...varint(field * 8 + 2), ...varint(b.length), ...b];
+  const str = (field: number, s: string) => bytes(field, [...Buffer.from(s, 'utf8')]);
+  const dim = (n: number) => bytes(1, num(1, n)); // TensorShapeProto.dim { dim_value }
+  const tensorType = bytes(1, [...num(1, 1), ...bytes(2, [...dim(size), ...dim(size)])]); // float, [size, size]
+  const valueInfo = (field: number, name: string) => bytes(field, [...str(1, name), ...bytes(2, tensorType)]);
+  const node = bytes(1, [...str(1, 'A'), ...str(1, 'B'), ...str(2, 'C'), ...str(3, 'mm'), ...str(4, 'MatMul')]);
+  const graph = [...node, ...str(2, 'peak'), ...valueInfo(11, 'A'), ...valueInfo(11, 'B'), ...valueInfo(12, 'C')];
+  return Uint8Array.from([...num(1, 8), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...num(2, 13)])]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const g = await gemmGflops();
+  console.log(`one core, ORT SGEMM 512x512: ${g.toFixed(1)} GFLOP/s; a 0.442 GFLOP face: ${(442 / g).toFixed(2)} ms`);
+}
