@@ -34,7 +34,7 @@ import {
  *                 p50 0.43/0.69/1.21/2.24 ms
  *   150k faces (4,500 identities), M=32 efC=100: build 207 s, index 332 MB; ef 32/64/128: match recall
  *                 0.990/0.996/0.996, p50 0.39/0.68/1.33 ms
- * M=32/efC=100 stays the default: better recall at every ef for 6% more memory and the same build time. Recall
+ * M=32/efC=100 was kept then: better recall at every ef for 6% more memory and the same build time. Recall
  * falls with size at a fixed ef, so from `largeFrom` faces queries use `largeEf` (128): +3 points of match recall
  * for ~1 ms more per query; at 150k ef 128 gains nothing over 64. The switch point between the two measured
  * sizes is a judgement.
@@ -73,10 +73,20 @@ import {
  * p50 0.63/0.77/0.98/1.37/1.94 ms. 200k faces around 30,000 people in one graph: 0.947 at ef 64 against the even
  * set's 0.793, built in 142 s against 343 s. So `largeEf` 128 from `largeFrom` faces stands: on faces like these it
  * finds 0.973 of the top 10 in about 1.1 ms at a million, 1.3-3.3 points more than ef 64 for 0.5 ms.
+ * On 2026-12-01 the VM ran on a faster host (full-width AVX-512; the same build then took 425 s and answered the even
+ * set's ef 128 in 0.90 ms), and the build budget of 15 minutes bought a better graph. Even set, two shards:
+ *   M=32 efC=100: build 425 s; ef 64/128/192/256/384: 0.901/0.929/0.940/0.946/0.957, p50 0.57/0.90/1.26/1.60/2.25 ms
+ *   M=48 efC=100: build 462 s; ef 128/192/256/320: 0.944/0.955/0.958/0.965, p50 1.07/1.35/1.75/2.09 ms
+ *   M=32 efC=200: build 776 s; ef 128/192/256/320: 0.968/0.970/0.975/0.977, p50 0.92/1.22/1.53/1.87 ms
+ * A beam of 200 while inserting finds each new point's neighbours where 100 missed them, and the rarely seen
+ * people's faces stop being islands (people with 50 or fewer faces: 0.930 at ef 128, against 0.850). efC 200 is
+ * the default since: at a million it finds 0.968 at the same query cost as efC 100's 0.929. It doubles the cost of
+ * adding a face (about 1.5 ms at a million faces, on the import's main thread) and of a rebuild; an index saved
+ * with efC 100 is rebuilt once (reason 'params').
  */
 export const indexOptions = {
   m: 32,
-  efConstruction: 100,
+  efConstruction: 200,
   /** Search beam width per shard. */
   ef: 64,
   /** From this many faces on, queries search with `largeEf` instead (see [Note: HNSW at a million faces]). */
