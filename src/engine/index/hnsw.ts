@@ -77,7 +77,8 @@ import {
  * set's ef 128 in 0.90 ms), and the build budget of 15 minutes bought a better graph. Even set, two shards:
  *   M=32 efC=100: build 425 s; ef 64/128/192/256/384: 0.901/0.929/0.940/0.946/0.957, p50 0.57/0.90/1.26/1.60/2.25 ms
  *   M=48 efC=100: build 462 s; ef 128/192/256/320: 0.944/0.955/0.958/0.965, p50 1.07/1.35/1.75/2.09 ms
- *   M=32 efC=200: build 776 s; ef 128/192/256/320: 0.968/0.970/0.975/0.977, p50 0.92/1.22/1.53/1.87 ms
+ *   M=32 efC=200: build 745-776 s; ef 64/128/192/256/320: 0.953/0.968/0.970/0.975/0.977,
+ *                 p50 0.61/0.92-1.07/1.22-1.45/1.53/1.87 ms (two runs)
  * A beam of 200 while inserting finds each new point's neighbours where 100 missed them, and the rarely seen
  * people's faces stop being islands (people with 50 or fewer faces: 0.930 at ef 128, against 0.850). efC 200 is
  * the default since: at a million it finds 0.968 at the same query cost as efC 100's 0.929. It doubles the cost of

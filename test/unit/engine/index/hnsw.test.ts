@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FaceIndex, indexPathFor, type IndexMeta } from '../../../../src/engine/index/hnsw.js';
+import { FaceIndex, indexOptions, indexPathFor, type IndexMeta } from '../../../../src/engine/index/hnsw.js';
 import { openDb, type Db } from '../../../../src/engine/store/db.js';
 import { FaceStore } from '../../../../src/engine/store/faces.js';
 import { PhotoStore } from '../../../../src/engine/store/photos.js';
@@ -120,6 +120,22 @@ test('a saved index is loaded as is; missing, corrupt or another head rebuilds i
   assert.equal(other.size, 0, 'head 2 has no embeddings yet');
   writeFileSync(`${path}.json`, '{not json');
   assert.equal(FaceIndex.open(db, path, 1).openedBecause, 'unreadable');
+  db.close();
+});
+
+test('an index saved with other build settings (efConstruction 100, the default until 2026-12-01) is rebuilt once', () => {
+  const { db, path } = library(50);
+  FaceIndex.open(db, path, 1, { efConstruction: 100 }).save();
+  assert.equal(FaceIndex.open(db, path, 1, { efConstruction: 100 }).openedBecause, 'loaded');
+  const now = FaceIndex.open(db, path, 1);
+  assert.equal(now.openedBecause, 'params');
+  assert.equal(now.size, 50);
+  now.save();
+  assert.equal(
+    (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as IndexMeta).efConstruction,
+    indexOptions.efConstruction,
+  );
+  assert.equal(FaceIndex.open(db, path, 1).openedBecause, 'loaded');
   db.close();
 });
 
