@@ -184,9 +184,9 @@ export function labelledFaces(
   const seenPhoto = new Set<number>();
   const seenPath = new Set<string>();
   let missed = 0;
-  let faces = 0;
+  const faces = new Set<number>(); // a photo filed twice lists its faces twice
   for (const r of rows) {
-    if (r.face_id !== null) faces++;
+    if (r.face_id !== null) faces.add(r.face_id);
     if (seenPath.has(r.path)) continue;
     seenPath.add(r.path);
     if (r.photo_id === null || r.face_id === null) {
@@ -197,5 +197,5 @@ export function labelledFaces(
     seenPhoto.add(r.photo_id);
     labelled.set(r.face_id, relative(root, r.path).split(sep)[0]!);
   }
-  return { labelled, photos: seenPath.size, missed, faces };
+  return { labelled, photos: seenPath.size, missed, faces: faces.size };
 }

@@ -47,6 +47,9 @@ test("a photo's identity goes to its largest face that passes the quality gate, 
     [100, 0.34],
   ]);
   photo('bob', 'e.jpg', []);
+  // the same photo filed twice (a copy under another name): scored once, its faces counted once
+  const { p } = db.prepare('SELECT photo_id AS p FROM faces WHERE id = ?').get(subject) as { p: number };
+  photos.upsertFile({ folderId: folder.id, path: join(root, 'ann', 'a copy.jpg'), size: 1, mtimeMs: 1, photoId: p, seenAt: 1 }); // prettier-ignore
 
   const r = labelledFaces(db, root, 0.35);
   assert.equal(r.labelled.get(subject!), 'ann');
@@ -55,7 +58,7 @@ test("a photo's identity goes to its largest face that passes the quality gate, 
   assert.equal(r.labelled.get(unscored!), 'bob', 'a face without a score counts as passing');
   assert.equal(r.labelled.get(clear!), 'bob', 'exactly at the gate passes');
   assert.equal(r.labelled.size, 4);
-  assert.equal(r.photos, 5);
+  assert.equal(r.photos, 6);
   assert.equal(r.missed, 1);
   assert.equal(r.faces, 8);
 
