@@ -124,6 +124,19 @@ describe('finding 3: paths given to verify and train', { skip }, () => {
     assert.equal(new Set(answers).size, 1, JSON.stringify(answers));
   });
 
+  test('a chosen file added as a folder is refused at once, and no folder is recorded for it', async () => {
+    const file = join(outside, 'holiday.jpg');
+    writeFileSync(file, 'not a folder');
+    assert.equal(json(await s.api('files.choose', { paths: [file] })).ok, true);
+    const r = json(await s.api('library.addFolders', { paths: [file] }));
+    assert.equal(r.ok, false);
+    assert.equal(r.error?.code, 'invalid-args');
+    assert.match(r.error?.message ?? '', /not a folder/);
+    const folders = json<{ ok: boolean; value: { path: string }[] }>(await s.api('library.folders', {}));
+    assert.ok(folders.ok);
+    assert.ok(!folders.value.some((f) => f.path.endsWith('holiday.jpg')), JSON.stringify(folders.value));
+  });
+
   test('a labels folder outside the library is refused for training without being listed', async () => {
     unread(outside);
     const r = json(

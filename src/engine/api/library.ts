@@ -1,5 +1,5 @@
 // Engine (api): the library's folders — import (with people assigned as faces arrive), rescan, remove, failures, stats, files a door may send.
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Service, ImportProgress, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
@@ -94,7 +94,10 @@ export class LibraryService implements Service<'library'> {
           real = resolve(f); // a known folder that is unreachable now: the scan records it and removes nothing
           if (!store.byPath(real)) throw new ApiError('not-found', `folder not found: ${f}`);
         }
-        if (!store.byPath(real)) refuseLibraryData(real, this.c.dbPath); // [Note: import stays inside]
+        if (!store.byPath(real)) {
+          refuseLibraryData(real, this.c.dbPath); // [Note: import stays inside]
+          await mustBeFolder(real, f);
+        }
         reals.push(real);
       }
       const rows = reals.map((real) => store.ensure(real));
@@ -144,7 +147,11 @@ export class LibraryService implements Service<'library'> {
   /** A door's request: each folder must be one the user chose or one of the library's ([Note: paths are capabilities]). */
   async addFolders(a: ParsedArgs<'library.addFolders'>): Promise<Value<'library.addFolders'>> {
     const paths = [];
-    for (const p of a.paths) paths.push(await this.c.grants.check(p, 'a folder to add'));
+    for (const p of a.paths) {
+      const real = await this.c.grants.check(p, 'a folder to add');
+      await mustBeFolder(real, p); // refused here, before a job starts or anything is recorded
+      paths.push(real);
+    }
     return this.#importJob(paths);
   }
 
@@ -389,4 +396,11 @@ export function toImportProgress(jobId: string, p: JobProgress, faces: number): 
         message: p.error,
       };
   }
+}
+
+/** A path given as a new folder to import must be one: a file or a device is refused before it is recorded as a folder. */
+async function mustBeFolder(real: string, given: string): Promise<void> {
+  const st = await stat(real).catch(() => undefined);
+  if (!st) throw new ApiError('not-found', `folder not found: ${given}`);
+  if (!st.isDirectory()) throw new ApiError('invalid-args', `not a folder: ${given}`);
 }
