@@ -1,6 +1,7 @@
 // Bench helper: what one core of this machine does in fp32, measured with ONNX Runtime's own matrix multiply (one thread).
 // usage (alone): node --import tsx bench/peak.ts
 import { fileURLToPath } from 'node:url';
+import { field, writeNode } from '../src/engine/vision/onnx-graph.js';
 import { ort } from '../src/engine/vision/ort.js';
 
 /**
@@ -36,23 +37,14 @@ export async function gemmGflops(size = 512, reps = 40): Promise<number> {
 
 /** An ONNX model holding one MatMul C = A x B of two size x size float inputs (onnx.proto field numbers). */
 function matMulModel(size: number): Uint8Array {
-  const varint = (n: number): number[] => {
-    const out: number[] = [];
-    do {
-      out.push((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
-      n = Math.floor(n / 128);
-    } while (n > 0);
-    return out;
-  };
-  const num = (field: number, n: number) => [...varint(field * 8), ...varint(n)];
-  const bytes = (field: number, b: number[]) => [...varint(field * 8 + 2), ...varint(b.length), ...b];
-  const str = (field: number, s: string) => bytes(field, [...Buffer.from(s, 'utf8')]);
-  const dim = (n: number) => bytes(1, num(1, n)); // TensorShapeProto.dim { dim_value }
-  const tensorType = bytes(1, [...num(1, 1), ...bytes(2, [...dim(size), ...dim(size)])]); // float, [size, size]
-  const valueInfo = (field: number, name: string) => bytes(field, [...str(1, name), ...bytes(2, tensorType)]);
-  const node = bytes(1, [...str(1, 'A'), ...str(1, 'B'), ...str(2, 'C'), ...str(3, 'mm'), ...str(4, 'MatMul')]);
-  const graph = [...node, ...str(2, 'peak'), ...valueInfo(11, 'A'), ...valueInfo(11, 'B'), ...valueInfo(12, 'C')];
-  return Uint8Array.from([...num(1, 8), ...bytes(7, graph), ...bytes(8, [...str(1, ''), ...num(2, 13)])]);
+  const cat = (...parts: Uint8Array[]) => Uint8Array.from(Buffer.concat(parts));
+  const text = (s: string) => new TextEncoder().encode(s);
+  const dim = () => field(1, field(1, size)); // TensorShapeProto.dim { dim_value }
+  const tensorType = field(1, cat(field(1, 1), field(2, cat(dim(), dim())))); // float, [size, size]
+  const valueInfo = (f: number, name: string) => field(f, cat(field(1, text(name)), field(2, tensorType)));
+  const node = writeNode({ op: 'MatMul', inputs: ['A', 'B'], outputs: ['C'], name: 'mm' });
+  const graph = cat(field(1, node), field(2, text('peak')), valueInfo(11, 'A'), valueInfo(11, 'B'), valueInfo(12, 'C'));
+  return cat(field(1, 8), field(7, graph), field(8, cat(field(1, text('')), field(2, 13)))); // IR 8, opset 13
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -73,7 +73,8 @@ const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (v: number | Uint8Array) => (typeof v === 'number' ? String(v) : new TextDecoder().decode(v));
 
-function field(f: number, v: number | Uint8Array, w = typeof v === 'number' ? 0 : 2): Uint8Array {
+/** One encoded protobuf field: a varint (numbers), length-delimited bytes, or 4 fixed bytes (wire type 5). */
+export function field(f: number, v: number | Uint8Array, w = typeof v === 'number' ? 0 : 2): Uint8Array {
   if (w === 0) return concat([varint(f * 8), varint(v as number)]);
   if (w === 2) return concat([varint(f * 8 + 2), varint((v as Uint8Array).length), v as Uint8Array]);
   if (w === 5) return concat([varint(f * 8 + 5), v as Uint8Array]);
@@ -177,7 +178,7 @@ function writeTensor(t: Tensor): Uint8Array {
   return concat([...t.dims.map((d) => field(1, d)), field(2, t.dataType), field(8, text(t.name)), field(9, data)]);
 }
 
-interface Node {
+export interface Node {
   op: string;
   inputs: string[];
   outputs: string[];
@@ -194,7 +195,8 @@ function readNode(b: Uint8Array): Node {
   };
 }
 
-function writeNode(n: Node, attributes: Uint8Array[] = []): Uint8Array {
+/** An encoded NodeProto (its fields; wrap it with field(1, ...) to put it in a GraphProto). */
+export function writeNode(n: Node, attributes: Uint8Array[] = []): Uint8Array {
   return concat([
     ...n.inputs.map((i) => field(1, text(i))),
     ...n.outputs.map((o) => field(2, text(o))),
