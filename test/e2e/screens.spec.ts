@@ -19,6 +19,8 @@ const SHOTS = process.env.FACELENS_DOC_SHOTS && resolve(ROOT, process.env.FACELE
 
 let door: Door;
 let photos: string;
+/** A folder imported later by one test: a mirror image of the first person's first photo (new content, same face). */
+let later: string;
 let tmp: string;
 test.beforeAll(async () => {
   // A temporary copy of whole identity folders (the walker never follows a link out of an added folder).
@@ -32,6 +34,14 @@ test.beforeAll(async () => {
     for (const f of readdirSync(join(CELEBA, name))) copyFileSync(join(CELEBA, name, f), join(photos, name, f));
     n += readdirSync(join(CELEBA, name)).length;
   }
+  later = join(tmp, 'later');
+  mkdirSync(later);
+  const first = readdirSync(CELEBA).sort()[0]!;
+  const photo = readdirSync(join(CELEBA, first)).sort()[0]!;
+  await sharp(join(CELEBA, first, photo))
+    .flop()
+    .jpeg({ quality: 92 })
+    .toFile(join(later, 'mirrored.jpg'));
   door = await startDoor();
 });
 test.afterAll(async () => {
@@ -666,6 +676,16 @@ test('Name groups, most useful first: the engine\'s questions in its order; "Is 
   let k = 0;
   for (const p of await everyone())
     if (p.name === null && p.faceCount >= 3) await call('people.rename', { personId: p.id, name: `Named ${++k}` });
+  // Then a new photo of a named person arrives, imported by a user who asked to confirm every new face (the
+  // assignment threshold at its top in Settings): it waits in nobody, and looks like its person.
+  const settings = await call<{ assignThreshold: number }>('settings.get');
+  await call('settings.set', { assignThreshold: 1 });
+  await call('files.choose', { paths: [later] });
+  await call('library.addFolders', { paths: [later] });
+  await expect
+    .poll(async () => (await call<unknown[]>('jobs.list')).length, { timeout: 60_000, intervals: [500] })
+    .toBe(0);
+  await call('settings.set', { assignThreshold: settings.assignThreshold });
   type Q =
     | { kind: 'name'; person: { id: number } }
     | { kind: 'suggest'; person: { id: number; name: string }; face: { id: number } };

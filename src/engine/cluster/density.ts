@@ -68,4 +68,9 @@ export function densityCluster(input: ClusterInput, graph: KnnGraph, opts: Parti
   return compactLabels(person, 1);
 }
 
-export const density: Algorithm<DensityOptions> = { name: 'density', defaults: densityOptions, run: densityCluster };
+export const density: Algorithm<DensityOptions> = {
+  name: 'density',
+  defaults: densityOptions,
+  plainCosine: true,
+  run: densityCluster,
+};

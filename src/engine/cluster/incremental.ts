@@ -2,7 +2,7 @@
 import { ClusterStore } from '../store/clustering.js';
 import type { Db } from '../store/db.js';
 import { recordOp } from '../store/history.js';
-import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
+import { algorithmByName, DEFAULT_ALGORITHM, loadFor } from './algorithms.js';
 import { GroupFacts, type ClusterInput } from './input.js';
 import { buildKnnGraph } from './knn.js';
 import { attachRule, linkageOptions, linkageSeeded, type LinkageSeeds } from './linkage.js';
@@ -67,7 +67,7 @@ export function assignNewFaces(
   const o = { ...incrementalOptions, ...opts };
   const algorithm = opts.algorithm ?? DEFAULT_ALGORITHM;
   const t0 = performance.now();
-  const loaded = loadFaces(db, { minQuality: o.minQuality });
+  const loaded = loadFaces(db, loadFor(algorithm, o.minQuality));
   const models = new PersonModels(loaded);
   const { input, person, faceIds } = loaded;
   const { dim, vectors } = input;

@@ -29,6 +29,8 @@ export interface Clustering {
 export interface Algorithm<O> {
   name: string;
   defaults: O;
+  /** Compares plain cosines: its faces are loaded without the quality-aware scaling ([Note: quality-aware similarity]). */
+  plainCosine?: boolean;
   run(input: ClusterInput, graph: KnnGraph, opts?: Partial<O>): Clustering;
 }
 

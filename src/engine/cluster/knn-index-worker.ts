@@ -5,8 +5,10 @@ import { parentPort } from 'node:worker_threads';
 export interface IndexSearchJob {
   file: string;
   dim: number;
-  /** Shared: n * dim, the clustered faces' unit vectors. */
+  /** Shared: n * dim, the clustered faces' vectors (unit, or scaled by quality: [Note: quality-aware similarity]). */
   vectors: Float32Array;
+  /** Shared: each row's length (its quality scale; 1 for a unit row). The index stores unit vectors. */
+  norms: Float32Array;
   /** Shared: face id -> row of the clustered faces, -1 for faces outside the clustering. */
   rowOf: Int32Array;
   from: number;
@@ -42,7 +44,7 @@ function run(j: IndexSearchJob): void {
       const row = label < j.rowOf.length ? j.rowOf[label]! : -1;
       if (row < 0 || row === i) continue;
       j.candNbr[base + c] = row;
-      j.candSim[base + c] = 1 - r.distances[t]!;
+      j.candSim[base + c] = (1 - r.distances[t]!) * j.norms[row]!; // = dot(query row, stored row as clustered)
       c++;
     }
     for (; c < j.want; c++) {

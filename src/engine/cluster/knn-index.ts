@@ -51,7 +51,9 @@ export function freshIndexFiles(db: Db, indexPath: string, headId: number): stri
  * each clustered face in them; a worker takes one shard and a range of faces (with one shard and two cores, two
  * workers each load it and take half the faces). Neighbours outside the clustering (faces the quality gate left
  * out) are dropped, which is why each search asks for `extra` more; each row keeps the k best over all shards.
- * Similarities are the index's own inner products of the stored unit vectors: exact, nothing to re-rank.
+ * Similarities are the index's own inner products of the stored unit vectors, times the neighbour's length when
+ * the clustering scales its faces by quality ([Note: quality-aware similarity]; the query carries its own): the
+ * same dot products the clustering takes, exact, nothing to re-rank.
  */
 export async function knnFromIndex(
   files: string[],
@@ -63,13 +65,23 @@ export async function knnFromIndex(
 ): Promise<KnnGraph> {
   const o = { ...knnIndexOptions, k: knnOptions.k, ...opts };
   const k = Math.max(1, Math.min(o.k, n - 1));
-  const want = k + o.extra;
   const shared = <T>(make: (b: SharedArrayBuffer) => T, bytes: number) => make(new SharedArrayBuffer(bytes));
   let sv = vectors;
   if (!(vectors.buffer instanceof SharedArrayBuffer)) {
     sv = shared((b) => new Float32Array(b), n * dim * 4);
     sv.set(vectors.subarray(0, n * dim));
   }
+  const norms = shared((b) => new Float32Array(b), n * 4);
+  let spread = 0;
+  for (let i = 0; i < n; i++) {
+    let s2 = 0;
+    for (let d = i * dim, e = d + dim; d < e; d++) s2 += sv[d]! * sv[d]!;
+    norms[i] = Math.sqrt(s2);
+    spread = Math.max(spread, Math.abs(norms[i]! - norms[0]!));
+  }
+  // The index ranks by cosine; when the rows' lengths differ, the k best by the clustering's measure can sit a little
+  // further down its list, so each search asks for k more and the merge keeps the k best.
+  const want = k + o.extra + (spread > 1e-3 ? k : 0);
   let maxId = 0;
   for (let i = 0; i < n; i++) maxId = Math.max(maxId, faceIds[i]!);
   const rowOf = shared((b) => new Int32Array(b), (maxId + 1) * 4).fill(-1);
@@ -87,6 +99,7 @@ export async function knnFromIndex(
         file,
         dim,
         vectors: sv,
+        norms,
         rowOf,
         from: Math.floor((p * n) / parts),
         to: Math.floor(((p + 1) * n) / parts),

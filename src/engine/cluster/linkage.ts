@@ -5,7 +5,7 @@ import { MergeHeap } from './heap.js';
 
 export const linkageOptions = {
   /** Two large groups merge while the mean cosine similarity over all their face pairs is at least this. */
-  threshold: 0.2,
+  threshold: 0.22,
   /** kNN edges below this similarity never make two groups candidates for a merge. */
   edgeMinSim: 0.15,
   /**
@@ -73,8 +73,9 @@ export function attachRule(opts: Partial<LinkageOptions> = {}): (count: number) 
 
 /**
  * [Note: average linkage on the kNN graph] The linkage of two groups is the mean cosine over every pair of
- * their faces, not only the pairs the graph holds: for unit vectors that mean is dot(sumA, sumB) / (|A||B|),
- * exact and one 512-D dot product away. The graph only says which groups are worth comparing (a group pair
+ * their faces, not only the pairs the graph holds: that mean is dot(sumA, sumB) / (|A||B|), exact and one 512-D
+ * dot product away (the rows are unit embeddings scaled by quality, so each "cosine" here is the quality-aware
+ * one: see [Note: quality-aware similarity]). The graph only says which groups are worth comparing (a group pair
  * needs one kNN edge between them), which keeps the work near n * k instead of n^2. A single close look-alike
  * pair cannot chain two people together the way single linkage (and the density baseline) lets it, because
  * every other pair pulls the mean down.
@@ -83,8 +84,8 @@ export function attachRule(opts: Partial<LinkageOptions> = {}): (count: number) 
  * the library: among LFW's 2,086 people (most seen once) two single faces at a mean cosine of 0.30-0.45 are
  * almost never one person (24 of 415 such merges were right), while between large groups 0.22-0.3 still joins
  * two halves of one person in celeba-wild and celebs24. So a pair must clear threshold + extra / sqrt(|A||B|),
- * extra = smallThreshold - threshold: 0.53 for two single faces, 0.35 for a face and a group of five, 0.30 for a
- * face and a group of twelve, 0.2 in the limit. Chosen on every labelled set at once (bench/cluster-sets.ts):
+ * extra = smallThreshold - threshold: 0.53 for two single faces, 0.36 for a face and a group of five, 0.31 for a
+ * face and a group of twelve, 0.22 in the limit. Chosen on every labelled set at once (bench/cluster-sets.ts):
  * celeba-wild, LFW with all its singletons, celebs24, fixtures/bbt and fixtures/wild, the same defaults for all.
  *
  * [Note: lazy merge heap] Merges run best-first from a heap of kNN edges. After a merge, the new group's mean

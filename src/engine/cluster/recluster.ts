@@ -1,7 +1,7 @@
 // Engine (cluster): a full re-cluster of the library: load faces, build the kNN graph, cluster, plan, preview or apply.
 import { indexPathFor } from '../index/hnsw.js';
 import type { Db } from '../store/db.js';
-import { algorithmByName, DEFAULT_ALGORITHM } from './algorithms.js';
+import { algorithmByName, DEFAULT_ALGORITHM, loadFor } from './algorithms.js';
 import { buildKnnGraph, type KnnGraph, type KnnOptions } from './knn.js';
 import { freshIndexFiles, knnFromIndex, knnIndexOptions } from './knn-index.js';
 import { buildKnnGraphParallel } from './knn-parallel.js';
@@ -51,7 +51,7 @@ export interface ReclusterResult {
 /** Clusters every face that passes the quality gate and plans the change; applies it unless `preview`. */
 export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean } = {}): ReclusterResult {
   const t = performance.now();
-  const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
+  const loaded = loadFaces(db, loadFor(opts.algorithm, opts.minQuality ?? loadOptions.minQuality));
   const load = performance.now() - t;
   const graph = buildKnnGraph(loaded.input.vectors, loaded.input.n, loaded.input.dim || 1, opts.knn);
   return reclusterLoaded(db, loaded, graph, opts, load, performance.now() - t - load, 'built');
@@ -63,7 +63,7 @@ export function recluster(db: Db, opts: ReclusterOptions & { preview?: boolean }
  */
 export async function reclusterAsync(db: Db, opts: ReclusterAsyncOptions = {}): Promise<ReclusterResult> {
   const t = performance.now();
-  const loaded = loadFaces(db, { minQuality: opts.minQuality ?? loadOptions.minQuality });
+  const loaded = loadFaces(db, loadFor(opts.algorithm, opts.minQuality ?? loadOptions.minQuality));
   const load = performance.now() - t;
   const { n, dim, vectors } = loaded.input;
   const indexPath = opts.indexPath ?? (db.memory ? undefined : indexPathFor(db.name));

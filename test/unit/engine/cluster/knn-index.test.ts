@@ -22,7 +22,8 @@ for (const shards of [1, 2]) {
       s.vectors,
       512,
       Int32Array.from({ length: 800 }, (_, i) => i),
-      (i) => (i % 5 === 0 ? 0.1 : 0.9),
+      // the rest spread over the quality scale, so each row's quality-aware length differs
+      (i) => (i % 5 === 0 ? 0.1 : 0.4 + 0.08 * (i % 8)),
     );
     const path = indexPathFor(db.name);
     const ix = FaceIndex.open(db, path, 1, shards === 1 ? {} : SHARDED);
