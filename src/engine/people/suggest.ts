@@ -8,8 +8,15 @@ import { matmul } from '../cluster/matmul.js';
 import { getPerson } from './ops.js';
 
 export const suggestOptions = {
-  /** Faces whose mean cosine to the person's faces is below this are not offered. */
-  minSimilarity: 0.25,
+  /**
+   * Faces whose mean cosine to the person's faces is below this are not offered (the Verify page's "same person"
+   * bar). It was 0.25 until the clustering compared quality-aware cosines ([Note: quality-aware similarity]),
+   * which lift poor faces' cosines: at 0.25 a user going through each person's suggestions (bench/effort.ts
+   * by-size, 10 no's in a row then the next person) answered 529 no's on celeba-wild and 6,647 on LFW, at 0.3 145
+   * and 3,920, for 4 and 11 yes's instead of 4 and 13. The question-following user barely moves (celeba-wild 1.75
+   * -> 1.76 answers a person, LFW 1.78 -> 1.82).
+   */
+  minSimilarity: 0.3,
   minQuality: loadOptions.minQuality,
   /** Closest named people shown beside each unnamed group. */
   closest: 3,
