@@ -167,17 +167,10 @@ export function assignNewFaces(
   const lowJoins: [number, number][] = [];
   const need = attachRule(linkageOpts);
   // every low-quality face the library guessed is decided again (they form nothing, so moving them moves nobody)
-  for (let j = 0; j < low.faceIds.length; j++) {
-    const { slot } = groups.best(
-      low.vectors.subarray(j * dim, (j + 1) * dim),
-      low.photos[j]!,
-      low.rejects.get(j),
-      need,
-    );
+  groups.attach(low, need).forEach((slot, j) => {
     const to = slot < 0 ? 0 : groups.ids[slot]!;
     if (to !== (moved.get(low.person[j]!) ?? low.person[j]!)) lowJoins.push([low.faceIds[j]!, to]);
-    if (slot >= 0) groups.photos[slot]!.add(low.photos[j]!);
-  }
+  });
   const unplaced = new Set([...fresh.map((i) => faceIds[i]!), ...low.faceIds.filter((_, j) => !low.person[j])]);
   const considered = unplaced.size;
   const lowLeaving = lowJoins.filter(([, t]) => t === 0);

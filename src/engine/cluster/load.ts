@@ -50,9 +50,11 @@ export interface LowFaces {
  * the comparison score). Scaling each unit embedding by q^(-p/2) does this inside every mean the clustering takes
  * (a pair compares at cos / (q_a q_b)^(p/2), and average linkage stays one dot product of sums), so full
  * clustering, incremental assignment, suggestions and the name queue share one measure. q is clamped to
- * [qualityFloor, 1], so no face gains more than qualityFloor^(-p/2) (1.17 at the defaults). p was swept with
+ * [qualityFloor, 1], so no face gains more than qualityFloor^(-p/2) (1.17 at the defaults). The faces the gate keeps
+ * out are not scaled: many are no face at all (patterns, hands, a blurred cheek), whose cosines to each other are
+ * high already, and scaled they drew more of each other into people (see [Note: late attach]). p was swept with
  * bench/cluster-sets.ts on every labelled set at once, each with a grid of thresholds (see [Note: default
- * algorithm]): 0.2-0.35 lift celeba-wild and LFW together (0.3 at threshold 0.22: 0.949 / 0.952, against 0.944 /
+ * algorithm]): 0.2-0.35 lift celeba-wild and LFW together (0.3 at threshold 0.22: 0.950 / 0.952, against 0.944 /
  * 0.947 with plain cosines at their best, 0.2). Larger powers need a higher threshold to keep LFW's single faces
  * apart (0.6 at 0.2: LFW 0.917) and gain nothing on the weaker set with it (0.6 at 0.26: 0.946 / 0.961). The
  * density baseline compares plain cosines, as Immich does.
@@ -108,9 +110,7 @@ export function loadFaces(db: Db, opts: Partial<LoadOptions> = {}): LoadedFaces 
       low.ids.push(id);
       low.photos.push(photo);
       low.person.push(pid ?? 0);
-      const v = blobToF32(vec);
-      scaleRow(v, 0, dim, qualityScale(quality, o));
-      low.vecs.push(v);
+      low.vecs.push(blobToF32(vec)); // plain: a gated face is as likely no face as a poor one (see below)
       continue;
     }
     if (ids.length >= total) throw new Error('faces were added while they were being loaded');

@@ -74,4 +74,41 @@ export class GroupModels {
     }
     return { slot, score: slot >= 0 ? score : typeof need === 'number' ? need : -Infinity };
   }
+
+  /**
+   * [Note: late attach] Where low-quality faces go after the clustering: each to the group `best` finds for it,
+   * but a group takes at most as many of them as it has faces of its own, those that resemble it most first (a
+   * face left over, or a second face of a photo already taken, stays in nobody). Low-quality faces join people;
+   * they never make one. Without the cap, two dubious faces just above the gate (a pattern, a blurred cheek) drew
+   * 21 gated faces on celeba-wild once cosines were quality-aware ([Note: quality-aware similarity]; 12 with the
+   * gated faces' own cosines left plain) and became the largest "person" of the People page; LFW had a group of 32
+   * faces, 24 of them gated, even with plain cosines. Returns each face's slot, -1 for none.
+   */
+  attach(
+    low: { vectors: Float32Array; photos: ArrayLike<number>; rejects: ReadonlyMap<number, readonly number[]> },
+    need: number | ((count: number) => number),
+  ): Int32Array {
+    const m = low.photos.length;
+    const slots = new Int32Array(m).fill(-1);
+    const wants: { j: number; slot: number; margin: number }[] = [];
+    for (let j = 0; j < m; j++) {
+      const { slot, score } = this.best(
+        low.vectors.subarray(j * this.dim, (j + 1) * this.dim),
+        low.photos[j]!,
+        low.rejects.get(j),
+        need,
+      );
+      if (slot >= 0)
+        wants.push({ j, slot, margin: score - (typeof need === 'number' ? need : need(this.count[slot]!)) });
+    }
+    wants.sort((a, b) => b.margin - a.margin || a.j - b.j);
+    const taken = new Int32Array(this.ids.length);
+    for (const { j, slot } of wants) {
+      if (taken[slot]! >= this.count[slot]! || this.photos[slot]!.has(low.photos[j]!)) continue;
+      slots[j] = slot;
+      taken[slot]!++;
+      this.photos[slot]!.add(low.photos[j]!);
+    }
+    return slots;
+  }
 }

@@ -119,18 +119,7 @@ export function planRecluster(
       labels[i]! >= 0 && clustering.noAttach?.[labels[i]!] ? 0 : t,
     );
     const groups = new GroupModels(input.vectors, input.dim, input.photos, open);
-    for (let j = 0; j < m; j++) {
-      const { slot } = groups.best(
-        low.vectors.subarray(j * input.dim, (j + 1) * input.dim),
-        low.photos[j]!,
-        low.rejects.get(j),
-        attachThreshold,
-      );
-      if (slot >= 0) {
-        target[n + j] = groups.ids[slot]!;
-        groups.photos[slot]!.add(low.photos[j]!);
-      }
-    }
+    groups.attach(low, attachThreshold).forEach((slot, j) => slot >= 0 && (target[n + j] = groups.ids[slot]!));
   }
 
   const gained = new Map<number, number>();

@@ -22,7 +22,7 @@ const axis = (d: number, scale = 1) => Array.from({ length: DIM }, (_, i) => (i 
 const mix = (a: number[], b: number[], c: number) => a.map((x, i) => c * x + Math.sqrt(1 - c * c) * b[i]!);
 const len = (v: Float32Array, i: number) => Math.hypot(...v.subarray(i * DIM, (i + 1) * DIM));
 
-test('each face is scaled by its quality to the power -p/2, clamped to the floor; no quality, no scaling', () => {
+test('each face is scaled by its quality to the power -p/2, clamped to the floor; no quality or gated, no scaling', () => {
   const { db } = seedLibrary({ identities: 1, faces: 0 });
   const quality = [1, 0.8, 0.5, 0.36, null, 0.2];
   const { faceIds } = insertFaces(
@@ -40,9 +40,13 @@ test('each face is scaled by its quality to the power -p/2, clamped to the floor
   want.forEach((w, i) =>
     assert.ok(Math.abs(len(l.input.vectors, i) - w) < 1e-6, `face ${i}: ${len(l.input.vectors, i)}`),
   );
-  // the gated face (0.2) waits for the late attach at the floor's scale, not its own
+  // the gated face (0.2) waits for the late attach unscaled
   assert.equal(l.low.faceIds[0], faceIds[5]);
-  assert.ok(Math.abs(len(l.low.vectors, 0) - loadOptions.qualityFloor ** (-p / 2)) < 1e-6);
+  assert.ok(Math.abs(len(l.low.vectors, 0) - 1) < 1e-6);
+  // let in by a lower gate, it is scaled as a face at the floor, not by its own quality
+  const lower = loadFaces(db, { minQuality: 0.1 });
+  assert.equal(lower.input.n, 6);
+  assert.ok(Math.abs(len(lower.input.vectors, 5) - loadOptions.qualityFloor ** (-p / 2)) < 1e-6);
   assert.equal(qualityScale(0.2, loadOptions), qualityScale(loadOptions.qualityFloor, loadOptions));
   // a pair compares at cos / (q_a q_b)^(p/2)
   const plain = loadFaces(db, { qualityPower: 0 });
