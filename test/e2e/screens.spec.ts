@@ -196,7 +196,7 @@ test('Name groups: no suggestion below the suggestion threshold, so no key press
   await ensure();
   await go(page, 'settings');
   const threshold = Number(
-    await page.getByLabel('"Is this X?" offers faces whose mean cosine to X is at least').inputValue(),
+    await page.getByLabel('"Is this X?" offers faces whose mean similarity to X is at least').inputValue(),
   );
   expect(threshold).toBeGreaterThan(0);
   await go(page, 'name');
