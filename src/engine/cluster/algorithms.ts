@@ -7,8 +7,9 @@ import type { LoadOptions } from './load.js';
 /**
  * [Note: default algorithm] Chosen by bench/cluster-sets.ts on every labelled set at once, on the same stored
  * embeddings (quality gate 0.35, late attach, junk groups dissolved), one set of defaults for all. BCubed F,
- * linkage vs density: celeba-wild (1,140 whole photos, 100 people) 0.950 vs 0.899 (`facelens eval-clusters`: 0.9503); LFW with all its singletons
- * (3,811 photos, 2,086 people) 0.952 vs 0.927; celebs24 --aligned (3,309 crops, 16 people) 0.958 vs 0.597;
+ * linkage vs density: celeba-wild (1,140 whole photos, 100 people) 0.950 vs 0.899 (`facelens eval-clusters`:
+ * 0.9503); LFW with all its singletons (3,811 photos, 2,086 people) 0.952 vs 0.927; celebs24 --aligned (3,309
+ * crops, 16 people) 0.958 vs 0.597;
  * fixtures/bbt 1.000 vs 1.000; fixtures/wild 1.000 vs 0.975. Two fresh imports of the same photos give the same
  * figures since faces are committed in scan order ([Note: commit order]); before, density moved by up to 0.009
  * between imports (its kNN graph followed the order in which the workers finished). The linkage thresholds

@@ -29,7 +29,7 @@ export interface Clustering {
 export interface Algorithm<O> {
   name: string;
   defaults: O;
-  /** Compares plain cosines: its faces are loaded without the quality-aware scaling ([Note: quality-aware similarity]). */
+  /** Compares plain cosines: its faces are loaded unscaled (see [Note: quality-aware similarity]). */
   plainCosine?: boolean;
   run(input: ClusterInput, graph: KnnGraph, opts?: Partial<O>): Clustering;
 }
