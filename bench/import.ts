@@ -21,7 +21,7 @@ import { importOptions } from '../src/engine/library/import.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
 import { rng } from '../src/engine/random.js';
 import { exactTopK, hnswTable, measure, augment } from './hnsw-measure.js';
-import { gemmGflops } from './peak.js';
+import { EMBED_GFLOP, gemmGflops } from './peak.js';
 
 const { values } = parseArgs({
   options: {
@@ -187,7 +187,6 @@ async function describeSplit(files: string[]): Promise<{ split: Record<string, n
  * the AMD EPYC host the VM ran on until 2026-11-30, about 195 GFLOP/s (2.3 ms) on the full-width AVX-512 host of
  * 2026-12-01.
  */
-const EMBED_GFLOP = 0.442;
 
 /** Embedding alone, on one core: wall and CPU ms per face at several batch sizes, over the same crops. */
 async function embedBatches(crops: Uint8Array[], sizes: number[], floorMs: number): Promise<string[]> {

@@ -52,14 +52,15 @@ export class GroupModels {
   /**
    * The group a face joins: among groups that break no cannot-link (the face's photo already in the group, or the
    * group's key rejected) and whose mean cosine reaches what they require (`need`: one threshold for all, or one
-   * that depends on the group's size), the one with the largest margin. -1 when none fits.
+   * that depends on the group's size), the one with the largest margin (its mean cosine less what it needs).
+   * -1 (and margin 0) when none fits.
    */
   best(
     vec: Float32Array,
     photo: number,
     rejected: readonly number[] | undefined,
     need: number | ((count: number) => number),
-  ): { slot: number; score: number } {
+  ): { slot: number; score: number; margin: number } {
     let slot = -1;
     let score = -Infinity;
     let best = 0;
@@ -72,7 +73,7 @@ export class GroupModels {
       score = sc;
       best = m;
     }
-    return { slot, score: slot >= 0 ? score : typeof need === 'number' ? need : -Infinity };
+    return { slot, score: slot >= 0 ? score : typeof need === 'number' ? need : -Infinity, margin: best };
   }
 
   /**
@@ -92,14 +93,13 @@ export class GroupModels {
     const slots = new Int32Array(m).fill(-1);
     const wants: { j: number; slot: number; margin: number }[] = [];
     for (let j = 0; j < m; j++) {
-      const { slot, score } = this.best(
+      const { slot, margin } = this.best(
         low.vectors.subarray(j * this.dim, (j + 1) * this.dim),
         low.photos[j]!,
         low.rejects.get(j),
         need,
       );
-      if (slot >= 0)
-        wants.push({ j, slot, margin: score - (typeof need === 'number' ? need : need(this.count[slot]!)) });
+      if (slot >= 0) wants.push({ j, slot, margin });
     }
     wants.sort((a, b) => b.margin - a.margin || a.j - b.j);
     const taken = new Int32Array(this.ids.length);
