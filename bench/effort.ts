@@ -2,7 +2,7 @@
 // and uses only the app's own actions, counted until (a) every person with 3+ photos is named with 95% of their faces
 // and (b) BCubed F reaches 0.99.
 // usage: node --import tsx bench/effort.ts [--sets celeba-wild,lfw] [--methods default,density,by-size] [--libs DIR]
-//          [--patience 10] [--set KEY=VALUE ...] [--explain]   (methods also: density+ft, default+ft, see below)
+//          [--patience 10] [--set KEY=VALUE ...] [--explain] [--keep-mixed]   (methods also: density+ft, default+ft)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +38,9 @@ import { libsDir, openSet } from './truth-sets.js';
  * directly, the same way for every method (people with 3+ photos first, largest first): name a person (rename
  * their largest group, or split one face off as them), move each missing face in, "Not X" each wrong one; then
  * the people seen once or twice (move a face to its mate, split a pair off together, "Not X" a face that shares a
- * group with someone else). Figures are answers per person with 3+ photos.
+ * group with someone else). Figures are answers per person with 3+ photos. The folders that hold several people
+ * under one name ([Note: mixed identities]) are left unlabelled: the user leaves their faces alone, as they do
+ * the background faces, unless --keep-mixed.
  */
 
 interface Run {
@@ -262,8 +264,12 @@ async function simulate(
   patience: number,
   options: Record<string, number>,
   explain: boolean,
+  keepMixed: boolean,
 ) {
   const s = await openSet(name, libs);
+  const mixed = keepMixed ? [] : (s.set.mixed ?? []);
+  for (const [f, id] of s.labelled) if (mixed.includes(id)) s.labelled.delete(f);
+  if (mixed.length) console.error(`${name}: ${mixed.length} folders of several people left unlabelled (--keep-mixed)`);
   const tmp = mkdtempSync(join(tmpdir(), 'facelens-effort-'));
   const copy = join(tmp, 'library.db');
   s.db.prepare('VACUUM INTO ?').run(copy);
@@ -326,6 +332,8 @@ const { values } = parseArgs({
     set: { type: 'string', multiple: true, default: [] },
     /** Print what the answers went to, and each face fixed by hand (quality / mean cosine to its person). */
     explain: { type: 'boolean', default: false },
+    /** Keep the labels of the folders that hold several people under one name ([Note: mixed identities]). */
+    'keep-mixed': { type: 'boolean', default: false },
   },
 });
 const options = Object.fromEntries(values.set.map((kv) => [kv.split('=')[0]!, Number(kv.split('=')[1])]));
@@ -336,7 +344,7 @@ console.log(
 );
 for (const name of values.sets.split(',').filter(Boolean))
   for (const method of values.methods.split(',').filter(Boolean)) {
-    const r = await simulate(name, method, libs, patience, options, values.explain);
+    const r = await simulate(name, method, libs, patience, options, values.explain, values['keep-mixed']);
     const per = (x: number | undefined) => (x === undefined ? '-' : (x / r.people).toFixed(2));
     console.log(
       `${name.padEnd(12)} | ${method.padEnd(8)} | ${String(r.people).padStart(9)} | ${String(r.groups).padStart(15)} | ${String(r.a ?? '-').padStart(11)} | ${per(r.a).padStart(10)} | ${String(r.b ?? '-').padStart(11)} | ${per(r.b).padStart(10)} | ${`${r.names} / ${r.yes} / ${r.no} / ${r.direct}`.padStart(25)} | ${String(r.asked).padStart(22)} | ${r.s}`,
