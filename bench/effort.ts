@@ -269,7 +269,10 @@ async function simulate(
   const s = await openSet(name, libs);
   const mixed = keepMixed ? [] : (s.set.mixed ?? []);
   for (const [f, id] of s.labelled) if (mixed.includes(id)) s.labelled.delete(f);
-  if (mixed.length) console.error(`${name}: ${mixed.length} folders of several people left unlabelled (--keep-mixed)`);
+  if (mixed.length)
+    console.error(
+      `${name}: ${mixed.length} folders of several people under one name left unlabelled (--keep-mixed keeps their labels)`,
+    );
   const tmp = mkdtempSync(join(tmpdir(), 'facelens-effort-'));
   const copy = join(tmp, 'library.db');
   s.db.prepare('VACUUM INTO ?').run(copy);
