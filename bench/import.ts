@@ -5,7 +5,7 @@
 // the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
 // arithmetic floor, and HNSW recall@10 and latency on the faces found.
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,8 @@ interface RunResult {
   load: string;
   /** Share of the wall time the main thread (reads, hashes, commits, index) was busy. */
   mainBusy: number;
+  /** CPU ms per photo of the main thread alone (Linux; NaN elsewhere): the serial part of the import. */
+  mainCpuMs: number;
   photos: number;
   faces: number;
   failures: number;
@@ -92,10 +94,28 @@ function listImages(dir: string): string[] {
  * both cores with inference and that work together. Inference alone does not slow down when both cores work (detect
  * and describe on 200 decoded photos: 21.0-21.8 ms a photo with two processes at once, 21.5-22.8 alone). 1.6x would
  * need the work beside inference cut by about a quarter, and by more if one worker speeds up with it.
+ * The main thread's own CPU (column "main CPU ms/photo", 2026-12-01): 2.5-2.7 ms a photo with 1 or 2 workers, so
+ * it would bound one import near 400 photos/s on any number of cores. A CPU profile of it charged ~0.4 ms to each
+ * fs/promises open (thumbnail writes, photo reads), but writing thumbnails synchronously instead left its CPU the
+ * same (2.8-3.2 ms): that was time the thread spent preempted after waking a pool thread, not work.
  */
+/**
+ * CPU ms the calling thread has used (utime + stime of /proc/thread-self/stat, in clock ticks of 10 ms), NaN where
+ * there is no such file. Event-loop utilisation counts time the thread was preempted too; this does not.
+ */
+function threadCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of the whole line
+  } catch {
+    return NaN;
+  }
+}
+
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const load0 = loadavg()[0]!;
+  const main0 = threadCpuMs();
   const elu0 = performance.eventLoopUtilization();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -109,6 +129,7 @@ async function child(): Promise<void> {
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const mainBusy = performance.eventLoopUtilization(elu0).utilization;
+  const mainCpu = threadCpuMs() - main0;
   const analysed = s.added + s.changed;
   const t1 = performance.now();
   const again = await engine.library.importFolders([values.folder!]);
@@ -122,6 +143,7 @@ async function child(): Promise<void> {
     provider: s.provider ?? '-',
     load: `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
     mainBusy,
+    mainCpuMs: mainCpu / s.total,
     photos: s.total,
     faces: s.facesFound,
     failures: s.failures.length,
@@ -244,16 +266,16 @@ async function parent(): Promise<void> {
       return one.length ? one.reduce((a, r) => a + r.photosPerS, 0) / one.length : NaN;
     };
     console.log(
-      '\n| workers | photos per worker | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
+      '\n| workers | photos per worker | provider | ahead | photos | faces | faces/photo | failures | wall s | photos/s | x 1 worker | cores busy | main thread busy | main CPU ms/photo | CPU ms/photo | peak RSS MB | re-import s | load avg (1 min) | ' +
         stages.map((s) => `${s} ms`).join(' | ') +
         ' |',
     );
     console.log(
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + stages.map(() => '---|').join(''),
     );
     for (const r of results)
       console.log(
-        `| ${r.workers} | ${r.perWorker} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base(r.perWorker)).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
+        `| ${r.workers} | ${r.perWorker} | ${r.provider} | ${r.ahead} | ${r.photos} | ${r.faces} | ${(r.faces / r.photos).toFixed(2)} | ${r.failures} | ${r.wallS.toFixed(1)} | ${r.photosPerS.toFixed(1)} | ${(r.photosPerS / base(r.perWorker)).toFixed(2)} | ${r.coresBusy.toFixed(2)} | ${r.mainBusy.toFixed(2)} | ${r.mainCpuMs.toFixed(1)} | ${((r.coresBusy * r.wallS * 1000) / r.photos).toFixed(1)} | ${r.peakRssMb.toFixed(0)} | ${r.reimportS.toFixed(2)} | ${r.load} | ` +
           stages.map((s) => r.stageMs[s]!.toFixed(1)).join(' | ') +
           ' |',
       );
