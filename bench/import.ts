@@ -80,6 +80,19 @@ function listImages(dir: string): string[] {
 }
 
 /**
+ * CPU ms the calling thread has used (utime + stime of /proc/thread-self/stat, in clock ticks of 10 ms), NaN where
+ * there is no such file. Event-loop utilisation counts time the thread was preempted too; this does not.
+ */
+function threadCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of the whole line
+  } catch {
+    return NaN;
+  }
+}
+
+/**
  * [Note: two workers on two cores] On the project's 2-core VM (this bench with --side-by-side, 2026-11-30): 1 worker
  * 38.6-41.1 photos/s with 1.23-1.25 cores busy, 2 workers 52.9-56.5 (1.32-1.41x) with 1.83-1.84, and two separate
  * 1-worker imports side by side, each its own process and library, 27.6 + 27.6 = 55.2 (1.37x). One import with 2
@@ -99,19 +112,6 @@ function listImages(dir: string): string[] {
  * fs/promises open (thumbnail writes, photo reads), but writing thumbnails synchronously instead left its CPU the
  * same (2.8-3.2 ms): that was time the thread spent preempted after waking a pool thread, not work.
  */
-/**
- * CPU ms the calling thread has used (utime + stime of /proc/thread-self/stat, in clock ticks of 10 ms), NaN where
- * there is no such file. Event-loop utilisation counts time the thread was preempted too; this does not.
- */
-function threadCpuMs(): number {
-  try {
-    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15 of the whole line
-  } catch {
-    return NaN;
-  }
-}
-
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
   const load0 = loadavg()[0]!;
@@ -200,15 +200,6 @@ async function describeSplit(files: string[]): Promise<{ split: Record<string, n
     crops,
   };
 }
-
-/**
- * [Note: embedding floor] The recognizer costs 0.442 GFLOP a face: 2 x Cout x H x W x Cin/groups x kh x kw summed
- * over its 50 convolutions, with the shapes ORT's profiler reports for a 112x112 crop (PRelu and Add are
- * negligible). No implementation on one core embeds a face faster than that arithmetic at the core's fp32 rate,
- * which this bench measures each run (bench/peak.ts, [Note: measured floor]): about 96 GFLOP/s (4.6 ms a face) on
- * the AMD EPYC host the VM ran on until 2026-11-30, about 195 GFLOP/s (2.3 ms) on the full-width AVX-512 host of
- * 2026-12-01.
- */
 
 /** Embedding alone, on one core: wall and CPU ms per face at several batch sizes, over the same crops. */
 async function embedBatches(crops: Uint8Array[], sizes: number[], floorMs: number): Promise<string[]> {
@@ -311,7 +302,7 @@ async function parent(): Promise<void> {
     const gflops = await gemmGflops();
     const floorMs = (EMBED_GFLOP * 1000) / gflops;
     console.log(
-      `\nembedding alone on one core, ${crops.length} real aligned crops, load average ${loadavg()[0]!.toFixed(2)} (floor ${floorMs.toFixed(2)} ms/face: ${EMBED_GFLOP} GFLOP at the ${gflops.toFixed(0)} GFLOP/s ORT's SGEMM does on one core here, see [Note: embedding floor]):`,
+      `\nembedding alone on one core, ${crops.length} real aligned crops, load average ${loadavg()[0]!.toFixed(2)} (floor ${floorMs.toFixed(2)} ms/face: ${EMBED_GFLOP} GFLOP at the ${gflops.toFixed(0)} GFLOP/s ORT's SGEMM does on one core here, see [Note: embedding floor] in bench/peak.ts):`,
     );
     console.log('| batch | wall ms/face | CPU ms/face | CPU / floor |\n|---|---|---|---|');
     for (const row of await embedBatches(crops, [1, 8, 16], floorMs)) console.log(row);

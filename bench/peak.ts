@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { field, writeNode } from '../src/engine/vision/onnx-graph.js';
 import { ort } from '../src/engine/vision/ort.js';
 
-/** What the recognizer costs a face, in GFLOP (see [Note: embedding floor] in bench/import.ts). */
+/**
+ * [Note: embedding floor] The recognizer costs 0.442 GFLOP a face: 2 x Cout x H x W x Cin/groups x kh x kw summed
+ * over its 50 convolutions, with the shapes ORT's profiler reports for a 112x112 crop (PRelu and Add are
+ * negligible). No implementation on one core embeds a face faster than that arithmetic at the core's fp32 rate,
+ * which bench/import.ts measures each run (gemmGflops below, [Note: measured floor]): about 96 GFLOP/s (4.6 ms a
+ * face) on the AMD EPYC host the VM ran on until 2026-11-30, about 195 GFLOP/s (2.3 ms) on the full-width AVX-512
+ * host of 2026-12-01.
+ */
 export const EMBED_GFLOP = 0.442;
 
 /**

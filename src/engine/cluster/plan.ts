@@ -119,7 +119,8 @@ export function planRecluster(
       labels[i]! >= 0 && clustering.noAttach?.[labels[i]!] ? 0 : t,
     );
     const groups = new GroupModels(input.vectors, input.dim, input.photos, open);
-    groups.attach(low, attachThreshold).forEach((slot, j) => slot >= 0 && (target[n + j] = groups.ids[slot]!));
+    const slots = groups.attach(low, attachThreshold);
+    for (let j = 0; j < m; j++) if (slots[j]! >= 0) target[n + j] = groups.ids[slots[j]!]!;
   }
 
   const gained = new Map<number, number>();

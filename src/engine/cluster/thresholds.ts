@@ -36,10 +36,11 @@ export interface ThresholdReport {
 
 /**
  * [Note: thresholds explained] Every threshold of clustering, assignment and suggestions compares a face with a
- * group: the mean cosine of the face to the group's faces (quality-aware: see [Note: quality-aware similarity]). The user's named people give the ground truth for
- * exactly that test: each face against its own person's mean with the face itself left out (genuine), and
- * against every other named person's mean (impostor). The resulting ROC says what a threshold means in this
- * library: "at 0.30, 94% of Ann's faces would join Ann, and 0.2% of faces would join the wrong named person".
+ * group: the mean cosine of the face to the group's faces (quality-aware: see [Note: quality-aware similarity]).
+ * The user's named people give the ground truth for exactly that test: each face against its own person's mean
+ * with the face itself left out (genuine), and against every other named person's mean (impostor). The resulting
+ * ROC says what a threshold means in this library: "at 0.30, 94% of Ann's faces would join Ann, and 0.2% of faces
+ * would join the wrong named person".
  * A library without at least two named people of `minFaces` faces has no such ROC yet (points come back empty).
  */
 export function thresholdReport(
