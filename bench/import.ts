@@ -111,6 +111,16 @@ function threadCpuMs(): number {
  * it would bound one import near 400 photos/s on any number of cores. A CPU profile of it charged ~0.4 ms to each
  * fs/promises open (thumbnail writes, photo reads), but writing thumbnails synchronously instead left its CPU the
  * same (2.8-3.2 ms): that was time the thread spent preempted after waking a pool thread, not work.
+ * On 2026-12-01 evening the VM ran at about half that speed (56-62 CPU ms a photo; ORT's SGEMM 63 GFLOP/s a core
+ * against 96): 1 worker 18.8-21.8 photos/s on 1.14-1.22 cores, 2 workers 29.0-32.4 on 1.79-1.85, 1.37-1.57x. Per
+ * thread in a 1-worker import: the worker 38.8 ms a photo, libuv's threads 7.1, libvips' 6.7, the main thread 5.2,
+ * V8's helpers 2.8, so the same bound. Tried that day: one photo per worker (--per-worker 1: nothing decodes beside
+ * inference) left 1 worker as fast (19.8-20.0 photos/s against 18.8-20.8), so the overlap is not what makes one
+ * worker strong; resizing thumbnails in JavaScript to save sharp's 0.6-1 ms a call cost 3 ms for a 228-px region,
+ * more than sharp's whole call; 3 workers on 2 cores reached 1.92 cores (33.2 photos/s), filling the gaps the
+ * hand-offs between threads leave. What stayed: the detector resizes the next pyramid level while the current one's
+ * tiles run (vision/detector.ts). Paired runs, before -> after: 2 workers 29.5-33.2 -> 32.2-33.7 photos/s and
+ * 1.80-1.86 -> 1.87-1.88 cores; detect on 12 MP photos (bench/large-photos.ts) 101-125 -> 101-116 ms.
  */
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);

@@ -159,8 +159,17 @@ export class FaceDetector {
     const plane = 3 * tw * th;
     const levels = planLevels(image.width, image.height, o);
     const found: Detection[] = [];
+    // The next level resizes (sharp, on libuv's threads) while this one's tiles run, so this thread does not wait
+    // for it between inferences; one level ahead keeps the pixels in flight near one photo's.
+    const resize = (l: (typeof levels)[number]) => {
+      const p = resizeRgb(image.data, image.width, image.height, l.width, l.height);
+      p.catch(() => undefined); // a failure surfaces where it is awaited
+      return p;
+    };
+    let next = resize(levels[0]!);
     for (const [k, level] of levels.entries()) {
-      const pixels = await resizeRgb(image.data, image.width, image.height, level.width, level.height);
+      const pixels = await next;
+      if (k + 1 < levels.length) next = resize(levels[k + 1]!);
       const per = Math.max(1, Math.min(o.batchTiles, batchLimit(this.loaded)));
       for (let from = 0; from < level.tiles.length; from += per) {
         const tiles = level.tiles.slice(from, from + per);
