@@ -161,7 +161,7 @@ export class FaceDetector {
     const found: Detection[] = [];
     // The next level resizes (sharp, on libuv's threads) while this one's tiles run, so this thread does not wait
     // for it between inferences; one level ahead keeps the pixels in flight near one photo's.
-    const resize = (l: (typeof levels)[number]) => {
+    const resize = (l: Level) => {
       const p = resizeRgb(image.data, image.width, image.height, l.width, l.height);
       p.catch(() => undefined); // a failure surfaces where it is awaited
       return p;
