@@ -19,6 +19,7 @@ import { FaceStore } from '../src/engine/store/faces.js';
 import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
 import { importOptions } from '../src/engine/library/import.js';
 import { FacePipeline } from '../src/engine/vision/pipeline.js';
+import sharp from 'sharp';
 import { rng } from '../src/engine/random.js';
 import { exactTopK, hnswTable, measure, augment } from './hnsw-measure.js';
 import { EMBED_GFLOP, gemmGflops } from './peak.js';
@@ -41,7 +42,14 @@ const { values } = parseArgs({
     'side-by-side': { type: 'boolean', default: false },
     /** Skip the HNSW recall tables (they take a few minutes). */
     'no-hnsw': { type: 'boolean', default: false },
+    /**
+     * Skip the two-at-once probe: face inference (and ORT's SGEMM) in one process alone, then in two processes at
+     * once, which bounds what a second worker can add on this machine (see [Note: what two cores give]).
+     */
+    'no-pair': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
+    /** Child only: run one probe of the two-at-once table instead of an import. */
+    probe: { type: 'string' },
     db: { type: 'string' },
     sample: { type: 'string', default: '60' },
     'hnsw-n': { type: 'string', default: '50000' },
@@ -121,6 +129,22 @@ function threadCpuMs(): number {
  * hand-offs between threads leave. What stayed: the detector resizes the next pyramid level while the current one's
  * tiles run (vision/detector.ts). Paired runs, before -> after: 2 workers 29.5-33.2 -> 32.2-33.7 photos/s and
  * 1.80-1.86 -> 1.87-1.88 cores; detect on 12 MP photos (bench/large-photos.ts) 101-125 -> 101-116 ms.
+ * On 2026-12-02 (a faster host again: 33-45 CPU ms a photo, but one whose speed moved by half from run to run)
+ * the ratio is the identity speed-up = (cores busy with 2 / cores busy with 1) x (CPU ms a photo with 1 / with 2):
+ * 1 worker 32.4-41.5 photos/s on 1.36 cores, 2 workers 41.6-53.0 on 1.88, and 41-42 -> 44-45 CPU ms a photo as
+ * inference slows when both cores run it ([Note: what two cores give]: detect + describe alone vs two at once
+ * 1.55-1.77x, not 2x), so (1.88 / 1.36) x (41 / 45) = 1.26, as measured (1.15-1.33x). A perf profile of a 1-worker
+ * import put 47% of its CPU on the worker thread (ORT 27%, its JavaScript and V8 15%, kernel and libc 5%) and the
+ * rest beside it: sharp on libuv's and libvips' threads 28%, the main thread 13%, V8's compiler and marker threads
+ * 12%. The worker was busy about two thirds of the time. 1.6x at 1.88 cores would need one worker to keep no more
+ * than about 1.07 cores busy: a 1-worker import that leaves the second core idle, which is slower, not better.
+ * Tried that day: jemalloc (LD_PRELOAD) for sharp's many small allocations cost 45-53 CPU ms a photo against
+ * 33-41; dropping sharp's metadata() call would save 0.2 of the 3.7-4.3 CPU ms a decode costs. What stayed: the
+ * first pyramid level starts resizing when detect is called, before the photo waits its turn for the models
+ * (FaceDetector.start), so a worker no longer holds the models while sharp works; paired runs, before -> after:
+ * 1 worker 32.4-35.7 -> 33.4-38.8 photos/s and 1.36-1.37 -> 1.42-1.44 cores; 2 workers 38.6-48.1 -> 38.0-44.5
+ * photos/s (no change through that host's noise) and 1.88-1.89 -> 1.90-1.92 cores. It should matter most where
+ * the pool runs fewer workers than cores (a GPU provider; not measured, there is none here).
  */
 async function child(): Promise<void> {
   const engine = Engine.open(values.db!);
@@ -171,6 +195,108 @@ async function child(): Promise<void> {
   };
   await engine.close();
   console.log(JSON.stringify(r));
+}
+
+/**
+ * A probe child of the two-at-once table: sets up (photos decoded, models loaded, warmed up), says "ready", waits
+ * for "go" on stdin so that two children time the same seconds, then times its work and prints the result.
+ * 'infer': detection and description (landmarks, align, embed) on `sample` decoded photos, five passes, one
+ * thread; 'gemm': ORT's single-threaded SGEMM (bench/peak.ts).
+ */
+async function probeChild(kind: string, files: string[]): Promise<void> {
+  const go = () =>
+    new Promise<void>((resolve) => {
+      process.stdout.write('ready\n');
+      process.stdin.once('data', () => resolve());
+    });
+  if (kind === 'gemm') {
+    await go();
+    console.log(JSON.stringify({ value: await gemmGflops(512, 200) }));
+  } else {
+    sharp.concurrency(1);
+    const images = [];
+    for (const f of files) images.push(await decodeImage(f));
+    const v = await FacePipeline.load({ threads: 1 });
+    for (const img of images.slice(0, 10)) await v.describeMany(img, await v.detect(img)); // warm-up
+    await go();
+    const t0 = performance.now();
+    for (let pass = 0; pass < 5; pass++) for (const img of images) await v.describeMany(img, await v.detect(img));
+    console.log(JSON.stringify({ value: (performance.now() - t0) / (5 * images.length) }));
+    await v.dispose();
+  }
+  process.stdin.destroy();
+}
+
+/** Runs `n` probe children of one kind at once (each set up first, then all started together); their results. */
+async function runProbes(kind: string, n: number, folder: string): Promise<number[]> {
+  const kids = Array.from({ length: n }, () => {
+    const c = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.url),
+        '--probe',
+        kind,
+        '--folder',
+        folder,
+        '--sample',
+        values.sample!,
+      ],
+      { env: engineProcessEnv(process.env), stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    const ready = new Promise<void>((resolve) =>
+      c.stdout.on('data', (d: Buffer) => {
+        out += d;
+        if (out.startsWith('ready\n')) resolve();
+      }),
+    );
+    c.stderr.on('data', (d: Buffer) => (err += d));
+    const done = new Promise<number>((resolve, reject) =>
+      c.on('close', (code) =>
+        code === 0
+          ? resolve((JSON.parse(out.trim().split('\n').pop()!) as { value: number }).value)
+          : reject(new Error(`bench probe failed: ${err}`)),
+      ),
+    );
+    return { c, ready, done };
+  });
+  await Promise.all(kids.map((k) => k.ready));
+  for (const k of kids) k.c.stdin.write('go\n');
+  return Promise.all(kids.map((k) => k.done));
+}
+
+/**
+ * [Note: what two cores give] The table the import's speed-up is read against: the same work in one process alone,
+ * then in two processes at once. For face inference (ms a photo) the speed-up of two at once is alone/a + alone/b;
+ * no import with two workers can beat it, since each worker runs that inference and more beside it. For SGEMM
+ * (GFLOP/s) it is (a + b)/alone: near 2 where the two cores are two cores' worth of vector units, near 1 where
+ * they share them (hyperthreads of one physical core, or a host that gives the VM less than it shows).
+ */
+async function twoAtOnce(folder: string, rounds: number): Promise<void> {
+  console.log(
+    `\nwhat two cores give: the same work alone, then in two processes at once (${values.sample} photos for inference):`,
+  );
+  console.log('| work | round | alone | two at once, each | speed-up of two at once |\n|---|---|---|---|---|');
+  for (let r = 1; r <= rounds; r++) {
+    const [alone] = await runProbes('infer', 1, folder);
+    const pair = await runProbes('infer', 2, folder);
+    const up = pair.reduce((a, x) => a + alone! / x, 0);
+    console.log(
+      `| detect + describe, ms/photo | ${r} | ${alone!.toFixed(1)} | ${pair.map((x) => x.toFixed(1)).join(' / ')} | ${up.toFixed(2)}x |`,
+    );
+  }
+  for (let r = 1; r <= rounds; r++) {
+    const [alone] = await runProbes('gemm', 1, folder);
+    const pair = await runProbes('gemm', 2, folder);
+    const up = pair.reduce((a, x) => a + x, 0) / alone!;
+    console.log(
+      `| ORT SGEMM 512, GFLOP/s | ${r} | ${alone!.toFixed(0)} | ${pair.map((x) => x.toFixed(0)).join(' / ')} | ${up.toFixed(2)}x |`,
+    );
+  }
+  console.log('(see [Note: what two cores give]: two workers cannot import faster than the inference row allows)');
 }
 
 /** ms per face of landmarks, alignment and embedding, run one after another on a sample of photos. */
@@ -303,6 +429,8 @@ async function parent(): Promise<void> {
       );
     }
 
+    if (!values['no-pair']) await twoAtOnce(folder, Math.max(2, Number(values.repeat)));
+
     const { split, crops } = await describeSplit(all.slice(0, Number(values.sample)));
     console.log(
       `\nstages one at a time on ${values.sample} photos (no overlap): ${Object.entries(split)
@@ -387,4 +515,14 @@ function runChild(args: string[]): Promise<RunResult> {
   });
 }
 
-await (values.child ? child() : parent());
+await (values.probe
+  ? probeChild(
+      values.probe,
+      listImages(values.folder ?? join(sharedDataDir() ?? '../shared/data', 'celeba-wild')).slice(
+        0,
+        Number(values.sample),
+      ),
+    )
+  : values.child
+    ? child()
+    : parent());

@@ -116,10 +116,11 @@ test('an image without a face gives no face; a disposed pipeline refuses work', 
   const p = await FacePipeline.load();
   await p.dispose();
   await assert.rejects(p.analyze(blank), /dispose/);
+  await assert.rejects(p.detect(blank), /dispose/);
 });
 
 test(
-  'overlapping calls on one pipeline queue up and give the same answers as sequential ones',
+  'overlapping calls on one pipeline queue up and give the same answers as sequential ones (detect resizes first)',
   { skip: skipUnlessData('fixtures', 'group-photos') },
   async () => {
     const dir = dataPath('fixtures', 'group-photos')!;
@@ -132,6 +133,11 @@ test(
     assert.equal(fb!.length, sb.length);
     fa!.forEach((f, i) => assert.ok(cosine(f.feature, sa[i]!.feature) > 0.9999));
     fb!.forEach((f, i) => assert.ok(cosine(f.feature, sb[i]!.feature) > 0.9999));
+    // detect starts each photo's first resize before its turn (FaceDetector.start): the photos must not mix
+    const [da, db] = await Promise.all([pipeline.detect(a), pipeline.detect(b)]);
+    assert.deepEqual(da, await pipeline.detect(a));
+    assert.deepEqual(db, await pipeline.detect(b));
+    assert.notDeepEqual(da, db);
   },
 );
 

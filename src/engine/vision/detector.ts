@@ -111,6 +111,19 @@ export function nms(dets: Detection[], threshold: number): Detection[] {
   return kept;
 }
 
+/** A photo's pyramid, planned, with its first level's resize under way (FaceDetector.start). */
+export interface Started {
+  levels: Level[];
+  first: Promise<Uint8Array>;
+}
+
+/** The pixels of `level`, resized from the photo; a failure surfaces where the promise is awaited. */
+function resizeLevel(image: { data: Uint8Array; width: number; height: number }, level: Level): Promise<Uint8Array> {
+  const p = resizeRgb(image.data, image.width, image.height, level.width, level.height);
+  p.catch(() => undefined);
+  return p;
+}
+
 async function resizeRgb(rgb: Uint8Array, width: number, height: number, w: number, h: number): Promise<Uint8Array> {
   if (w === width && h === height) return rgb;
   const buf = await sharp(rgb, { raw: { width, height, channels: 3 } })
@@ -152,24 +165,33 @@ export class FaceDetector {
     readonly options: DetectorOptions = detectorOptions,
   ) {}
 
+  /**
+   * Plans the pyramid of `image` and starts resizing its first level (sharp, on libuv's threads). FacePipeline
+   * calls this before the photo waits its turn for the models, so the resize runs while another photo's inference
+   * does instead of on this photo's turn. The first level fits one tile, so a waiting photo holds at most one
+   * tile's pixels more (230 KB at 320x240).
+   */
+  start(image: { data: Uint8Array; width: number; height: number }): Started {
+    const levels = planLevels(image.width, image.height, this.options);
+    return { levels, first: resizeLevel(image, levels[0]!) };
+  }
+
   /** Faces in an RGB HWC image, boxes in its pixels, best first. */
-  async detect(image: { data: Uint8Array; width: number; height: number }): Promise<Detection[]> {
+  async detect(
+    image: { data: Uint8Array; width: number; height: number },
+    started: Started = this.start(image),
+  ): Promise<Detection[]> {
     const o = this.options;
     const { inputWidth: tw, inputHeight: th } = o;
     const plane = 3 * tw * th;
-    const levels = planLevels(image.width, image.height, o);
+    const { levels } = started;
     const found: Detection[] = [];
-    // The next level resizes (sharp, on libuv's threads) while this one's tiles run, so this thread does not wait
-    // for it between inferences; one level ahead keeps the pixels in flight near one photo's.
-    const resize = (l: Level) => {
-      const p = resizeRgb(image.data, image.width, image.height, l.width, l.height);
-      p.catch(() => undefined); // a failure surfaces where it is awaited
-      return p;
-    };
-    let next = resize(levels[0]!);
+    // The next level resizes while this one's tiles run, so this thread does not wait for it between inferences;
+    // one level ahead keeps the pixels in flight near one photo's.
+    let next = started.first;
     for (const [k, level] of levels.entries()) {
       const pixels = await next;
-      if (k + 1 < levels.length) next = resize(levels[k + 1]!);
+      if (k + 1 < levels.length) next = resizeLevel(image, levels[k + 1]!);
       const per = Math.max(1, Math.min(o.batchTiles, batchLimit(this.loaded)));
       for (let from = 0; from < level.tiles.length; from += per) {
         const tiles = level.tiles.slice(from, from + per);

@@ -117,7 +117,8 @@ export class FacePipeline {
 
   /** Face boxes only (no landmarks or features). */
   detect(image: Image): Promise<Detection[]> {
-    return this.exclusive(() => this.detector.detect(image));
+    const started = this.detector.start(image); // before the queue: see FaceDetector.start
+    return this.exclusive(() => this.detector.detect(image, started));
   }
 
   /** The 5 ArcFace landmarks (photo pixels) of the face in `box`. */
