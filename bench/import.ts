@@ -130,14 +130,15 @@ function threadCpuMs(): number {
  * tiles run (vision/detector.ts). Paired runs, before -> after: 2 workers 29.5-33.2 -> 32.2-33.7 photos/s and
  * 1.80-1.86 -> 1.87-1.88 cores; detect on 12 MP photos (bench/large-photos.ts) 101-125 -> 101-116 ms.
  * On 2026-12-02 (a faster host again: 33-45 CPU ms a photo, but one whose speed moved by half from run to run)
- * the ratio is the identity speed-up = (cores busy with 2 / cores busy with 1) x (CPU ms a photo with 1 / with 2):
+ * the speed-up is, identically, (cores busy with 2 / cores busy with 1) x (CPU ms a photo with 1 / with 2):
  * 1 worker 32.4-41.5 photos/s on 1.36 cores, 2 workers 41.6-53.0 on 1.88, and 41-42 -> 44-45 CPU ms a photo as
  * inference slows when both cores run it ([Note: what two cores give]: detect + describe alone vs two at once
  * 1.55-1.77x, not 2x), so (1.88 / 1.36) x (41 / 45) = 1.26, as measured (1.15-1.33x). A perf profile of a 1-worker
  * import put 47% of its CPU on the worker thread (ORT 27%, its JavaScript and V8 15%, kernel and libc 5%) and the
  * rest beside it: sharp on libuv's and libvips' threads 28%, the main thread 13%, V8's compiler and marker threads
- * 12%. The worker was busy about two thirds of the time. 1.6x at 1.88 cores would need one worker to keep no more
- * than about 1.07 cores busy: a 1-worker import that leaves the second core idle, which is slower, not better.
+ * 12%. The worker was busy about two thirds of the time. 1.6x at 1.88 cores needs one worker to keep no more than
+ * about 1.08 cores busy: the work beside the worker cut by about 40%, or a second core left idle while one worker
+ * runs (a slower import, not a better one).
  * Tried that day: jemalloc (LD_PRELOAD) for sharp's many small allocations cost 45-53 CPU ms a photo against
  * 33-41; dropping sharp's metadata() call would save 0.2 of the 3.7-4.3 CPU ms a decode costs. What stayed: the
  * first pyramid level starts resizing when detect is called, before the photo waits its turn for the models
