@@ -4,7 +4,7 @@
 // cores busy, ms per stage, faces per photo, peak RSS and the machine's load average around each run; then times
 // the describe stage's parts (landmarks, align, embed) on a sample, embedding alone in batches against its
 // arithmetic floor, and HNSW recall@10 and latency on the faces found.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { activeEmbedder } from '../src/engine/arcface/embedder.js';
 import { Engine } from '../src/engine/api/engine.js';
 import { engineProcessEnv } from '../src/engine/host/client.js';
-import { decodeImage } from '../src/engine/image/decode.js';
+import { decodeImage, type DecodedImage } from '../src/engine/image/decode.js';
 import { sharedDataDir } from '../src/engine/paths.js';
 import { FaceStore } from '../src/engine/store/faces.js';
 import { analyzePoolOptions } from '../src/engine/library/analyze-pool.js';
@@ -75,6 +75,11 @@ interface RunResult {
   stageMs: Record<string, number>;
   peakRssMb: number;
   reimportS: number;
+}
+
+/** The photos the bench imports unless --folder names others. */
+function defaultFolder(): string {
+  return join(sharedDataDir() ?? '../shared/data', 'celeba-wild');
 }
 
 function listImages(dir: string): string[] {
@@ -215,13 +220,16 @@ async function probeChild(kind: string, files: string[]): Promise<void> {
     console.log(JSON.stringify({ value: await gemmGflops(512, 200) }));
   } else {
     sharp.concurrency(1);
-    const images = [];
+    const images: DecodedImage[] = [];
     for (const f of files) images.push(await decodeImage(f));
     const v = await FacePipeline.load({ threads: 1 });
-    for (const img of images.slice(0, 10)) await v.describeMany(img, await v.detect(img)); // warm-up
+    const run = async (list: DecodedImage[]) => {
+      for (const img of list) await v.describeMany(img, await v.detect(img));
+    };
+    await run(images.slice(0, 10)); // warm-up
     await go();
     const t0 = performance.now();
-    for (let pass = 0; pass < 5; pass++) for (const img of images) await v.describeMany(img, await v.detect(img));
+    for (let pass = 0; pass < 5; pass++) await run(images);
     console.log(JSON.stringify({ value: (performance.now() - t0) / (5 * images.length) }));
     await v.dispose();
   }
@@ -231,42 +239,22 @@ async function probeChild(kind: string, files: string[]): Promise<void> {
 /** Runs `n` probe children of one kind at once (each set up first, then all started together); their results. */
 async function runProbes(kind: string, n: number, folder: string): Promise<number[]> {
   const kids = Array.from({ length: n }, () => {
-    const c = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        fileURLToPath(import.meta.url),
-        '--probe',
-        kind,
-        '--folder',
-        folder,
-        '--sample',
-        values.sample!,
-      ],
-      { env: engineProcessEnv(process.env), stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    const ready = new Promise<void>((resolve) =>
-      c.stdout.on('data', (d: Buffer) => {
-        out += d;
-        if (out.startsWith('ready\n')) resolve();
-      }),
-    );
-    c.stderr.on('data', (d: Buffer) => (err += d));
-    const done = new Promise<number>((resolve, reject) =>
-      c.on('close', (code) =>
-        code === 0
-          ? resolve((JSON.parse(out.trim().split('\n').pop()!) as { value: number }).value)
-          : reject(new Error(`bench probe failed: ${err}`)),
-      ),
-    );
-    return { c, ready, done };
+    const kid = startChild<{ value: number }>(['--probe', kind, '--folder', folder, '--sample', values.sample!]);
+    const ready = new Promise<void>((resolve) => {
+      let head = '';
+      const listen = (d: Buffer) => {
+        head += d;
+        if (!head.startsWith('ready\n')) return;
+        kid.c.stdout.off('data', listen);
+        resolve();
+      };
+      kid.c.stdout.on('data', listen);
+    });
+    return { ...kid, ready };
   });
   await Promise.all(kids.map((k) => k.ready));
   for (const k of kids) k.c.stdin.write('go\n');
-  return Promise.all(kids.map((k) => k.done));
+  return Promise.all(kids.map(async (k) => (await k.done).value));
 }
 
 /**
@@ -281,22 +269,19 @@ async function twoAtOnce(folder: string, rounds: number): Promise<void> {
     `\nwhat two cores give: the same work alone, then in two processes at once (${values.sample} photos for inference):`,
   );
   console.log('| work | round | alone | two at once, each | speed-up of two at once |\n|---|---|---|---|---|');
-  for (let r = 1; r <= rounds; r++) {
-    const [alone] = await runProbes('infer', 1, folder);
-    const pair = await runProbes('infer', 2, folder);
-    const up = pair.reduce((a, x) => a + alone! / x, 0);
-    console.log(
-      `| detect + describe, ms/photo | ${r} | ${alone!.toFixed(1)} | ${pair.map((x) => x.toFixed(1)).join(' / ')} | ${up.toFixed(2)}x |`,
-    );
-  }
-  for (let r = 1; r <= rounds; r++) {
-    const [alone] = await runProbes('gemm', 1, folder);
-    const pair = await runProbes('gemm', 2, folder);
-    const up = pair.reduce((a, x) => a + x, 0) / alone!;
-    console.log(
-      `| ORT SGEMM 512, GFLOP/s | ${r} | ${alone!.toFixed(0)} | ${pair.map((x) => x.toFixed(0)).join(' / ')} | ${up.toFixed(2)}x |`,
-    );
-  }
+  const probes = [
+    { kind: 'infer', label: 'detect + describe, ms/photo', digits: 1, up: (alone: number, x: number) => alone / x },
+    { kind: 'gemm', label: 'ORT SGEMM 512, GFLOP/s', digits: 0, up: (alone: number, x: number) => x / alone },
+  ];
+  for (const p of probes)
+    for (let r = 1; r <= rounds; r++) {
+      const [alone] = await runProbes(p.kind, 1, folder);
+      const pair = await runProbes(p.kind, 2, folder);
+      const up = pair.reduce((a, x) => a + p.up(alone!, x), 0);
+      console.log(
+        `| ${p.label} | ${r} | ${alone!.toFixed(p.digits)} | ${pair.map((x) => x.toFixed(p.digits)).join(' / ')} | ${up.toFixed(2)}x |`,
+      );
+    }
   console.log('(see [Note: what two cores give]: two workers cannot import faster than the inference row allows)');
 }
 
@@ -359,7 +344,7 @@ async function embedBatches(crops: Uint8Array[], sizes: number[], floorMs: numbe
 }
 
 async function parent(): Promise<void> {
-  let folder = values.folder ?? join(sharedDataDir() ?? '../shared/data', 'celeba-wild');
+  let folder = values.folder ?? defaultFolder();
   const work = mkdtempSync(join(tmpdir(), 'facelens-bench-'));
   try {
     const all = listImages(folder);
@@ -481,9 +466,6 @@ async function parent(): Promise<void> {
 /** The command line of one bench child: one import of `folder` into a fresh library at `db`. */
 function childArgs(folder: string, db: string, ahead: number, workers: number, perWorker: number): string[] {
   return [
-    '--import',
-    'tsx',
-    fileURLToPath(import.meta.url),
     '--child',
     '--folder',
     folder,
@@ -499,31 +481,35 @@ function childArgs(folder: string, db: string, ahead: number, workers: number, p
 }
 
 /**
- * Runs a bench child and returns the result it prints last; several may run at once (--side-by-side). The child
- * gets the engine process's environment, as the app starts it (libuv's pool sized to the machine).
+ * Starts a bench child (this script with `args`) with the engine process's environment, as the app starts it
+ * (libuv's pool sized to the machine); `done` is the JSON it prints last. Several may run at once.
  */
-function runChild(args: string[]): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, args, { env: engineProcessEnv(process.env) });
-    let out = '';
-    let err = '';
-    c.stdout.on('data', (d: Buffer) => (out += d));
-    c.stderr.on('data', (d: Buffer) => (err += d));
+function startChild<T>(args: string[]): { c: ChildProcessWithoutNullStreams; done: Promise<T> } {
+  const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+    env: engineProcessEnv(process.env),
+  });
+  let out = '';
+  let err = '';
+  c.stdout.on('data', (d: Buffer) => (out += d));
+  c.stderr.on('data', (d: Buffer) => (err += d));
+  const done = new Promise<T>((resolve, reject) => {
     c.on('error', reject);
     c.on('close', (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`bench child failed: ${err}`)),
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T)
+        : reject(new Error(`bench child failed: ${err}`)),
     );
   });
+  return { c, done };
+}
+
+/** Runs one import bench child and returns its result (--side-by-side runs two at once). */
+function runChild(args: string[]): Promise<RunResult> {
+  return startChild<RunResult>(args).done;
 }
 
 await (values.probe
-  ? probeChild(
-      values.probe,
-      listImages(values.folder ?? join(sharedDataDir() ?? '../shared/data', 'celeba-wild')).slice(
-        0,
-        Number(values.sample),
-      ),
-    )
+  ? probeChild(values.probe, listImages(values.folder ?? defaultFolder()).slice(0, Number(values.sample)))
   : values.child
     ? child()
     : parent());

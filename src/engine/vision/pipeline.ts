@@ -132,8 +132,9 @@ export class FacePipeline {
 
   /** Every face in the photo, largest first. */
   analyze(image: Image, opts: AnalyzeOptions = {}): Promise<FaceResult[]> {
+    const started = this.detector.start(image); // before the queue, as detect
     return this.exclusive(async () => {
-      let dets = await this.detector.detect(image);
+      let dets = await this.detector.detect(image, started);
       dets.sort((a, b) => b.box.w * b.box.h - a.box.w * a.box.h);
       if (opts.maxFaces !== undefined) dets = dets.slice(0, opts.maxFaces);
       return this.describeManyNow(image, dets, opts);
