@@ -1,6 +1,6 @@
 // Bench helper: recall@k against exact search, build time and query latency of HNSW settings on a set of unit vectors.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildShards, newShards, searchShards } from '../src/engine/index/hnsw.js';
 import { WorkerShard, type Shard } from '../src/engine/index/shard-host.js';
@@ -33,8 +33,12 @@ export interface HnswResult extends HnswSetting {
   n: number;
   shards: number;
   buildMs: number;
-  /** Load average (1 min) when the build started and when it ended. */
-  load: string;
+  /**
+   * CPU seconds the process spent during the build (every thread) and that over the wall time: with S shards on S
+   * free cores the build keeps S cores busy until the first shard is done; less means a shard waited.
+   */
+  buildCpuS: number;
+  buildCores: number;
   recall: number;
   p50Ms: number;
   p99Ms: number;
@@ -127,7 +131,7 @@ export function measure(
   for (const group of builds.values()) {
     const { m, efConstruction } = group[0]!;
     const shards = group[0]!.shards ?? 1;
-    const load0 = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     // The app's shards (src/engine/index/hnsw.ts, shard-host.ts): the first on this thread, each other one on a
     // worker, built side by side from shared vectors and searched side by side. Labels are row numbers here.
@@ -141,7 +145,8 @@ export function measure(
       shardList,
     );
     const buildMs = performance.now() - t0;
-    const load = `${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`;
+    const cpu = process.cpuUsage(cpu0);
+    const buildCpuS = (cpu.user + cpu.system) / 1e6;
     let indexMb = 0;
     built.forEach((b, i) => {
       const file = join(dir, `shard-${i}.bin`);
@@ -177,7 +182,8 @@ export function measure(
         shards,
         n: data.length,
         buildMs,
-        load,
+        buildCpuS,
+        buildCores: buildCpuS / (buildMs / 1000),
         recall: hits / (queries.length * k),
         matchRecall: matchAll ? matchHits / matchAll : NaN,
         p50Ms: pct(lat, 0.5),
@@ -215,11 +221,11 @@ function sharedRows(data: Float32Array[]): { vectors: Float32Array; labels: Int3
 
 export const hnswHead =
   `${hnswBuildLine()}\n\n` +
-  '|       n | shards |  M | efC |  ef | recall@10 | match recall | build s | index MB | peak RSS MB | p50 ms | p99 ms | load avg during build |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+  '|       n | shards |  M | efC |  ef | recall@10 | match recall | build s | index MB | peak RSS MB | p50 ms | p99 ms | build CPU s | cores busy in build |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
 
 export function hnswRow(r: HnswResult): string {
   const c = (v: string | number, w: number) => String(v).padStart(w);
-  return `| ${c(r.n, 7)} | ${c(r.shards, 6)} | ${c(r.m, 2)} | ${c(r.efConstruction, 3)} | ${c(r.ef, 3)} | ${c(r.recall.toFixed(4), 9)} | ${c(Number.isNaN(r.matchRecall) ? '-' : r.matchRecall.toFixed(4), 12)} | ${c((r.buildMs / 1000).toFixed(1), 7)} | ${c(r.indexMb.toFixed(0), 8)} | ${c(r.peakRssMb.toFixed(0), 11)} | ${c(r.p50Ms.toFixed(3), 6)} | ${c(r.p99Ms.toFixed(3), 6)} | ${r.load} |`;
+  return `| ${c(r.n, 7)} | ${c(r.shards, 6)} | ${c(r.m, 2)} | ${c(r.efConstruction, 3)} | ${c(r.ef, 3)} | ${c(r.recall.toFixed(4), 9)} | ${c(Number.isNaN(r.matchRecall) ? '-' : r.matchRecall.toFixed(4), 12)} | ${c((r.buildMs / 1000).toFixed(1), 7)} | ${c(r.indexMb.toFixed(0), 8)} | ${c(r.peakRssMb.toFixed(0), 11)} | ${c(r.p50Ms.toFixed(3), 6)} | ${c(r.p99Ms.toFixed(3), 6)} | ${c(r.buildCpuS.toFixed(0), 11)} | ${c(r.buildCores.toFixed(2), 19)} |`;
 }
 
 export function hnswTable(rows: HnswResult[]): string {
