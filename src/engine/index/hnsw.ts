@@ -81,7 +81,8 @@ import {
  *                 p50 0.61/0.92-1.07/1.22-1.45/1.53/1.87 ms (two runs)
  *   On 2026-12-02 the same build took 1,340-1,345 s for the same recall (ef 64: 0.953, p50 1.37-1.54 ms). The bench's
  *   "cores busy in build" column read 1.94 and per-thread CPU stayed at 98-99% on both shards until the end, so the
- *   shards did build side by side: that host gave 2,600 CPU s to what took about 1,500 before.
+ *   shards did build side by side: that host gave 2,600 CPU s to what took about 1,500 before. Another host later
+ *   that day: 1,280 s, 2,496 CPU s on 1.95 cores, the same recall (ef 64/128: p50 1.10/1.50 ms).
  * A beam of 200 while inserting finds each new point's neighbours where 100 missed them, and the rarely seen
  * people's faces stop being islands (people with 50 or fewer faces: 0.930 at ef 128, against 0.850). efC 200 is
  * the default since: at a million it finds 0.968 at the same query cost as efC 100's 0.929. It doubles the cost of
