@@ -49,6 +49,9 @@ test('every kind of bad file is recorded with its reason while the good photos i
   symlinkSync(join(dir, 'nowhere.jpg'), join(dir, 'broken.jpg'));
   symlinkSync('self.jpg', join(dir, 'self.jpg'));
   symlinkSync('..', join(dir, 'sub', 'up'));
+  // Camera RAW ([Note: camera RAW]): never read; passed over beside its shot's JPEG, a failure alone.
+  writeFileSync(join(dir, 'good.CR2'), 'II*\0 raw sensor data');
+  writeFileSync(join(dir, 'IMG_7.NEF'), 'MM\0* raw sensor data');
 
   const engine = Engine.open(join(tempDir(), 'library.db'), { importWorkers: 2 });
   try {
@@ -66,6 +69,7 @@ test('every kind of bad file is recorded with its reason while the good photos i
       'self.jpg': 'symlink-loop',
       'sub/up': 'symlink-loop',
       gone: 'vanished',
+      'IMG_7.NEF': 'unsupported',
       ...(isRoot ? {} : { 'locked.jpg': 'unreadable' }),
     };
     assert.deepEqual(codes, expected);
@@ -86,14 +90,18 @@ test('every kind of bad file is recorded with its reason while the good photos i
     assert.deepEqual(engine.db.pragma('foreign_key_check'), []);
     assert.equal(engine.library.stats().failures, Object.keys(expected).length);
 
-    // Unchanged bad files are not retried, and are still listed; a fixed one imports and its failure is gone.
+    assert.match(s.failures.find((f) => f.path.endsWith('IMG_7.NEF'))!.reason, /camera RAW file \(NEF\)/);
+
+    // Unchanged bad files are not retried, and are still listed; a fixed one imports and its failure is gone, as
+    // is the RAW's once a JPEG of its shot sits beside it.
     writeFileSync(join(dir, 'text.jpg'), wild('person08/img23.jpg'));
+    writeFileSync(join(dir, 'img_7.jpg'), wild('person05/img17.jpg'));
     const again = await engine.library.importFolders([dir]);
-    assert.equal(again.added, 1);
+    assert.equal(again.added, 2);
     assert.deepEqual(
       again.failures.map((f) => f.path.slice(dir.length + 1)).sort(),
       Object.keys(expected)
-        .filter((k) => k !== 'text.jpg' && k !== 'gone')
+        .filter((k) => k !== 'text.jpg' && k !== 'gone' && k !== 'IMG_7.NEF')
         .sort(),
     );
   } finally {

@@ -28,7 +28,50 @@ export const walkOptions = {
 export type WalkOptions = typeof walkOptions;
 
 export type WalkFailureCode =
-  'unreadable' | 'vanished' | 'broken-link' | 'symlink-loop' | 'not-a-file' | 'too-deep' | 'outside' | 'library-data';
+  | 'unreadable'
+  | 'vanished'
+  | 'broken-link'
+  | 'symlink-loop'
+  | 'not-a-file'
+  | 'too-deep'
+  | 'outside'
+  | 'library-data'
+  | 'unsupported';
+
+/**
+ * [Note: camera RAW] Camera RAW file name endings. Facelens ships no RAW decoder (sharp's libvips reads none, and
+ * the TIFF-based ones would decode only as the small thumbnail in their first directory, finding no faces), so a
+ * RAW file is never read. Cameras and phones save a JPEG or HEIC of the same shot beside it under the same name:
+ * that photo is imported and its RAW passed over. A RAW file with no such photo beside it is recorded as a failure
+ * saying why, so a folder of RAW files alone does not import nothing in silence.
+ */
+export const RAW_EXTENSIONS: readonly string[] = [
+  '.3fr',
+  '.arw',
+  '.cr2',
+  '.cr3',
+  '.crw',
+  '.dcr',
+  '.dng',
+  '.erf',
+  '.fff',
+  '.iiq',
+  '.kdc',
+  '.mef',
+  '.mos',
+  '.mrw',
+  '.nef',
+  '.nrw',
+  '.orf',
+  '.pef',
+  '.raf',
+  '.rw2',
+  '.rwl',
+  '.sr2',
+  '.srf',
+  '.srw',
+  '.x3f',
+];
 
 /**
  * [Note: import stays inside] An import takes in only what lies inside the folder the user added. A symbolic link
@@ -152,6 +195,19 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
+/** A name without its ending, lower-cased: a RAW file and the photo of the same shot share it. */
+function shotName(name: string): string {
+  return name.slice(0, name.length - extname(name).length).toLowerCase();
+}
+
+function rawReason(name: string): string {
+  const format = extname(name).slice(1).toUpperCase();
+  return (
+    `a camera RAW file (${format}), which Facelens does not read: it imports the JPEG or HEIC a camera saves ` +
+    'beside it under the same name, or an exported copy'
+  );
+}
+
 function skipped(name: string, o: WalkOptions): boolean {
   if (o.skipHidden && name.startsWith('.')) return true;
   return o.skipNames.includes(name.toLowerCase());
@@ -247,11 +303,22 @@ async function* walkDir(
     return;
   }
   entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  // The shots this folder has a photo of, for its RAW files ([Note: camera RAW]).
+  const shots = new Set<string>();
+  for (const e of entries) {
+    const { text } = nameToText(e.name);
+    if (isImageName(text) && !skipped(text, o)) shots.add(shotName(text));
+  }
   for (const e of entries) {
     const loc = child(dir, e.name);
     const name = loc.path.slice(loc.path.lastIndexOf('/') + 1);
     if (skipped(name, o)) continue;
     const image = isImageName(name);
+    if (!image && !e.isDirectory() && RAW_EXTENSIONS.includes(extname(name).toLowerCase())) {
+      if (!shots.has(shotName(name)))
+        yield { kind: 'failure', path: loc.path, code: 'unsupported', reason: rawReason(name) };
+      continue;
+    }
     if (e.isFile() && !image) continue; // the common case costs no stat
     let st: Stats;
     try {

@@ -37,6 +37,36 @@ test('finds image files by extension, sorted, skipping hidden and system folders
   assert.ok(Number.isInteger(first.mtimeMs));
 });
 
+test('a camera RAW file is passed over beside a photo of its shot and recorded alone, never opened', async () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'sub'));
+  for (const f of ['IMG_1.CR2', 'img_1.jpg', 'IMG_2.NEF', 'sub/IMG_2.HEIC', 'pro.dng', 'pro.HEIC', 'IMG_3.arw'])
+    writeFileSync(join(root, f), 'x');
+  writeFileSync(join(root, 'locked.raf'), 'x');
+  chmodSync(join(root, 'locked.raf'), 0); // listed by name, never read
+  mkdirSync(join(root, 'folder.nef')); // a folder is walked into whatever its name
+  writeFileSync(join(root, 'folder.nef', 'in.png'), 'x');
+  try {
+    const items = await all(root);
+    assert.deepEqual(files(items), [
+      join(root, 'folder.nef/in.png'),
+      join(root, 'img_1.jpg'),
+      join(root, 'pro.HEIC'),
+      join(root, 'sub/IMG_2.HEIC'),
+    ]);
+    // IMG_2.NEF's HEIC is in another folder: not the same shot as far as the walk can tell.
+    assert.deepEqual(failures(items), [
+      [join(root, 'IMG_2.NEF'), 'unsupported'],
+      [join(root, 'IMG_3.arw'), 'unsupported'],
+      [join(root, 'locked.raf'), 'unsupported'],
+    ]);
+    const why = items.find((i) => i.kind === 'failure' && i.path.endsWith('IMG_3.arw'));
+    assert.match(why?.kind === 'failure' ? why.reason : '', /camera RAW file \(ARW\).*JPEG or HEIC/);
+  } finally {
+    chmodSync(join(root, 'locked.raf'), 0o644);
+  }
+});
+
 test('symlink loops cannot hang it and are recorded; a folder reached twice is walked once', async () => {
   const root = tempDir();
   mkdirSync(join(root, 'a/b'), { recursive: true });
