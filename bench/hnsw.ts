@@ -1,7 +1,8 @@
 // Bench (run with node --import tsx bench/hnsw.ts --db LIBRARY [--n N] [--queries Q] [--shards 1,2]): HNSW recall@10 and latency settings.
-// At 1M x 512: node --max-old-space-size=16000 --import tsx bench/hnsw.ts --synthetic 30000 --n 1000000 --builds 32/100 --shards 2
+// At 1M x 512: node --max-old-space-size=16000 --import tsx bench/hnsw.ts --synthetic 30000 --n 1000000 --builds 32/200 --shards 2
 // (shards build side by side on worker threads as the app builds them; the figures are in the README); add
-// --centre-decay 1 for people spread like real faces ([Note: between-person spectrum]).
+// --centre-decay 1 for people spread like real faces ([Note: between-person spectrum]), --order person to add a
+// person's faces one after another ([Note: HNSW at a million faces]).
 // Reads the active head's real face embeddings from a library (import one first, e.g. bench/import.ts --keep), grows
 // them to N with noisy copies when asked, and prints recall@10 against exact search, build time and query latency.
 import { parseArgs } from 'node:util';
@@ -44,6 +45,11 @@ const { values } = parseArgs({
     ef: { type: 'string', default: '16,32,64,128' },
     /** Shard counts to build each M/efC with (see [Note: index shards]); queries search every shard, merged. */
     shards: { type: 'string', default: '1' },
+    /**
+     * Synthetic sets: the order faces are added in. 'random' (each face's person drawn at random, as the set is
+     * made); 'person' (a person's faces one after another, as a library's photos of one event arrive together).
+     */
+    order: { type: 'string', default: 'random' },
     /** Synthetic sets: recall is also shown apart for queries whose person has at most this many faces. */
     'small-person': { type: 'string', default: '50' },
   },
@@ -69,11 +75,14 @@ if (values.synthetic) {
     noiseDecay: Number(values['noise-decay']),
     centreDecay: Number(values['centre-decay']),
   });
-  data = Array.from({ length: n }, (_, i) => set.vectors.subarray(i * 512, (i + 1) * 512));
+  const rows = Array.from({ length: n }, (_, i) => i);
+  if (values.order === 'person') rows.sort((a, b) => set.labels[a]! - set.labels[b]! || a - b);
+  else if (values.order !== 'random') throw new Error(`--order is random or person, not ${values.order}`);
+  data = rows.map((i) => set.vectors.subarray(i * 512, (i + 1) * 512));
   const sizes = new Int32Array(Number(values.synthetic));
   for (const l of set.labels) sizes[l]!++;
-  identitySize = (row) => sizes[set.labels[row]!]!;
-  what = `${n} synthetic face embeddings around ${values.synthetic} identities (noise decay ${values['noise-decay']}, centre decay ${values['centre-decay']})`;
+  identitySize = (row) => sizes[set.labels[rows[row]!]!]!;
+  what = `${n} synthetic face embeddings around ${values.synthetic} identities, added in ${values.order} order (noise decay ${values['noise-decay']}, centre decay ${values['centre-decay']})`;
 } else {
   const db = openDb(values.db!, { readonly: true });
   const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);
