@@ -1,10 +1,8 @@
 // Renderer: counts and names in words for people, not for the database ("1 face", "an unnamed group").
 import type { Person } from '../../../src/shared/schemas';
+import { count } from '../../../src/shared/words';
 
-/** "1 face", "12 faces" (`plural` when the word does not take an s). */
-export function count(n: number, word: string, plural = `${word}s`): string {
-  return `${n} ${n === 1 ? word : plural}`;
-}
+export { count };
 
 /** A person as the user knows them: the name, or the group they are ("Unnamed group of 12 faces"). */
 export function personLabel(p: Pick<Person, 'name' | 'faceCount'>): string {

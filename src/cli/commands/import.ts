@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { CliError, parse, progressWriter, withEngine } from '../args.js';
 import type { LibraryImport } from '../../engine/api/library.js';
+import { count } from '../../shared/words.js';
 import type { JobProgress } from '../../engine/jobs/progress.js';
 
 const HELP = `usage: facelens import <folder...> [--db PATH] [--json]
@@ -19,7 +20,7 @@ export function formatDuration(ms: number | undefined): string {
 export function progressLine(p: JobProgress): string {
   switch (p.status) {
     case 'scanning':
-      return `scanning: ${p.found} photos found${p.failed ? `, ${p.failed} problems` : ''}`;
+      return `scanning: ${p.found} photos found${p.failed ? `, ${p.failed} problem${p.failed === 1 ? '' : 's'}` : ''}`;
     case 'running':
       return `importing: ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaMs)}${p.failed ? `  ${p.failed} failed` : ''}`;
     case 'complete':
@@ -43,7 +44,7 @@ export function summaryText(s: LibraryImport): string {
     `  failures:         ${s.failures.length}`,
     ...(s.assigned
       ? [
-          `  people:           ${s.assigned.joined} faces joined people, ${s.assigned.newPeopleFaces} formed ${s.assigned.newPeople} new groups`,
+          `  people:           ${count(s.assigned.joined, 'face')} joined people, ${count(s.assigned.newPeopleFaces, 'face')} formed ${count(s.assigned.newPeople, 'new group')}`,
         ]
       : []),
     ...s.failures.map((f) => `    ${JSON.stringify(f.path).slice(1, -1)}: ${f.reason} [${f.code}]`),

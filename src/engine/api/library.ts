@@ -3,6 +3,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Service, ImportProgress, ParsedArgs, Value } from '../../shared/contract.js';
 import { ApiError } from '../../shared/result.js';
+import { count } from '../../shared/words.js';
 import { activeEmbedder } from '../arcface/embedder.js';
 import { assignNewFaces, type AssignResult } from '../cluster/incremental.js';
 import { containedFile } from '../contained.js';
@@ -246,7 +247,7 @@ export class LibraryService implements Service<'library'> {
         const a = s.assigned;
         emit({
           ...done,
-          message: `${s.added} new photos, ${s.facesFound} faces, ${s.failures.length} failed${a ? `; ${a.joined} faces joined people, ${a.newPeople} new groups` : ''}`,
+          message: `${count(s.added, 'new photo')}, ${count(s.facesFound, 'face')}, ${s.failures.length} failed${a ? `; ${count(a.joined, 'face')} joined people, ${count(a.newPeople, 'new group')}` : ''}`,
         });
       } catch (err) {
         if (ended) return;

@@ -1,4 +1,5 @@
 // Engine (people): the user's people operations (rename, merge, split, move, confirm, reject, hide, cover), each undoable.
+import { count } from '../../shared/words.js';
 import type { Db } from '../store/db.js';
 import { recordOp } from '../store/history.js';
 import { PeopleStore, type PersonRow } from '../store/people.js';
@@ -25,15 +26,13 @@ export function getPerson(db: Db, id: number): PersonRow {
 
 /** How the history names a person: by name, else as the group it is now ("an unnamed group of 12 faces"), never by id. */
 function label(db: Db, p: PersonRow): string {
-  return p.name ?? `an unnamed group of ${plural(views.person(db, p.id)?.faceCount ?? 0, 'face')}`;
+  return p.name ?? `an unnamed group of ${count(views.person(db, p.id)?.faceCount ?? 0, 'face')}`;
 }
 
 function checkFaces(store: PeopleStore, faceIds: readonly number[]): void {
   if (faceIds.length === 0) throw new PeopleError('conflict', 'no faces given');
   for (const f of faceIds) if (!store.faceExists(f)) throw new PeopleError('not-found', `face ${f} does not exist`);
 }
-
-const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** Creates a person (auto-clustering calls this without history of its own). */
 export function createPerson(db: Db, name: string | null = null, pinned = false): number {
@@ -89,7 +88,7 @@ export function split(db: Db, faceIds: readonly number[], name?: string): Person
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const clean = name?.trim() || null;
-  const id = recordOp(db, 'split', `Split ${plural(faceIds.length, 'face')} into ${clean ?? 'a new person'}`, () => {
+  const id = recordOp(db, 'split', `Split ${count(faceIds.length, 'face')} into ${clean ?? 'a new person'}`, () => {
     const id = store.create(clean, true);
     place(store, id, faceIds, true);
     return id;
@@ -102,7 +101,7 @@ export function move(db: Db, faceIds: readonly number[], toPersonId: number): vo
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const to = getPerson(db, toPersonId);
-  recordOp(db, 'move', `Move ${plural(faceIds.length, 'face')} to ${label(db, to)}`, () => {
+  recordOp(db, 'move', `Move ${count(faceIds.length, 'face')} to ${label(db, to)}`, () => {
     place(store, toPersonId, faceIds, true);
   });
 }
@@ -112,7 +111,7 @@ export function confirm(db: Db, personId: number, faceIds: readonly number[]): v
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const p = getPerson(db, personId);
-  recordOp(db, 'confirm', `Confirm ${plural(faceIds.length, 'face')} as ${label(db, p)}`, () =>
+  recordOp(db, 'confirm', `Confirm ${count(faceIds.length, 'face')} as ${label(db, p)}`, () =>
     place(store, personId, faceIds, false),
   );
 }
@@ -122,7 +121,7 @@ export function reject(db: Db, personId: number, faceIds: readonly number[]): vo
   const store = new PeopleStore(db);
   checkFaces(store, faceIds);
   const p = getPerson(db, personId);
-  recordOp(db, 'reject', `Not ${label(db, p)}: ${plural(faceIds.length, 'face')}`, () => {
+  recordOp(db, 'reject', `Not ${label(db, p)}: ${count(faceIds.length, 'face')}`, () => {
     const now = Date.now();
     for (const f of faceIds) {
       store.reject(f, personId, now);
