@@ -1,15 +1,7 @@
-// Test (unit, renderer): counts and people in words ("1 face", "Unnamed group of 12 faces"), never ids.
+// Test (unit, renderer): people in words ("Unnamed group of 12 faces"), never ids; counts: test/unit/shared/words.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { count, faceLabel, legendName, personLabel } from '../../../../renderer/src/lib/words.js';
-
-test('one face, two faces, no faces; people and persons', () => {
-  assert.equal(count(1, 'face'), '1 face');
-  assert.equal(count(0, 'face'), '0 faces');
-  assert.equal(count(12, 'face'), '12 faces');
-  assert.equal(count(1, 'person', 'people'), '1 person');
-  assert.equal(count(3, 'person', 'people'), '3 people');
-});
+import { faceLabel, legendName, personLabel } from '../../../../renderer/src/lib/words.js';
 
 test('a person is their name, or the group they are; never a number', () => {
   assert.equal(personLabel({ name: 'Ada', faceCount: 3 }), 'Ada');
