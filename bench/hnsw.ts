@@ -50,6 +50,8 @@ const { values } = parseArgs({
      * made); 'person' (a person's faces one after another, as a library's photos of one event arrive together).
      */
     order: { type: 'string', default: 'random' },
+    /** With --order person: this share of the faces goes first in random order, a backbone the rest link into. */
+    backbone: { type: 'string', default: '0' },
     /** Synthetic sets: recall is also shown apart for queries whose person has at most this many faces. */
     'small-person': { type: 'string', default: '50' },
   },
@@ -75,14 +77,20 @@ if (values.synthetic) {
     noiseDecay: Number(values['noise-decay']),
     centreDecay: Number(values['centre-decay']),
   });
-  const rows = Array.from({ length: n }, (_, i) => i);
-  if (values.order === 'person') rows.sort((a, b) => set.labels[a]! - set.labels[b]! || a - b);
+  // The set's rows are in random order already: a backbone is its first rows, left where they are.
+  const backbone = values.order === 'person' ? Math.round(Number(values.backbone) * n) : 0;
+  let rows = Array.from({ length: n }, (_, i) => i);
+  if (values.order === 'person')
+    rows = [
+      ...rows.slice(0, backbone),
+      ...rows.slice(backbone).sort((a, b) => set.labels[a]! - set.labels[b]! || a - b),
+    ];
   else if (values.order !== 'random') throw new Error(`--order is random or person, not ${values.order}`);
   data = rows.map((i) => set.vectors.subarray(i * 512, (i + 1) * 512));
   const sizes = new Int32Array(Number(values.synthetic));
   for (const l of set.labels) sizes[l]!++;
   identitySize = (row) => sizes[set.labels[rows[row]!]!]!;
-  what = `${n} synthetic face embeddings around ${values.synthetic} identities, added in ${values.order} order (noise decay ${values['noise-decay']}, centre decay ${values['centre-decay']})`;
+  what = `${n} synthetic face embeddings around ${values.synthetic} identities, added in ${values.order} order${backbone ? ` after a random backbone of ${backbone}` : ''} (noise decay ${values['noise-decay']}, centre decay ${values['centre-decay']})`;
 } else {
   const db = openDb(values.db!, { readonly: true });
   const real = [...new FaceStore(db).embeddings(activeEmbedder(db).headId)].map((e) => e.vec);

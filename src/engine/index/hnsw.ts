@@ -86,7 +86,9 @@ import {
  * Faces added a person at a time (bench/hnsw.ts --order person) lie near their neighbours in memory, and the same
  * 1M build then took 800 s and 1,540 CPU s on a host as slow as the last one; but each person became an island
  * again: ef 64/128 found 0.892/0.929 (people with 50 or fewer faces 0.804/0.869), p50 2.03/2.08 ms. At 200k the
- * loss was 1.4 points (0.974 against 0.988 at ef 64) for 1.26x less CPU. A rebuild keeps adding faces in id order.
+ * loss was 1.4 points (0.974 against 0.988 at ef 64) for 1.26x less CPU. A random tenth first as a backbone, then the
+ * rest a person at a time (--backbone 0.1), kept neither: 1,187 s and 2,307 CPU s, 0.917/0.946 at ef 64/128, p50
+ * 1.42/1.50 ms. A rebuild keeps adding faces in id order.
  * A beam of 200 while inserting finds each new point's neighbours where 100 missed them, and the rarely seen
  * people's faces stop being islands (people with 50 or fewer faces: 0.930 at ef 128, against 0.850). efC 200 is
  * the default since: at a million it finds 0.968 at the same query cost as efC 100's 0.929. It doubles the cost of
