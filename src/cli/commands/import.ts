@@ -20,7 +20,7 @@ export function formatDuration(ms: number | undefined): string {
 export function progressLine(p: JobProgress): string {
   switch (p.status) {
     case 'scanning':
-      return `scanning: ${p.found} photos found${p.failed ? `, ${p.failed} problem${p.failed === 1 ? '' : 's'}` : ''}`;
+      return `scanning: ${count(p.found, 'photo')} found${p.failed ? `, ${count(p.failed, 'problem')}` : ''}`;
     case 'running':
       return `importing: ${p.done}/${p.total}  ${p.rate.toFixed(1)} photos/s  ETA ${formatDuration(p.etaMs)}${p.failed ? `  ${p.failed} failed` : ''}`;
     case 'complete':

@@ -303,20 +303,17 @@ async function* walkDir(
     return;
   }
   entries.sort((a, b) => Buffer.compare(a.name, b.name));
-  // The shots this folder has a photo of, for its RAW files ([Note: camera RAW]).
+  // The shots this folder has a photo of, and its RAW files, told apart once the folder is read ([Note: camera RAW]).
   const shots = new Set<string>();
-  for (const e of entries) {
-    const { text } = nameToText(e.name);
-    if (isImageName(text) && !skipped(text, o)) shots.add(shotName(text));
-  }
+  const raws: { path: string; name: string }[] = [];
   for (const e of entries) {
     const loc = child(dir, e.name);
     const name = loc.path.slice(loc.path.lastIndexOf('/') + 1);
     if (skipped(name, o)) continue;
     const image = isImageName(name);
-    if (!image && !e.isDirectory() && RAW_EXTENSIONS.includes(extname(name).toLowerCase())) {
-      if (!shots.has(shotName(name)))
-        yield { kind: 'failure', path: loc.path, code: 'unsupported', reason: rawReason(name) };
+    if (image) shots.add(shotName(name));
+    else if (!e.isDirectory() && RAW_EXTENSIONS.includes(extname(name).toLowerCase())) {
+      raws.push({ path: loc.path, name });
       continue;
     }
     if (e.isFile() && !image) continue; // the common case costs no stat
@@ -384,4 +381,7 @@ async function* walkDir(
       yield { kind: 'failure', path: loc.path, code: 'not-a-file', reason: `${kindOf(st)}, not a photo file` };
     }
   }
+  for (const r of raws)
+    if (!shots.has(shotName(r.name)))
+      yield { kind: 'failure', path: r.path, code: 'unsupported', reason: rawReason(r.name) };
 }
