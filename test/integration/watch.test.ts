@@ -110,6 +110,22 @@ test(
     await until('the brief photo to go', async () => (await value('library.stats')).photos === 3);
     assert.ok(changes.length >= 4, `library.changed was sent (${changes.join(', ')})`);
 
+    // A camera RAW file dropped in alone is recorded at once, saying why it is not read; its shot's JPEG, copied in
+    // after it, is imported and the RAW file then passed over ([Note: camera RAW]).
+    const rawFile = join(folder, 'DSC_9.NEF');
+    cpSync(wild('img8.jpg'), rawFile); // its bytes are never read
+    const rawFailure = async () =>
+      (await value('library.failures', {})).items.find((f: { path: string }) => f.path === rawFile);
+    await until('the lone RAW file to be recorded', async () => (await rawFailure()) !== undefined);
+    assert.equal((await rawFailure()).code, 'unsupported');
+    assert.equal((await value('library.stats')).photos, 3, 'a RAW file is not a photo');
+    cpSync(wild('img8.jpg'), join(folder, 'DSC_9.jpg'));
+    await until('the RAW file to give way to its JPEG', async () => (await rawFailure()) === undefined);
+    assert.equal((await value('library.stats')).photos, 4);
+    rmSync(rawFile);
+    rmSync(join(folder, 'DSC_9.jpg'));
+    await until('the shot to go', async () => (await value('library.stats')).photos === 3);
+
     // A folder added later is watched; a removed one is let go.
     const second = join(dir, 'more');
     mkdirSync(second);

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { HostEvent, ParsedArgs, Service, Value } from '../../shared/contract.js';
 import { isInside } from '../contained.js';
-import { isImageName, walkOptions } from '../library/walk.js';
+import { isImageName, isRawName, walkOptions } from '../library/walk.js';
 import { TreeWatcher } from '../library/watch-tree.js';
 import * as views from '../store/views.js';
 import type { Core } from './core.js';
@@ -30,14 +30,15 @@ interface Watched {
 /**
  * [Note: watched folders] The host starts this service for the library it opens (the window's and the web door's
  * engine; never the CLI's). Each library folder is watched with one OS watch per folder ([Note: one watch per
- * folder]), ignoring what the import's walk skips (hidden names, NAS thumbnail folders, files that are not photos)
- * and the library's own data folder. A new or changed photo is followed until its size and time have stood still
- * for `stableMs`; a folder is rescanned only when no photo in it is still growing and its changes have settled for
- * `settleMs`, because the rescan reads every new file under the folder, not only the one that settled. The rescan
- * is the facade's own import (library.importFolders: the serial queue, the import lock, people for the new faces):
- * the incremental scan finds the new photo, reads a changed one again, links a moved or renamed one to the photo it
- * already is (content hash), and removes what was deleted. One rescan runs at a time; changes meanwhile wait for
- * the next. The folder list follows 'library.changed', so a folder added or removed is watched or let go at once.
+ * folder]), ignoring what the import's walk skips (hidden names, NAS thumbnail folders, files that are not photos
+ * nor camera RAW, which the walk records or passes over: [Note: camera RAW]) and the library's own data folder. A
+ * new or changed photo (or RAW file) is followed until its size and time have stood still for `stableMs`; a folder
+ * is rescanned only when no photo in it is still growing and its changes have settled for `settleMs`, because the
+ * rescan reads every new file under the folder, not only the one that settled. The rescan is the facade's own
+ * import (library.importFolders: the serial queue, the import lock, people for the new faces): the incremental scan
+ * finds the new photo, reads a changed one again, links a moved or renamed one to the photo it already is (content
+ * hash), and removes what was deleted. One rescan runs at a time; changes meanwhile wait for the next. The folder
+ * list follows 'library.changed', so a folder added or removed is watched or let go at once.
  */
 export class WatchService implements Service<'watch'> {
   readonly #o: typeof watchOptions;
@@ -120,11 +121,12 @@ export class WatchService implements Service<'watch'> {
         if (path === data || isInside(data, path)) return true;
         const name = basename(path);
         if ((walkOptions.skipHidden && name.startsWith('.')) || skipNames.has(name.toLowerCase())) return true;
-        return !isDir && !isImageName(name);
+        return !isDir && !isImageName(name) && !isRawName(name);
       },
       changed: (path) => {
         if (!mine()) return;
-        if (isImageName(basename(path))) this.#follow(root, path);
+        const name = basename(path);
+        if (isImageName(name) || isRawName(name)) this.#follow(root, path);
         else this.#touch(root); // a folder came, went or moved
       },
       failed: (message) => void (w.error = message),

@@ -45,7 +45,7 @@ export type WalkFailureCode =
  * that photo is imported and its RAW passed over. A RAW file with no such photo beside it is recorded as a failure
  * saying why, so a folder of RAW files alone does not import nothing in silence.
  */
-export const RAW_EXTENSIONS: readonly string[] = [
+const RAW_EXTENSIONS: readonly string[] = [
   '.3fr',
   '.arw',
   '.cr2',
@@ -195,6 +195,11 @@ export function isImageName(name: string): boolean {
   return IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 }
 
+/** A camera RAW file's name ([Note: camera RAW]): the walk records it, or passes it over for its shot's photo. */
+export function isRawName(name: string): boolean {
+  return RAW_EXTENSIONS.includes(extname(name).toLowerCase());
+}
+
 /** A name without its ending, lower-cased: a RAW file and the photo of the same shot share it. */
 function shotName(name: string): string {
   return name.slice(0, name.length - extname(name).length).toLowerCase();
@@ -312,7 +317,7 @@ async function* walkDir(
     if (skipped(name, o)) continue;
     const image = isImageName(name);
     if (image) shots.add(shotName(name));
-    else if (!e.isDirectory() && RAW_EXTENSIONS.includes(extname(name).toLowerCase())) {
+    else if (!e.isDirectory() && isRawName(name)) {
       raws.push({ path: loc.path, name });
       continue;
     }
