@@ -25,75 +25,59 @@ import {
  * faces alone every setting with ef >= 32 is >= 0.997. Inner product on unit vectors is cosine similarity
  * (similarity = 1 - distance). `ef` is raised to k for queries asking for more neighbours than ef.
  *
- * [Note: HNSW at a million faces] bench/hnsw.ts --synthetic 30000 --n 1000000 (identities with celeba's spread,
- * 200 queries, one core each; "match recall" counts only exact neighbours at cosine >= 0.3, the ones that could
- * be the same person):
- *   M=32 efC=100: build 2,212 s, index 2,217 MB; ef 32/64/128/256: match recall 0.874/0.920/0.948/0.969,
- *                 p50 0.68/0.96/1.97/3.66 ms, p99 1.43/2.04/4.37/6.39 ms
- *   M=16 efC=200: build 2,096 s, index 2,095 MB; ef 32/64/128/256: match recall 0.790/0.874/0.930/0.962,
- *                 p50 0.43/0.69/1.21/2.24 ms
- *   150k faces (4,500 identities), M=32 efC=100: build 207 s, index 332 MB; ef 32/64/128: match recall
- *                 0.990/0.996/0.996, p50 0.39/0.68/1.33 ms
- * M=32/efC=100 was kept then: better recall at every ef for 6% more memory and the same build time. Recall
- * falls with size at a fixed ef, so from `largeFrom` faces queries use `largeEf` (128): +3 points of match recall
- * for ~1 ms more per query; at 150k ef 128 gains nothing over 64. The switch point between the two measured
- * sizes is a judgement.
- * In two shards built side by side on the 2-core VM (the app's layout at 1M there; match recall at cosine >= 0.2,
- * the clustering threshold since issue 16), plain recall@10 at ef 64/128/192/256:
- *   M=32 efC=100: build 1,249 s; 0.905/0.925/0.939/0.945, p50 1.74/3.06/4.50/5.50 ms
- *   M=24 efC=100: build   913 s; 0.856/0.905/0.927/0.932, p50 1.24/1.97/2.63/3.46 ms
- * M=32 stays: at the app's ef it finds 2 points more for 37% more build time, once per head.
- * With hnswlib built for the processor (scripts/hnsw-native.mjs, AVX on that VM; the figures above are npm's SSE
- * build), M=32 efC=100 in two shards: build 914 s; ef 48/64/96/128/192/256: 0.878/0.901/0.914/0.929/0.940/0.946,
- * p50 1.26/1.65/2.05/2.64/3.86/5.24 ms. The build gains 1.37x; searches at 1M gain less (ef 128: 3.06 -> 2.64 ms),
- * being bound by memory latency rather than arithmetic.
- * More shards than cores do not help: four shards of 250k on the same 2 cores (same build) built in 888 s and found
- * the same at each ef (64/128: 0.902/0.931) at a slower p50 (2.34/4.22 ms), so shards stay at most one per core.
- * With same-person variation shaped like real faces' (--noise-decay 0.75, [Note: within-person spectrum]) the same
- * two shards found less: ef 64/128/192: 0.799/0.853/0.881, p50 1.33/2.66/3.33 ms, build 817 s. The even-noise set
- * is the kinder one; the ef defaults were chosen on it.
- * Who the misses belong to (bench/hnsw.ts prints recall by the query person's size; even noise, two shards): for a
- * person with more than 50 faces ef 64/128/192 find 0.989/0.994/0.998 of the exact top 10, for a person with 50 or
- * fewer only 0.792/0.850/0.869. A rarely seen person's few faces are an island that few links lead into, so at a
- * million faces the index misses their other photos most; more beam helps slowly.
- * What makes the million hard is mostly how many people a graph holds: one graph of 200k faces around 6,000 people
- * (33 faces a person, as in the 1M set) found 0.983 of the top 10 at ef 64 (match recall 0.990, p50 0.59 ms, build
- * 212 s); 200k faces around 30,000 people found 0.793 (match recall 0.952; build 328 s); the 1M set in two 500k
- * shards, split by face id so that each holds all 30,000 people, 0.90 (match recall 0.914). Shards that held
- * whole people (5 of 6,000) could answer like the first graph and build in about 9 minutes on 2 cores, but placing a
- * new face in its person's shard needs its person found first, the same search this is about: not done.
- * The sets above spread different people evenly over 512 dimensions, and real faces are not spread so: their
- * cosines across people vary twice as much (sd 0.098 against 0.044, [Note: between-person spectrum]), so a face's
- * neighbours lead towards its person, and a rarely seen person's 10th neighbour is a look-alike rather than a
- * noise-level tie among thousands. With people spread like real faces (bench/hnsw.ts --centre-decay 1, still harder
- * than real faces by local dimensionality), the same 1M in two shards: build 353 s; ef 32/48/64/96/128 found
- * 0.933/0.945/0.960/0.967/0.973, p50 0.43/0.49/0.59/0.74/1.10 ms; with the same-person noise shaped as well
- * (--noise-decay 0.75): build 391 s; 0.912/0.936/0.940/0.958/0.973, p50 0.45/0.55/0.62/0.87/1.09 ms (every exact
- * neighbour at cosine >= 0.2 on both). The even set on the same day: build 723 s; 0.843/0.878/0.901/0.914/0.929,
- * p50 0.63/0.77/0.98/1.37/1.94 ms. 200k faces around 30,000 people in one graph: 0.947 at ef 64 against the even
- * set's 0.793, built in 142 s against 343 s. So `largeEf` 128 from `largeFrom` faces stands: on faces like these it
- * finds 0.973 of the top 10 in about 1.1 ms at a million, 1.3-3.3 points more than ef 64 for 0.5 ms.
- * On 2026-12-01 the VM ran on a faster host (full-width AVX-512; the same build then took 425 s and answered the even
- * set's ef 128 in 0.90 ms), and the build budget of 15 minutes bought a better graph. Even set, two shards:
- *   M=32 efC=100: build 425 s; ef 64/128/192/256/384: 0.901/0.929/0.940/0.946/0.957, p50 0.57/0.90/1.26/1.60/2.25 ms
- *   M=48 efC=100: build 462 s; ef 128/192/256/320: 0.944/0.955/0.958/0.965, p50 1.07/1.35/1.75/2.09 ms
- *   M=32 efC=200: build 745-776 s; ef 64/128/192/256/320: 0.953/0.968/0.970/0.975/0.977,
- *                 p50 0.61/0.92-1.07/1.22-1.45/1.53/1.87 ms (two runs)
- *   On 2026-12-02 the same build took 1,340-1,345 s for the same recall (ef 64: 0.953, p50 1.37-1.54 ms). The bench's
- *   "cores busy in build" column read 1.94 and per-thread CPU stayed at 98-99% on both shards until the end, so the
- *   shards did build side by side: that host gave 2,600 CPU s to what took about 1,500 before. Another host later
- *   that day: 1,280 s, 2,496 CPU s on 1.95 cores, the same recall (ef 64/128: p50 1.10/1.50 ms).
- * Faces added a person at a time (bench/hnsw.ts --order person) lie near their neighbours in memory, and the same
- * 1M build then took 800 s and 1,540 CPU s on a host as slow as the last one; but each person became an island
- * again: ef 64/128 found 0.892/0.929 (people with 50 or fewer faces 0.804/0.869), p50 2.03/2.08 ms. At 200k the
- * loss was 1.4 points (0.974 against 0.988 at ef 64) for 1.26x less CPU. A random tenth first as a backbone, then the
- * rest a person at a time (--backbone 0.1), kept neither: 1,187 s and 2,307 CPU s, 0.917/0.946 at ef 64/128, p50
- * 1.42/1.50 ms. A rebuild keeps adding faces in id order.
- * A beam of 200 while inserting finds each new point's neighbours where 100 missed them, and the rarely seen
- * people's faces stop being islands (people with 50 or fewer faces: 0.930 at ef 128, against 0.850). efC 200 is
- * the default since: at a million it finds 0.968 at the same query cost as efC 100's 0.929. It doubles the cost of
- * adding a face (about 1.5 ms at a million faces, on the import's main thread) and of a rebuild; an index saved
- * with efC 100 is rebuilt once (reason 'params').
+ * [Note: HNSW at a million faces] bench/hnsw.ts --synthetic 30000 --n 1000000: a million faces around 30,000 people
+ * (33 a person), 200 queries, recall@10 against exact search ("match recall" counts only exact neighbours at cosine
+ * >= 0.3, or 0.2 since issue 16's clustering threshold, the ones that could be the same person). What was decided:
+ * - M 32, efC 200, at most one shard per core (two here, [Note: index shards]); queries at ef 64, and at `largeEf`
+ *   128 from `largeFrom` faces: recall falls with size at a fixed ef, and at 150k ef 128 gained nothing over 64. The
+ *   switch point between the measured sizes is a judgement.
+ * - efC 200 over 100: a beam of 200 while inserting finds each new face's neighbours where 100 missed them, so a
+ *   rarely seen person's few faces stop being an island (people with 50 or fewer faces: 0.930 at ef 128, against
+ *   0.850), and the 1M graph finds 0.968 at the query cost of efC 100's 0.929. It doubles the cost of adding a face
+ *   (about 1.5 ms at 1M, on the import's main thread) and of a rebuild; an index saved with efC 100 is rebuilt once
+ *   (reason 'params'). M 48 at efC 100 was cheaper to build but found less at every query cost.
+ * - Not adopted: more shards than cores (four of 250k on 2 cores: the same recall, slower queries); shards that hold
+ *   whole people (they would answer like a 6,000-person graph and build in about 9 minutes, but placing a new face
+ *   in its person's shard needs its person found first, the search this is about); adding faces a person at a time
+ *   (faster, but each person becomes an island again; a rebuild keeps adding faces in id order).
+ * What makes the million hard is how many people one graph holds: at 200k faces (efC 100), 6,000 people give 0.983
+ * at ef 64 (match 0.990, build 212 s) and 30,000 people 0.793 (match 0.952, 328 s). The even set spreads people
+ * evenly over 512 dimensions; real faces' cosines across people vary twice as much (sd 0.098 against 0.044, [Note:
+ * between-person spectrum]), so a face's neighbours lead towards its person. --centre-decay 1 spreads people like
+ * real faces (still harder than real faces by local dimensionality); --noise-decay 0.75 shapes same-person variation
+ * like real faces' ([Note: within-person spectrum]). The defaults were chosen on the even set: harder than people
+ * spread like real faces, kinder than same-person variation shaped like theirs.
+ * A person with more than 50 faces is found almost always (even set, two shards, ef 64/128/192: 0.989/0.994/0.998);
+ * one with 50 or fewer much less (0.792/0.850/0.869); more beam helps slowly.
+ *
+ * Runs (1M faces unless said; "order": random is the bench's default, "person" adds a person's faces one after
+ * another, "backbone" a random tenth first and then a person at a time; "SSE" is npm's hnswlib build, the rest are
+ * built for the processor by scripts/hnsw-native.mjs, 1.37x faster to build; "m" marks match recall; B is one day's
+ * runs side by side; the host's speed varied from day to day, by up to 1.8x in CPU s for one build):
+ *   set, layout, order           M/efC   build s (CPU s)   ef: recall@10                        p50 ms
+ *   even, 1 graph, SSE           32/100  2,212             32/64/128/256: m .874/.920/.948/.969 .68/.96/1.97/3.66
+ *   even, 1 graph, SSE           16/200  2,096             32/64/128/256: m .790/.874/.930/.962 .43/.69/1.21/2.24
+ *   even 150k, 1 graph, SSE      32/100    207             32/64/128: m .990/.996/.996          .39/.68/1.33
+ *   even, 2 shards, SSE          32/100  1,249             64/128/192/256: .905/.925/.939/.945  1.74/3.06/4.50/5.50
+ *   even, 2 shards, SSE          24/100    913             64/128/192/256: .856/.905/.927/.932  1.24/1.97/2.63/3.46
+ *   even, 2 shards               32/100    914             48/64/128/256: .878/.901/.929/.946   1.26/1.65/2.64/5.24
+ *   even, 4 shards               32/100    888             64/128: .902/.931                    2.34/4.22
+ *   even, noise 0.75, 2 shards   32/100    817             64/128/192: .799/.853/.881           1.33/2.66/3.33
+ *   even, 2 shards, B            32/100    723             32/64/128: .843/.901/.929            .63/.98/1.94
+ *   centre 1, 2 shards, B        32/100    353             32/64/128: .933/.960/.973            .43/.59/1.10
+ *   centre 1, noise 0.75, B      32/100    391             32/64/128: .912/.940/.973            .45/.62/1.09
+ *   centre 1, 200k/30,000, B     32/100    142             64: .947 (even set: .793, 343 s)
+ *   even, 2 shards, 2026-12-01   32/100    425             64/128/256/384: .901/.929/.946/.957  .57/.90/1.60/2.25
+ *   even, 2 shards, 2026-12-01   48/100    462             128/192/256/320: .944/.955/.958/.965 1.07/1.35/1.75/2.09
+ *   even, 2 shards, 2026-12-01   32/200    745-776         64/128/320: .953/.968/.977           .61/.92-1.07/1.87
+ *   even, 2 shards, 2026-12-02   32/200  1,280-1,345       64/128: .953/.968                    1.10-1.54/1.50-1.77
+ *                                         (2,496-2,600)
+ *   same, person order           32/200    800 (1,540)     64/128: .892/.929                    2.03/2.08
+ *   same, backbone 0.1           32/200  1,187 (2,307)     64/128: .917/.946                    1.42/1.50
+ *   even 200k/6,000, random      32/200    200 (357)       64: .988                             1.03
+ *   even 200k/6,000, person      32/200    145 (283)       64: .974                             1.10
+ * The index of a million faces at M 32 takes about 2.2 GB (M 16: 2.1 GB). On 2026-12-02 each shard's thread stayed at
+ * 98-99% of a core to the end (1.94 cores busy): that host gave 2,600 CPU s to what took about 1,500 on 2026-12-01.
  */
 export const indexOptions = {
   m: 32,
@@ -183,9 +167,9 @@ interface ShardState {
  * [Note: index shards] A face lives in shard (face id modulo the shard count), fixed when the index is built. The
  * first shard lives on the calling thread and every other one on its own worker thread (see [Note: shard
  * workers]), so that the shards build, load and save side by side, and a query searches them all at once (the
- * caller takes the first) with the same beam and merges. Each shard is one file, saved only when it changed, and checked and caught
- * up on its own, so a kill mid-save or a stale shard costs a rebuild of that shard only. See [Note: HNSW at a
- * million faces] for the counts and beams chosen.
+ * caller takes the first) with the same beam and merges. Each shard is one file, saved only when it changed, and
+ * checked and caught up on its own, so a kill mid-save or a stale shard costs a rebuild of that shard only. See
+ * [Note: HNSW at a million faces] for the counts and beams chosen.
  */
 export class FaceIndex {
   #shards: ShardState[];
