@@ -32,6 +32,7 @@ if (files.length) {
   const tap = join(outDir, 'node-tests.tap');
   rmSync(tap, { force: true });
   console.log(`Running ${files.length} test files (unit + integration) ...`);
+  const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
     [
@@ -47,6 +48,7 @@ if (files.length) {
     ],
     { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } },
   );
+  console.log(`unit + integration tests took ${Math.round((Date.now() - t0) / 1000)} s`);
   const text = existsSync(tap) ? readFileSync(tap, 'utf8') : '';
   const count = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) ?? [])[1] ?? 0);
   totals.passed += count('pass');
@@ -74,6 +76,7 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
   rmSync(report, { force: true });
   console.log('\nRunning end-to-end specs (Playwright) ...');
   // Never skipped silently: without a Chromium (and none installable) the run fails, saying what to run.
+  const t0 = Date.now();
   const chromium = ensureChromium();
   if (chromium.error) {
     console.error(`tests: ${chromium.error}`);
@@ -96,6 +99,7 @@ if (wantE2E && existsSync(join(root, 'playwright.config.ts'))) {
           },
         },
       );
+  console.log(`end-to-end specs took ${Math.round((Date.now() - t0) / 1000)} s`);
   if (chromium.error) {
     // counted above
   } else if (existsSync(report)) {

@@ -1,18 +1,18 @@
 // Test helper (attack suite): the built `facelens serve` (bin/facelens.js) on a library of a few real photos, raw HTTP, the event socket, its RSS.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { BIN, ROOT, skipUnlessBuilt } from './built.js';
 import { dataPath } from './data.js';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'facelens.js');
+export { BIN, ROOT } from './built.js';
 
 /** Why the attack suite cannot run here (not built, or no real photos), or false. */
 export function skipUnlessServable(): string | false {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'entry.js')) || !existsSync(join(ROOT, 'dist', 'renderer')))
-    return 'the product is not built: run `npm run build` (npm test does it first)';
+  const built = skipUnlessBuilt({ renderer: true });
+  if (built) return built;
   if (!dataPath('fixtures', 'wild')) return 'needs ../shared/data/fixtures/wild (real photos; absent in this checkout)';
   return false;
 }

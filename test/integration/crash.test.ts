@@ -10,11 +10,11 @@ import { Engine } from '../../src/engine/api/engine.js';
 import { hashBytes } from '../../src/engine/image/hash.js';
 import { confirm, createPerson, reject, rename } from '../../src/engine/people/ops.js';
 import { openDb, type Db } from '../../src/engine/store/db.js';
+import { BIN, skipUnlessBuilt } from '../helpers/built.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const skip = skipUnlessData('fixtures', 'wild') || skipUnlessData('celeba-wild');
-const CLI = join(import.meta.dirname, '..', '..', 'src', 'entry.ts');
+const skip = skipUnlessData('fixtures', 'wild') || skipUnlessData('celeba-wild') || skipUnlessBuilt();
 
 interface Run {
   code: number | null;
@@ -41,11 +41,11 @@ class KillClock {
   }
 }
 
-/** Runs the CLI; with `killAfterMs`, sends SIGKILL then (no clean-up of any kind can run). */
+/** Runs the built CLI ([Note: tests run the build]); with `killAfterMs`, sends SIGKILL then (no clean-up of any kind can run). */
 function cli(args: string[], killAfterMs?: number): Promise<Run> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);

@@ -6,16 +6,19 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { EngineClient, type EngineChild } from '../../src/engine/host/client.js';
 import type { ToEngine } from '../../src/engine/host/messages.js';
+import { ROOT, skipUnlessBuilt } from '../helpers/built.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const ENGINE = join(import.meta.dirname, '..', '..', 'src', 'main', 'engine-process.ts');
+// The built engine process, as the window starts it ([Note: tests run the build]).
+const ENGINE = join(ROOT, 'dist', 'src', 'main', 'engine-process.js');
+const skip = skipUnlessBuilt();
 
-/** The real engine process (src/main/engine-process.ts) as a Node child; `drop` swallows matching messages to it. */
+/** The real engine process (src/main/engine-process.ts, built) as a Node child; `drop` swallows matching messages to it. */
 function engineChildren(dbPath: string, drop: (m: ToEngine) => boolean = () => false) {
   const spawned: ChildProcess[] = [];
   const spawn = (): EngineChild => {
     const child = fork(ENGINE, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: { ...process.env, FACELENS_DB: dbPath },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -33,7 +36,7 @@ function engineChildren(dbPath: string, drop: (m: ToEngine) => boolean = () => f
 const exited = (c: ChildProcess) =>
   c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r));
 
-test('calls made before the engine is ready wait for it, then answer in order', async () => {
+test('calls made before the engine is ready wait for it, then answer in order', { skip }, async () => {
   const { spawn, spawned } = engineChildren(join(tempDir(), 'library.db'));
   const client = new EngineClient(spawn);
   try {
@@ -50,31 +53,35 @@ test('calls made before the engine is ready wait for it, then answer in order', 
   assert.equal(!after.ok && after.error.code, 'engine');
 });
 
-test('a library made by a newer Facelens: the reason reaches every caller, and nothing restarts', async () => {
-  const dbPath = join(tempDir(), 'library.db');
-  const db = new Database(dbPath);
-  db.pragma('user_version = 999');
-  db.close();
-  const { spawn, spawned } = engineChildren(dbPath);
-  const client = new EngineClient(spawn);
-  try {
-    await assert.rejects(client.ready(), (f: { title: string; cause: string; dbPath: string }) => {
-      assert.match(f.title, /newer Facelens/);
-      assert.match(f.cause, /version 999/);
-      assert.equal(f.dbPath, dbPath);
-      return true;
-    });
-    assert.equal(client.state, 'failed');
-    const r = await client.call('people.list', {});
-    assert.ok(!r.ok && /newer Facelens/.test(r.error.message), JSON.stringify(r));
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(spawned.length, 1, 'an open failure is not retried');
-  } finally {
-    await client.close();
-  }
-});
+test(
+  'a library made by a newer Facelens: the reason reaches every caller, and nothing restarts',
+  { skip },
+  async () => {
+    const dbPath = join(tempDir(), 'library.db');
+    const db = new Database(dbPath);
+    db.pragma('user_version = 999');
+    db.close();
+    const { spawn, spawned } = engineChildren(dbPath);
+    const client = new EngineClient(spawn);
+    try {
+      await assert.rejects(client.ready(), (f: { title: string; cause: string; dbPath: string }) => {
+        assert.match(f.title, /newer Facelens/);
+        assert.match(f.cause, /version 999/);
+        assert.equal(f.dbPath, dbPath);
+        return true;
+      });
+      assert.equal(client.state, 'failed');
+      const r = await client.call('people.list', {});
+      assert.ok(!r.ok && /newer Facelens/.test(r.error.message), JSON.stringify(r));
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(spawned.length, 1, 'an open failure is not retried');
+    } finally {
+      await client.close();
+    }
+  },
+);
 
-test('an engine that dies fails its calls in flight at once, and is started again', async () => {
+test('an engine that dies fails its calls in flight at once, and is started again', { skip }, async () => {
   let swallow = false;
   const { spawn, spawned } = engineChildren(join(tempDir(), 'library.db'), () => swallow);
   const client = new EngineClient(spawn);
@@ -94,7 +101,7 @@ test('an engine that dies fails its calls in flight at once, and is started agai
   }
 });
 
-test('an engine that keeps dying is given up on, saying so', async () => {
+test('an engine that keeps dying is given up on, saying so', { skip }, async () => {
   const { spawn, spawned } = engineChildren(join(tempDir(), 'library.db'));
   const client = new EngineClient(spawn, { maxRestarts: 2, restartWindowMs: 60_000 });
   try {
@@ -114,7 +121,7 @@ test('an engine that keeps dying is given up on, saying so', async () => {
   }
 });
 
-test('close kills an engine that does not answer, within the timeout', async () => {
+test('close kills an engine that does not answer, within the timeout', { skip }, async () => {
   const { spawn, spawned } = engineChildren(join(tempDir(), 'library.db'), (m) => 'close' in m);
   const client = new EngineClient(spawn, { closeTimeoutMs: 500 });
   await client.ready();
@@ -125,7 +132,7 @@ test('close kills an engine that does not answer, within the timeout', async () 
   assert.equal(spawned[0]!.signalCode, 'SIGKILL');
 });
 
-test('pending calls are bounded: more answer busy at once', async () => {
+test('pending calls are bounded: more answer busy at once', { skip }, async () => {
   const { spawn } = engineChildren(join(tempDir(), 'library.db'));
   const client = new EngineClient(spawn, { maxPending: 2 });
   try {

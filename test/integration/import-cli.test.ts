@@ -3,23 +3,19 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { projectRoot } from '../../src/engine/paths.js';
+import { BIN, skipUnlessBuilt } from '../helpers/built.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const root = projectRoot();
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/entry.ts', ...args], { cwd: root, encoding: 'utf8' });
+const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
 test(
   'Ctrl-C stops an import cleanly, the next run resumes, and stats/similar answer in JSON',
-  { skip: skipUnlessData('fixtures', 'wild') },
+  { skip: skipUnlessData('fixtures', 'wild') || skipUnlessBuilt() },
   async () => {
     const db = join(tempDir(), 'library.db');
     const folder = dataPath('fixtures', 'wild')!;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/entry.ts', 'import', folder, '--db', db], {
-      cwd: root,
-    });
+    const child = spawn(process.execPath, [BIN, 'import', folder, '--db', db]);
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
     let stderr = '';

@@ -5,18 +5,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { projectRoot } from '../../src/engine/paths.js';
 import { openDb } from '../../src/engine/store/db.js';
 import * as views from '../../src/engine/store/views.js';
+import { BIN, skipUnlessBuilt } from '../helpers/built.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { makeHeic, skipUnlessHeifEnc } from '../helpers/heic.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const root = projectRoot();
-
 test(
   'facelens import reads HEIC photos: their faces, their EXIF dates, one person',
-  { skip: skipUnlessHeifEnc() || skipUnlessData('fixtures', 'wild', 'person04'), timeout: 180_000 },
+  {
+    skip: skipUnlessHeifEnc() || skipUnlessData('fixtures', 'wild', 'person04') || skipUnlessBuilt(),
+    timeout: 180_000,
+  },
   async () => {
     const dir = tempDir();
     const folder = join(dir, 'iphone');
@@ -35,10 +36,7 @@ test(
       makeHeic(jpeg, join(folder, `IMG_${1000 + i}.HEIC`));
     }
     const db = join(dir, 'library.db');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/entry.ts', 'import', folder, '--db', db, '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(process.execPath, [BIN, 'import', folder, '--db', db, '--json'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const s = JSON.parse(r.stdout);
     assert.deepEqual(s.failures, []);

@@ -1,18 +1,14 @@
 // Integration tests (one engine, two doors): the same scenario through the built `facelens` commands and through the web door's HTTP API ends in equal libraries.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { openDb } from '../../src/engine/store/db.js';
+import { BIN, skipUnlessBuilt } from '../helpers/built.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'facelens.js');
-const skip =
-  skipUnlessData('fixtures', 'bbt') ||
-  (existsSync(join(ROOT, 'dist', 'src', 'entry.js')) ? false : 'the product is not built: run `npm run build`');
+const skip = skipUnlessData('fixtures', 'bbt') || skipUnlessBuilt();
 
 /** The built command, as a user runs it; its JSON output when `json`. */
 function cli(db: string, ...args: string[]): string {

@@ -7,13 +7,11 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { engineProcessEnv } from '../../src/engine/host/client.js';
 import { COMMANDS } from '../../src/facelens.js';
+import { BIN, ROOT, skipUnlessBuilt } from '../helpers/built.js';
 import { dataPath, skipUnlessData } from '../helpers/data.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const built = existsSync(join(ROOT, 'dist', 'src', 'entry.js'))
-  ? false
-  : 'the product is not built: run `npm run build` (npm test does it first)';
+const built = skipUnlessBuilt();
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const hasElectron = existsSync(join(ROOT, 'node_modules', 'electron', 'path.txt'));
@@ -104,7 +102,7 @@ describe('the product starts as the README says', { skip: built }, () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     assert.equal(pkg.bin.facelens, 'bin/facelens.js', 'a renamed bin breaks `npx facelens` for every earlier user');
     // The bin file itself, as a global or linked install runs it.
-    const direct = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8' });
+    const direct = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
     assert.equal(direct.stdout, r.stdout);
   });
 
@@ -119,7 +117,7 @@ describe('the product starts as the README says', { skip: built }, () => {
     const run = (extra: Record<string, string>) => {
       const env: Record<string, string | undefined> = { ...process.env, NODE_OPTIONS: `--require ${probe}`, ...extra };
       if (!('UV_THREADPOOL_SIZE' in extra)) delete env.UV_THREADPOOL_SIZE;
-      const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'facelens.js'), '--help'], { encoding: 'utf8', env });
+      const r = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8', env });
       assert.equal(r.status, 0, r.stderr);
       return /UV=(\S+)/.exec(r.stderr)?.[1];
     };
