@@ -1,4 +1,5 @@
 // Engine (library): the import's writes, each one SQLite transaction: a photo with its faces and embeddings, a link, a failure.
+import { extname } from 'node:path';
 import type { Db } from '../store/db.js';
 import type { FaceStore } from '../store/faces.js';
 import { pointsToF32 } from '../store/blob.js';
@@ -7,6 +8,7 @@ import { ThumbJournal } from '../store/thumbs.js';
 import type { FaceResult } from '../vision/pipeline.js';
 import type { DecodedImage } from '../image/decode.js';
 import type { ScanTodo } from './scan.js';
+import { isImageName } from './walk.js';
 
 /**
  * [Note: one transaction per photo] A photo row, its faces, their embeddings, the file row pointing at it and the
@@ -47,6 +49,20 @@ export function commitPhoto(
       return { photoId: existing.id, faceIds: [], linked: true };
     }
     if (existing) photos.deletePhoto(existing.id);
+    const twin = sameShot(photos, todo.path, photo.image, found.length);
+    if (twin !== undefined) {
+      // The same shot saved as another file beside this one: one photo with two files, its faces stored once.
+      photos.upsertFile({
+        folderId: todo.folderId,
+        path: todo.path,
+        size: photo.size,
+        mtimeMs: photo.mtimeMs,
+        photoId: twin,
+        seenAt: stamp,
+      });
+      photos.clearFailure(todo.path);
+      return { photoId: twin, faceIds: [], linked: true };
+    }
     const now = Date.now();
     const photoId = photos.insertPhoto({
       hash: photo.hash,
@@ -79,6 +95,36 @@ export function commitPhoto(
     photos.clearFailure(todo.path);
     return { photoId, faceIds, linked: false };
   })();
+}
+
+/**
+ * [Note: one shot in two files] A phone or camera set to save both, or a converted copy kept beside its original,
+ * leaves one shot in a folder twice under one name: IMG_0412.HEIC and IMG_0412.JPG. Their bytes differ, so the
+ * content hash does not join them, and each face would be counted twice: the person's photos shown twice, two faces
+ * of one person in one moment. A file is taken as another file of a photo already in the library when a file of that
+ * photo lies in the same folder under the same name with another image ending, and both record the same capture
+ * time (EXIF DateTimeOriginal, else DateTime), the same shape (width over height, either way up, within 1%) and the
+ * same number of faces. It is then linked to that photo as a duplicate is, and its faces are not stored. A file with
+ * no capture time is never joined: two different edits exported under one name stay two photos. The first file in
+ * scan order (sorted by name: .HEIC before .JPG) holds the photo; the other is listed among its files.
+ */
+function sameShot(
+  photos: PhotoStore,
+  path: string,
+  image: Pick<DecodedImage, 'width' | 'height' | 'takenAt'>,
+  faceCount: number,
+): number | undefined {
+  const ending = extname(path);
+  if (image.takenAt === undefined || !ending) return undefined;
+  const stem = path.slice(0, -ending.length);
+  const shape = (w: number, h: number) => Math.min(w, h) / Math.max(w, h);
+  for (const r of photos.filesNamed(stem)) {
+    const other = r.path.slice(stem.length);
+    if (r.path === path || !/^\.[^./]+$/.test(other) || !isImageName(r.path)) continue; // IMG_1.JPG, not IMG_1.x.JPG
+    if (r.taken_at !== image.takenAt || r.face_count !== faceCount || !r.width || !r.height) continue;
+    if (Math.abs(shape(r.width, r.height) - shape(image.width, image.height)) <= 0.01) return r.id;
+  }
+  return undefined;
 }
 
 /** Points the file at a photo already in the library (moved, renamed or duplicate content). */

@@ -91,6 +91,11 @@ export class PhotoStore {
           WHERE fi.path >= @lo AND fi.path < @hi
           ORDER BY fi.path, coalesce(fa.quality, 1) >= @minQuality DESC, area DESC, fa.id`,
       ),
+      // Files of analysed photos named stem + '.' + anything: [stem + '.', stem + '/') ([Note: path ranges]).
+      filesNamed: db.prepare<[{ lo: string; hi: string }], PhotoRow & { path: string }>(
+        `SELECT p.*, fi.path FROM files fi JOIN photos p ON p.id = fi.photo_id
+          WHERE fi.path >= @lo AND fi.path < @hi AND p.status = 'done' ORDER BY fi.path`,
+      ),
       filesWithFolder: db.prepare<[number], { path: string; root: string }>(
         'SELECT f.path, d.path AS root FROM files f JOIN folders d ON d.id = f.folder_id WHERE f.photo_id = ? ORDER BY f.id',
       ),
@@ -174,6 +179,11 @@ export class PhotoStore {
   }
 
   /** The photo's files with the folder each was found in (a door serves a file only from inside its folder). */
+  /** Files whose path is `stem` + '.' + an ending or more, with their analysed photo ([Note: one shot in two files]). */
+  filesNamed(stem: string): (PhotoRow & { path: string })[] {
+    return this.#s.filesNamed.all({ lo: `${stem}.`, hi: `${stem}/` });
+  }
+
   filesWithFolder(photoId: number): { path: string; root: string }[] {
     return this.#s.filesWithFolder.all(photoId);
   }
