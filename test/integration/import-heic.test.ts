@@ -48,6 +48,14 @@ test(
     assert.equal(s.linked, 1, 'the JPEG of the first shot joins its HEIC');
     assert.equal(s.facesFound, 4, 'one face in each photo');
     assert.equal(s.assigned.newPeople, 1, 'the faces are one person');
+    const again = spawnSync(process.execPath, [BIN, 'import', folder, '--db', db, '--json'], { encoding: 'utf8' });
+    assert.equal(again.status, 0, again.stderr);
+    const s2 = JSON.parse(again.stdout);
+    assert.deepEqual(
+      [s2.added, s2.linked, s2.removed, s2.unchanged],
+      [0, 0, 0, 5],
+      'a rescan keeps the two files one photo',
+    );
 
     const lib = openDb(db, { readonly: true });
     try {

@@ -178,12 +178,12 @@ export class PhotoStore {
     return this.#s.filesWithFacesUnder.all({ lo: `${root}/`, hi: `${root}0`, minQuality }); // [Note: path ranges]
   }
 
-  /** The photo's files with the folder each was found in (a door serves a file only from inside its folder). */
   /** Files whose path is `stem` + '.' + an ending or more, with their analysed photo ([Note: one shot in two files]). */
   filesNamed(stem: string): (PhotoRow & { path: string })[] {
     return this.#s.filesNamed.all({ lo: `${stem}.`, hi: `${stem}/` });
   }
 
+  /** The photo's files with the folder each was found in (a door serves a file only from inside its folder). */
   filesWithFolder(photoId: number): { path: string; root: string }[] {
     return this.#s.filesWithFolder.all(photoId);
   }
