@@ -7,8 +7,6 @@ import { WebSocket } from 'ws';
 import { BIN, ROOT, skipUnlessBuilt } from './built.js';
 import { dataPath } from './data.js';
 
-export { BIN, ROOT } from './built.js';
-
 /** Why the attack suite cannot run here (not built, or no real photos), or false. */
 export function skipUnlessServable(): string | false {
   const built = skipUnlessBuilt({ renderer: true });

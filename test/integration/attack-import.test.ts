@@ -5,7 +5,8 @@ import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { BIN, skipUnlessServable, startServe, wildPhotos } from '../helpers/serve.js';
+import { BIN } from '../helpers/built.js';
+import { skipUnlessServable, startServe, wildPhotos } from '../helpers/serve.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const skip = skipUnlessServable();

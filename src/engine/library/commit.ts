@@ -35,34 +35,22 @@ export function commitPhoto(
 ): { photoId: number; faceIds: number[]; linked: boolean } {
   return db.transaction(() => {
     const existing = photos.photoByHash(photo.hash);
-    if (existing?.status === 'done') {
-      // The same content was committed by another lane meanwhile (a duplicate file): link, keep its faces.
+    // The same content committed by another lane meanwhile (a duplicate file), or the same shot in another file
+    // beside this one ([Note: one shot in two files]): link to that photo, keep its faces.
+    const same = existing?.status === 'done' ? existing.id : sameShot(photos, todo.path, photo.image, found.length);
+    if (same !== undefined) {
       photos.upsertFile({
         folderId: todo.folderId,
         path: todo.path,
         size: photo.size,
         mtimeMs: photo.mtimeMs,
-        photoId: existing.id,
+        photoId: same,
         seenAt: stamp,
       });
       photos.clearFailure(todo.path);
-      return { photoId: existing.id, faceIds: [], linked: true };
+      return { photoId: same, faceIds: [], linked: true };
     }
     if (existing) photos.deletePhoto(existing.id);
-    const twin = sameShot(photos, todo.path, photo.image, found.length);
-    if (twin !== undefined) {
-      // The same shot saved as another file beside this one: one photo with two files, its faces stored once.
-      photos.upsertFile({
-        folderId: todo.folderId,
-        path: todo.path,
-        size: photo.size,
-        mtimeMs: photo.mtimeMs,
-        photoId: twin,
-        seenAt: stamp,
-      });
-      photos.clearFailure(todo.path);
-      return { photoId: twin, faceIds: [], linked: true };
-    }
     const now = Date.now();
     const photoId = photos.insertPhoto({
       hash: photo.hash,
